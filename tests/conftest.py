@@ -1,0 +1,40 @@
+"""Shared fixtures: an isolated cache for the whole run and throwaway copies of the project."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from toolchain.api import Workspace, open_workspace
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _isolated_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Every run gets its own compile cache; tools come from the project's install."""
+    patch = pytest.MonkeyPatch()
+    patch.setenv("ZKT_CACHE", str(tmp_path_factory.mktemp("zkt-cache")))
+    tools = os.environ.get("ZKT_TOOLS_DIR") or str(REPO / ".zkt" / "tools")
+    patch.setenv("ZKT_TOOLS_DIR", tools)
+    patch.delenv("ZKT_PROJECT", raising=False)
+    patch.delenv("ZKT_CIRCOM", raising=False)
+    yield
+    patch.undo()
+
+
+def copy_project(target: Path) -> Path:
+    """Copy templates/ and circuits/ of this repository into `target` (a fresh project)."""
+    for folder in ("templates", "circuits"):
+        shutil.copytree(REPO / folder, target / folder)
+    return target
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Workspace:
+    """A throwaway copy of the example project."""
+    return open_workspace(copy_project(tmp_path / "project"))

@@ -1,0 +1,83 @@
+"""circuits.toml parsing: valid files load, every bad key or value is named with its location."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from toolchain.config import read_registry
+from toolchain.errors import ConfigError, UsageError
+
+REPO = Path(__file__).resolve().parents[2]
+
+GOOD = """
+[[circuit]]
+name = "m"
+template = "multiplier"
+params = { n = 2, nested = { xs = [1, 2, [3]] } }
+public = ["a"]
+[circuit.circom]
+optimization = 2
+"""
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "circuits.toml"
+    path.write_text(text)
+    return path
+
+
+def test_repository_registry_is_valid() -> None:
+    registry = read_registry(REPO / "circuits" / "circuits.toml")
+    assert len({e.name for e in registry.circuit}) == len(registry.circuit) >= 10
+
+
+def test_nested_params_and_options(tmp_path: Path) -> None:
+    entry = read_registry(write(tmp_path, GOOD)).get("m")
+    assert entry.params["nested"] == {"xs": [1, 2, [3]]}
+    assert entry.circom.optimization == 2 and entry.public == ["a"]
+
+
+@pytest.mark.parametrize(
+    ("patch", "needle"),
+    [
+        ("bogus = 1\n", "circuit[0] (m).bogus: Extra inputs are not permitted"),
+        ('expected_constraints = "many"\n', "circuit[0] (m).expected_constraints"),
+        ("expected_constraints = -1\n", "circuit[0] (m).expected_constraints"),
+        ("[circuit.circom]\noptimization = 7\n", "circuit[0] (m).circom.optimization"),
+    ],
+)
+def test_bad_values_are_located(tmp_path: Path, patch: str, needle: str) -> None:
+    text = '[[circuit]]\nname = "m"\ntemplate = "t"\n' + patch
+    with pytest.raises(ConfigError) as err:
+        read_registry(write(tmp_path, text))
+    assert needle in str(err.value)
+
+
+def test_bad_name_and_duplicates(tmp_path: Path) -> None:
+    text = '[[circuit]]\nname = "Bad-Name"\ntemplate = "t"\n'
+    with pytest.raises(ConfigError, match=r"circuit\[0\] \(Bad-Name\)\.name"):
+        read_registry(write(tmp_path, text))
+    dup = '[[circuit]]\nname = "a"\ntemplate = "t"\n' * 2
+    with pytest.raises(ConfigError, match="listed twice"):
+        read_registry(write(tmp_path, dup))
+
+
+def test_reserved_param_names(tmp_path: Path) -> None:
+    text = '[[circuit]]\nname = "a"\ntemplate = "t"\nparams = { name = 1 }\n'
+    with pytest.raises(ConfigError, match="reserved"):
+        read_registry(write(tmp_path, text))
+
+
+def test_invalid_toml_and_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="invalid TOML"):
+        read_registry(write(tmp_path, "[[circuit]\n"))
+    with pytest.raises(ConfigError, match="not found"):
+        read_registry(tmp_path / "absent.toml")
+
+
+def test_unknown_circuit_lists_known(tmp_path: Path) -> None:
+    registry = read_registry(write(tmp_path, GOOD))
+    with pytest.raises(UsageError, match=r"unknown circuit 'x' \(known: m\)"):
+        registry.get("x")

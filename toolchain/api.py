@@ -1,0 +1,85 @@
+"""The high-level verbs behind the CLI: render, compile, info, tools install / doctor."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from toolchain import build
+from toolchain.build import BuildResult, Reporter
+from toolchain.config import Registry, read_registry
+from toolchain.paths import Project, find_project_root, tools_dir
+from toolchain.runner import tools as tool_finder
+from toolchain.runner.tools import Tools, ToolStatus
+
+
+@dataclass
+class Workspace:
+    """One project: its paths, its registry (parsed once) and its pinned tools."""
+
+    project: Project
+    tools: Tools = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.tools = Tools(self.project.tools_dir)
+
+    @cached_property
+    def registry(self) -> Registry:
+        """circuits/circuits.toml, validated."""
+        return read_registry(self.project.registry)
+
+
+def open_workspace(root: Path | None = None) -> Workspace:
+    """The workspace at `root`, or found from $ZKT_PROJECT / the current directory upwards."""
+    return Workspace(Project(find_project_root(root)))
+
+
+def render(ws: Workspace, names: tuple[str, ...] = ()) -> list[Path]:
+    """Render the named circuits (all when none) into build/<name>/<name>.circom."""
+    written = []
+    for entry in ws.registry.select(names):
+        build.render_to_build(ws.project, entry)
+        written.append(ws.project.source(entry.name))
+    return written
+
+
+def compile_circuits(
+    ws: Workspace, names: tuple[str, ...] = (), report: Reporter = lambda _: None
+) -> list[BuildResult]:
+    """Render and compile the named circuits (all when none), through the cache."""
+    results = []
+    for entry in ws.registry.select(names):
+        result = build.compile_entry(ws.project, entry, ws.tools, report)
+        report(
+            f"{result.name}: {result.status} ({result.header.n_constraints} constraints,"
+            f" {result.seconds:.2f} s)"
+        )
+        results.append(result)
+    return results
+
+
+def circuit_info(ws: Workspace, name: str) -> dict[str, int]:
+    """The counts `snarkjs r1cs info` reports, read natively from the compiled .r1cs."""
+    (result,) = compile_circuits(ws, (name,))
+    h = result.header
+    return {
+        "constraints": h.n_constraints,
+        "wires": h.n_wires,
+        "public_inputs": h.n_pub_in,
+        "private_inputs": h.n_prv_in,
+        "outputs": h.n_pub_out,
+        "labels": h.n_labels,
+    }
+
+
+def install_tools(root: Path | None) -> Path:
+    """Install the pinned npm tools for the project at `root` (or the user cache)."""
+    target = tools_dir(root)
+    tool_finder.install(target)
+    return target
+
+
+def tools_doctor(root: Path | None) -> list[ToolStatus]:
+    """The state of every external tool for the project at `root`."""
+    return tool_finder.doctor(Tools(tools_dir(root)))

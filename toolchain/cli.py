@@ -1,0 +1,136 @@
+"""`zkt`: argument parsing only; maps error families to exit codes and one-line messages."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from toolchain import __version__, api
+from toolchain.errors import ConfigError, ZktError
+from toolchain.paths import find_project_root
+
+
+def _status(message: str) -> None:
+    click.echo(message, err=True)
+
+
+def _workspace(ctx: click.Context) -> api.Workspace:
+    root: Path | None = ctx.obj.get("project")
+    return api.open_workspace(root)
+
+
+def _optional_root(ctx: click.Context) -> Path | None:
+    """The project root when inside one; tools commands also work outside a project."""
+    try:
+        return find_project_root(ctx.obj.get("project"))
+    except ConfigError:
+        return None
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="zkt")
+@click.option(
+    "--project",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Project root (default: $ZKT_PROJECT or the nearest parent with circuits/circuits.toml).",
+)
+@click.pass_context
+def cli(ctx: click.Context, project: Path | None) -> None:
+    """zk-toolchain: circom templates to hash-locked Groth16 artifacts and proofs.
+
+    Circuits are listed in circuits/circuits.toml and rendered from templates/*.circom.j2.
+    Set ZKT_DEBUG=1 to see tracebacks.
+    """
+    ctx.ensure_object(dict)
+    ctx.obj["project"] = project
+
+
+@cli.command()
+@click.argument("names", nargs=-1)
+@click.pass_context
+def render(ctx: click.Context, names: tuple[str, ...]) -> None:
+    """Render circuits from their templates into build/NAME/NAME.circom (all when none named)."""
+    for path in api.render(_workspace(ctx), names):
+        click.echo(path)
+
+
+@cli.command(name="compile")
+@click.argument("names", nargs=-1)
+@click.pass_context
+def compile_cmd(ctx: click.Context, names: tuple[str, ...]) -> None:
+    """Render and compile circuits to .r1cs, .sym and witness .wasm (all when none named).
+
+    Results are cached by the hash of the rendered source, every included file, the circom
+    version and the flags: an unchanged circuit is not recompiled. $ZKT_CIRCOM=native|wasmtime|node
+    forces how circom runs.
+    """
+    api.compile_circuits(_workspace(ctx), names, report=_status)
+
+
+@cli.command()
+@click.argument("name")
+@click.option("--json", "as_json", is_flag=True, help="Print the counts as a JSON object.")
+@click.pass_context
+def info(ctx: click.Context, name: str, as_json: bool) -> None:
+    """Constraint, wire, input, output and label counts of a circuit (compiles it if needed)."""
+    counts = api.circuit_info(_workspace(ctx), name)
+    if as_json:
+        click.echo(json.dumps(counts, indent=2))
+        return
+    click.echo(f"circuit {name}")
+    for key, value in counts.items():
+        click.echo(f"  {key.replace('_', ' '):<16}{value}")
+
+
+@cli.group()
+def tools() -> None:
+    """Install and check the pinned external tools (snarkjs, circom2, circomlib)."""
+
+
+@tools.command()
+@click.pass_context
+def install(ctx: click.Context) -> None:
+    """Install the pinned npm tools with `npm ci --ignore-scripts` (project-local folder)."""
+    target = api.install_tools(_optional_root(ctx))
+    _status(f"pinned tools installed in {target}")
+
+
+@tools.command()
+@click.pass_context
+def doctor(ctx: click.Context) -> None:
+    """Show each tool's version, location and sha256; exit 3 when one is missing or unpinned."""
+    rows = api.tools_doctor(_optional_root(ctx))
+    for row in rows:
+        mark = "ok " if row.ok else "BAD"
+        click.echo(f"{mark} {row.name:<16} {row.version:<10} {row.location}")
+        if row.sha256 != "-":
+            click.echo(f"    sha256 {row.sha256}")
+        if row.note:
+            click.echo(f"    {row.note}")
+    if not all(row.ok for row in rows):
+        sys.exit(3)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point of the `zkt` console script."""
+    try:
+        cli.main(args=argv, prog_name="zkt", standalone_mode=False)
+    except ZktError as exc:
+        if os.environ.get("ZKT_DEBUG"):
+            raise
+        click.echo(f"zkt: error: {exc}", err=True)
+        sys.exit(exc.exit_code)
+    except click.exceptions.Abort:
+        click.echo("zkt: aborted", err=True)
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+
+
+if __name__ == "__main__":
+    main()

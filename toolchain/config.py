@@ -1,0 +1,131 @@
+"""Pydantic models for circuits/circuits.toml; the only parser of configuration files.
+
+[[circuit]]
+name = "merkle_4"                 # unique, ^[a-z][a-z0-9_]*$
+template = "merkle"               # templates/merkle.circom.j2
+description = "..."
+public = ["root"]                 # main's input signals made public
+expected_constraints = 1234       # optional: compile fails when circom disagrees
+params = { depth = 4 }            # template variables: ints, lists, nested tables
+[circuit.circom]                  # optional
+optimization = 1                  # circom --O0 / --O1 / --O2
+include = ["vendor/circuits"]     # extra include dirs, relative to the project root
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from toolchain.errors import ConfigError, UsageError
+
+RESERVED_PARAMS = frozenset({"name", "public", "main_component"})
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class CircomOptions(_Strict):
+    """Per-circuit circom flags."""
+
+    optimization: Literal[0, 1, 2] = 1
+    include: list[str] = Field(default_factory=list)
+
+
+class CircuitEntry(_Strict):
+    """One circuit instance: a template plus the parameters that specialise it."""
+
+    name: str = Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)
+    template: str = Field(pattern=r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$")
+    description: str = ""
+    public: list[str] = Field(default_factory=list)
+    expected_constraints: int | None = Field(default=None, ge=0)
+    params: dict[str, Any] = Field(default_factory=dict)
+    circom: CircomOptions = Field(default_factory=CircomOptions)
+
+    @field_validator("params")
+    @classmethod
+    def _no_reserved_params(cls, params: dict[str, Any]) -> dict[str, Any]:
+        clash = RESERVED_PARAMS & params.keys()
+        if clash:
+            raise ValueError(f"parameter names {sorted(clash)} are reserved")
+        return params
+
+
+class Registry(_Strict):
+    """The whole circuits.toml."""
+
+    circuit: list[CircuitEntry] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique_names(self) -> Registry:
+        seen: set[str] = set()
+        for entry in self.circuit:
+            if entry.name in seen:
+                raise ValueError(f"circuit name {entry.name!r} is listed twice")
+            seen.add(entry.name)
+        return self
+
+    def get(self, name: str) -> CircuitEntry:
+        """The entry called `name`, or a UsageError listing the known names."""
+        for entry in self.circuit:
+            if entry.name == name:
+                return entry
+        known = ", ".join(e.name for e in self.circuit)
+        raise UsageError(f"unknown circuit {name!r} (known: {known})")
+
+    def select(self, names: list[str] | tuple[str, ...]) -> list[CircuitEntry]:
+        """The named entries in the order given, or all entries when `names` is empty."""
+        return [self.get(n) for n in names] if names else list(self.circuit)
+
+
+def read_registry(path: Path) -> Registry:
+    """Parse and validate circuits.toml; errors name the file, the entry and the key."""
+    data = _read_toml(path)
+    try:
+        return Registry.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(_describe(path, data, exc)) from exc
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with open(path, "rb") as fh:
+            return tomllib.load(fh)
+    except FileNotFoundError as exc:
+        raise ConfigError(f"{path}: not found") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from exc
+
+
+def _describe(path: Path, data: dict[str, Any], exc: ValidationError) -> str:
+    """One line per problem: `circuits.toml: circuit[2] (merkle_4).params: ...`."""
+    lines = [f"{path}: {exc.error_count()} problem(s)"]
+    for err in exc.errors():
+        lines.append(f"  {_location(data, err['loc'])}: {err['msg']}")
+    return "\n".join(lines)
+
+
+def _location(data: dict[str, Any], loc: tuple[int | str, ...]) -> str:
+    parts: list[str] = []
+    for i, key in enumerate(loc):
+        if isinstance(key, int):
+            parts[-1] += f"[{key}]"
+            if i == 1 and loc[0] == "circuit":
+                parts[-1] += _entry_name(data, key)
+        else:
+            parts.append(str(key))
+    return ".".join(parts) or "(top level)"
+
+
+def _entry_name(data: dict[str, Any], index: int) -> str:
+    entries = data.get("circuit")
+    if isinstance(entries, list) and index < len(entries) and isinstance(entries[index], dict):
+        name = entries[index].get("name")
+        if isinstance(name, str):
+            return f" ({name})"
+    return ""

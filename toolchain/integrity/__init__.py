@@ -1,0 +1,1 @@
+"""Streaming hashes, the artifact manifest and its verification."""

@@ -1,0 +1,1 @@
+"""Rendering circom sources from jinja2 templates."""

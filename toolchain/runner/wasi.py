@@ -1,0 +1,92 @@
+"""Run WebAssembly in process with wasmtime: a shared engine and an on-disk compiled-module cache.
+
+Compiling circom.wasm (9 MB) takes seconds; the compiled module is serialised under
+<cache>/wasmtime/<sha256 of the wasm>-<wasmtime version>.cwasm so later starts take milliseconds.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import tempfile
+from dataclasses import dataclass
+from functools import cache
+from importlib.metadata import version
+from pathlib import Path
+
+import wasmtime
+
+from toolchain.errors import FormatError
+from toolchain.fsutil import write_atomic
+from toolchain.paths import cache_dir
+
+
+@cache
+def shared_engine() -> wasmtime.Engine:
+    """One engine per process: modules deserialised from the cache must match its config."""
+    return wasmtime.Engine(wasmtime.Config())
+
+
+def load_module(wasm_path: Path) -> wasmtime.Module:
+    """Compile `wasm_path`, or load its compiled form from the cache."""
+    wasm = Path(wasm_path).read_bytes()
+    digest = hashlib.sha256(wasm).hexdigest()
+    cached = cache_dir() / "wasmtime" / f"{digest}-{version('wasmtime')}.cwasm"
+    if cached.is_file():
+        try:
+            return wasmtime.Module.deserialize_file(shared_engine(), str(cached))
+        except wasmtime.WasmtimeError:
+            cached.unlink(missing_ok=True)  # stale or corrupt entry: rebuild below
+    try:
+        module = wasmtime.Module(shared_engine(), wasm)
+    except wasmtime.WasmtimeError as exc:
+        raise FormatError(f"{wasm_path}: not a valid WebAssembly module: {exc}") from exc
+    write_atomic(cached, bytes(module.serialize()))
+    return module
+
+
+@dataclass(frozen=True)
+class WasiOutcome:
+    """Exit code and captured output of a WASI command run."""
+
+    exit_code: int
+    stdout: str
+    stderr: str
+
+
+def run_wasi_command(wasm_path: Path, argv: list[str], preopens: list[Path]) -> WasiOutcome:
+    """Run a WASI command module with `argv`; each preopen is visible at its own absolute path."""
+    module = load_module(wasm_path)
+    with tempfile.TemporaryDirectory(prefix="zkt-wasi-") as tmp:
+        out, err = Path(tmp) / "stdout", Path(tmp) / "stderr"
+        store = wasmtime.Store(shared_engine())
+        store.set_wasi(_wasi_config(argv, preopens, out, err))
+        linker = wasmtime.Linker(shared_engine())
+        linker.define_wasi()
+        code = _run_start(linker.instantiate(store, module), store)
+        return WasiOutcome(code, _read_text(out), _read_text(err))
+
+
+def _wasi_config(
+    argv: list[str], preopens: list[Path], out: Path, err: Path
+) -> wasmtime.WasiConfig:
+    config = wasmtime.WasiConfig()
+    config.argv = argv
+    config.stdout_file = str(out)
+    config.stderr_file = str(err)
+    for directory in dict.fromkeys(p.resolve() for p in preopens):
+        config.preopen_dir(str(directory), str(directory))
+    return config
+
+
+def _run_start(instance: wasmtime.Instance, store: wasmtime.Store) -> int:
+    start = instance.exports(store)["_start"]
+    assert isinstance(start, wasmtime.Func)
+    try:
+        start(store)
+    except wasmtime.ExitTrap as exc:
+        return int(exc.code)
+    return 0
+
+
+def _read_text(path: Path) -> str:
+    return path.read_text(errors="replace") if path.exists() else ""
