@@ -1,7 +1,8 @@
-"""The high-level verbs behind the CLI: render, compile, info, tools install / doctor."""
+"""The high-level verbs behind the CLI: render, compile, info, witness, tools install / doctor."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -9,6 +10,10 @@ from pathlib import Path
 from toolchain import build
 from toolchain.build import BuildResult, Reporter
 from toolchain.config import Registry, read_registry
+from toolchain.errors import InputError
+from toolchain.formats.wtns import write_wtns
+from toolchain.fsutil import refuse_overwrite
+from toolchain.native.witness import WitnessCalculator
 from toolchain.paths import Project, find_project_root, tools_dir
 from toolchain.runner import tools as tool_finder
 from toolchain.runner.tools import Tools, ToolStatus
@@ -71,6 +76,30 @@ def circuit_info(ws: Workspace, name: str) -> dict[str, int]:
         "outputs": h.n_pub_out,
         "labels": h.n_labels,
     }
+
+
+def load_inputs(path: Path) -> dict[str, object]:
+    """A circuit input JSON file: an object of signal names (InputError when malformed)."""
+    try:
+        data = json.loads(Path(path).read_text())
+    except FileNotFoundError as exc:
+        raise InputError(f"{path}: no such input file") from exc
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise InputError(f"{path}: not valid JSON: {exc}") from exc
+    if not isinstance(data, dict):
+        raise InputError(f"{path}: circuit inputs must be a JSON object")
+    return data
+
+
+def compute_witness(ws: Workspace, name: str, input_path: Path, out: Path) -> int:
+    """Compile `name` if needed, compute its witness natively and write `out` (.wtns)."""
+    refuse_overwrite(out, input_path)
+    inputs = load_inputs(input_path)
+    compile_circuits(ws, (name,))
+    calculator = WitnessCalculator(ws.project.wasm(name), sym_path=ws.project.sym(name))
+    values = calculator.calculate(inputs)
+    write_wtns(out, values)
+    return len(values)
 
 
 def install_tools(root: Path | None) -> Path:

@@ -86,6 +86,29 @@ def info(ctx: click.Context, name: str, as_json: bool) -> None:
         click.echo(f"  {key.replace('_', ' '):<16}{value}")
 
 
+@cli.command()
+@click.argument("name")
+@click.argument("input_json", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "-o",
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Where to write the .wtns (default: build/NAME/NAME.wtns).",
+)
+@click.pass_context
+def witness(ctx: click.Context, name: str, input_json: Path, out: Path | None) -> None:
+    """Compute a witness in process with wasmtime (no Node): same bytes as snarkjs.
+
+    Inputs are checked first: missing or unknown signals, wrong array sizes and values that
+    are negative or not below the field modulus r are refused with the signal's name. A failing
+    circom assert is reported with the circuit's own message.
+    """
+    ws = _workspace(ctx)
+    target = out or ws.project.build_dir(name) / f"{name}.wtns"
+    count = api.compute_witness(ws, name, input_json, target)
+    _status(f"{name}: {count} witness values written to {target}")
+
+
 @cli.group()
 def tools() -> None:
     """Install and check the pinned external tools (snarkjs, circom2, circomlib)."""

@@ -16,17 +16,6 @@ from toolchain.runner.compiler import Circom
 ROUTE_SAMPLE = ("multiplier_2", "merkle_4", "range_32")
 
 
-@pytest.fixture(scope="module")
-def compiled(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
-    """The whole example registry compiled once (wasmtime route) in a throwaway project."""
-    from tests.conftest import copy_project
-
-    ws = open_workspace(copy_project(tmp_path_factory.mktemp("compiled")))
-    results = api.compile_circuits(ws)
-    assert {r.status for r in results} == {"compiled"}
-    return ws
-
-
 def test_every_example_compiles_to_its_expected_count(compiled: Workspace) -> None:
     for entry in compiled.registry.circuit:
         assert entry.expected_constraints is not None, f"{entry.name} has no expected count"

@@ -85,10 +85,9 @@ def _parse_header(container: BinFile, data: bytes) -> R1csHeader:
     prime = int.from_bytes(data[4 : 4 + n8], "little")
     if prime != R:
         raise FormatError(f"{container.path}: unsupported prime {prime} (only bn128 is supported)")
-    header = R1csHeader(n8, prime, *_TAIL.unpack_from(data, 4 + n8))
-    if 1 + header.n_public + header.n_prv_in > header.n_wires:
-        raise FormatError(f"{container.path}: more input/output signals than wires")
-    return header
+    # No wire-count check against the input counts: circom counts private inputs it optimised
+    # away in n_prv_in, so valid files can have n_prv_in + n_public + 1 > n_wires.
+    return R1csHeader(n8, prime, *_TAIL.unpack_from(data, 4 + n8))
 
 
 def _parse_constraints(container: BinFile, header: R1csHeader, data: bytes) -> list[Constraint]:

@@ -7,6 +7,7 @@ Compiling circom.wasm (9 MB) takes seconds; the compiled module is serialised un
 from __future__ import annotations
 
 import hashlib
+import logging
 import tempfile
 from dataclasses import dataclass
 from functools import cache
@@ -19,29 +20,41 @@ from toolchain.errors import FormatError
 from toolchain.fsutil import write_atomic
 from toolchain.paths import cache_dir
 
+log = logging.getLogger(__name__)
+
 
 @cache
 def shared_engine() -> wasmtime.Engine:
     """One engine per process: modules deserialised from the cache must match its config."""
-    return wasmtime.Engine(wasmtime.Config())
+    config = wasmtime.Config()
+    config.wasm_multi_memory = True  # the witness read-back helper has a memory of its own
+    return wasmtime.Engine(config)
 
 
-def load_module(wasm_path: Path) -> wasmtime.Module:
-    """Compile `wasm_path`, or load its compiled form from the cache."""
+def load_module(wasm_path: Path, cache_root: Path | None = None) -> wasmtime.Module:
+    """Compile `wasm_path`, or load its compiled form from the cache (default `cache_dir()`)."""
     wasm = Path(wasm_path).read_bytes()
     digest = hashlib.sha256(wasm).hexdigest()
-    cached = cache_dir() / "wasmtime" / f"{digest}-{version('wasmtime')}.cwasm"
+    cached = (cache_root or cache_dir()) / "wasmtime" / f"{digest}-{version('wasmtime')}.cwasm"
     if cached.is_file():
         try:
             return wasmtime.Module.deserialize_file(shared_engine(), str(cached))
         except wasmtime.WasmtimeError:
-            cached.unlink(missing_ok=True)  # stale or corrupt entry: rebuild below
+            log.warning("ignoring unusable cached module %s", cached)
     try:
         module = wasmtime.Module(shared_engine(), wasm)
     except wasmtime.WasmtimeError as exc:
         raise FormatError(f"{wasm_path}: not a valid WebAssembly module: {exc}") from exc
-    write_atomic(cached, bytes(module.serialize()))
+    _store(cached, bytes(module.serialize()))
     return module
+
+
+def _store(path: Path, data: bytes) -> None:
+    # The cache only saves time: a read-only or full disk must not stop the work.
+    try:
+        write_atomic(path, data)
+    except OSError as exc:
+        log.warning("could not cache compiled module at %s: %s", path, exc)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,226 @@
+"""Witnesses computed by circuit wasm under wasmtime, checked against snarkjs and circom's JS."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from toolchain.errors import InputError, WitnessError
+from toolchain.formats.wtns import write_wtns
+from toolchain.native.field import R
+from toolchain.native.witness import WitnessCalculator, calculate_witness
+from toolchain.runner.wasi import load_module
+
+pytestmark = pytest.mark.integration
+
+WtnsOracle = Callable[[Path, dict[str, object]], bytes]
+
+MERKLE_INPUTS: dict[str, object] = {
+    "leaf": "5",
+    "pathElements": ["11", "22", "33", str(R - 1)],
+    "pathIndices": [0, 1, 1, 0],
+}
+BUS_INPUTS: dict[str, object] = {
+    "p": {"x": 2, "y": 3},
+    "q": [{"x": 5, "y": 7}, {"x": 11, "y": 13}],
+    "k": 17,
+}
+
+
+def _wtns_bytes(values: list[int], tmp_path: Path) -> bytes:
+    path = tmp_path / "ours.wtns"
+    write_wtns(path, values)
+    return path.read_bytes()
+
+
+def _calculator(wasm: Path, cache: Path, **kwargs: Path) -> WitnessCalculator:
+    return WitnessCalculator(wasm, cache_dir=cache, **kwargs)
+
+
+def _input_error(wasm: Path, cache: Path, inputs: dict[str, object]) -> str:
+    with pytest.raises(InputError) as caught:
+        _calculator(wasm, cache).calculate(inputs)
+    return str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("name", "inputs"),
+    [
+        ("multiplier", {"a": 3, "b": "11"}),
+        ("merkle", MERKLE_INPUTS),
+        ("bounded", {"x": "99", "m": [[1, 2], [3, 4]]}),
+    ],
+)
+def test_wtns_is_byte_identical_to_snarkjs(
+    circuits: dict[str, Path],
+    module_cache: Path,
+    snarkjs_wtns: WtnsOracle,
+    tmp_path: Path,
+    name: str,
+    inputs: dict[str, object],
+) -> None:
+    witness = calculate_witness(circuits[name], inputs, cache_dir=module_cache)
+    assert _wtns_bytes(witness, tmp_path) == snarkjs_wtns(circuits[name], inputs)
+
+
+def test_bus_objects_match_circoms_own_js(
+    circuits: dict[str, Path], module_cache: Path, circom_js_wtns: WtnsOracle, tmp_path: Path
+) -> None:
+    witness = calculate_witness(circuits["buses"], BUS_INPUTS, cache_dir=module_cache)
+    assert _wtns_bytes(witness, tmp_path) == circom_js_wtns(circuits["buses"], BUS_INPUTS)
+
+
+def test_flat_bus_names_give_the_same_witness(
+    circuits: dict[str, Path], module_cache: Path
+) -> None:
+    flat = {"p.x": 2, "p.y": 3, "q[0].x": 5, "q[0].y": 7, "q[1].x": 11, "q[1].y": 13, "k": 17}
+    whole = {"p": [2, 3], "q": [5, 7, 11, 13], "k": 17}
+    calculator = _calculator(circuits["buses"], module_cache)
+    assert calculator.calculate(flat) == calculator.calculate(whole)
+    assert calculator.calculate(whole) == calculator.calculate(BUS_INPUTS)
+
+
+def test_calculator_describes_the_circuit(circuits: dict[str, Path], module_cache: Path) -> None:
+    calculator = _calculator(circuits["merkle"], module_cache)
+    assert calculator.version[0] == 2
+    assert calculator.input_size == 9
+    assert calculator.input_signals == {"leaf": 1, "pathElements": 4, "pathIndices": 4}
+
+
+def test_assert_failure_carries_circoms_message(
+    circuits: dict[str, Path], module_cache: Path
+) -> None:
+    with pytest.raises(WitnessError, match="Assert Failed") as caught:
+        calculate_witness(
+            circuits["bounded"], {"x": 100, "m": [[0, 0], [0, 1]]}, cache_dir=module_cache
+        )
+    assert "Error in template Bounded_0 line: 10" in str(caught.value)
+
+
+def test_unsatisfied_constraint_carries_circoms_message(
+    circuits: dict[str, Path], module_cache: Path
+) -> None:
+    with pytest.raises(WitnessError, match="Error in template Square_0 line: 8"):
+        calculate_witness(circuits["square"], {"x": 3, "y": 10}, cache_dir=module_cache)
+
+
+def test_circuit_log_goes_to_logging(
+    circuits: dict[str, Path], module_cache: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.INFO, logger="toolchain.native.witness"):
+        calculate_witness(
+            circuits["bounded"], {"x": 42, "m": [[0, 0], [0, 1]]}, cache_dir=module_cache
+        )
+    assert "bounded.wasm: x is 42" in caplog.messages
+
+
+def test_wrong_number_of_values(circuits: dict[str, Path], module_cache: Path) -> None:
+    inputs = {**MERKLE_INPUTS, "pathElements": [1, 2, 3]}
+    message = _input_error(circuits["merkle"], module_cache, inputs)
+    assert 'signal "pathElements" expects 4 values, got 3' in message
+
+
+def test_unknown_signal_lists_the_real_ones(circuits: dict[str, Path], module_cache: Path) -> None:
+    message = _input_error(circuits["merkle"], module_cache, {**MERKLE_INPUTS, "root": 1})
+    assert 'unknown input signal "root"' in message
+    assert "inputs are leaf, pathElements, pathIndices" in message
+
+
+def test_missing_signals_are_named(circuits: dict[str, Path], module_cache: Path) -> None:
+    message = _input_error(circuits["merkle"], module_cache, {"pathElements": [1, 2, 3, 4]})
+    assert 'missing input signals: "leaf", "pathIndices"' in message
+
+
+def test_missing_signals_are_counted_without_a_sym(
+    circuits: dict[str, Path], module_cache: Path, tmp_path: Path
+) -> None:
+    wasm = tmp_path / "alone" / "merkle.wasm"
+    wasm.parent.mkdir()
+    shutil.copy(circuits["merkle"], wasm)
+    with pytest.raises(InputError, match="only 4 of the circuit's 9 input values were given"):
+        calculate_witness(wasm, {"pathElements": [1, 2, 3, 4]}, cache_dir=module_cache)
+
+
+def test_incomplete_bus_is_reported(circuits: dict[str, Path], module_cache: Path) -> None:
+    message = _input_error(circuits["buses"], module_cache, {**BUS_INPUTS, "p": {"x": 2}})
+    assert 'missing input signals: "p" (1 of 2 values)' in message
+
+
+def test_bus_given_whole_and_by_field_is_reported(
+    circuits: dict[str, Path], module_cache: Path
+) -> None:
+    inputs = {**BUS_INPUTS, "p": [2, 3], "p.x": 4}
+    message = _input_error(circuits["buses"], module_cache, inputs)
+    assert 'signal "p.x" is also set by "p"' in message
+
+
+@pytest.mark.parametrize(
+    ("value", "complaint"),
+    [
+        (-1, "-1 is negative"),
+        ("-1", "'-1' is not an integer or a decimal string"),
+        (R, f"{R} is not below the field modulus r"),
+        (str(R + 5), f"{R + 5} is not below the field modulus r"),
+        ("1" * 5000, "a 5000-digit number is not below the field modulus r"),
+        (1.5, "1.5 is not an integer or a decimal string"),
+        (True, "True is not an integer or a decimal string"),
+        (None, "None is not an integer or a decimal string"),
+        ("12abc", "'12abc' is not an integer or a decimal string"),
+        (" 12", "' 12' is not an integer or a decimal string"),
+    ],
+)
+def test_bad_values_name_signal_and_index(
+    circuits: dict[str, Path], module_cache: Path, value: object, complaint: str
+) -> None:
+    inputs = {**MERKLE_INPUTS, "pathElements": [1, 2, value, 4]}
+    message = _input_error(circuits["merkle"], module_cache, inputs)
+    assert f'signal "pathElements" at index 2: {complaint}' in message
+
+
+def test_scalar_signal_has_no_index(circuits: dict[str, Path], module_cache: Path) -> None:
+    message = _input_error(circuits["multiplier"], module_cache, {"a": 3, "b": -2})
+    assert 'signal "b": -2 is negative' in message
+
+
+def test_hex_strings_are_accepted_like_snarkjs(
+    circuits: dict[str, Path], module_cache: Path
+) -> None:
+    calculator = _calculator(circuits["multiplier"], module_cache)
+    assert calculator.calculate({"a": "0x10", "b": 3}) == calculator.calculate({"a": 16, "b": 3})
+
+
+def test_every_problem_is_reported_at_once(circuits: dict[str, Path], module_cache: Path) -> None:
+    inputs = {"leaf": -1, "pathElements": [1], "pathIndices": [0, 1, 1, "x"], "extra": 0}
+    message = _input_error(circuits["merkle"], module_cache, inputs)
+    assert len(message.splitlines()) == 4
+
+
+def test_compiled_module_is_cached_and_reused(circuits: dict[str, Path], tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    first = calculate_witness(circuits["multiplier"], {"a": 2, "b": 5}, cache_dir=cache)
+    [cached] = (cache / "wasmtime").iterdir()
+    stamp = cached.stat().st_mtime_ns
+    second = calculate_witness(circuits["multiplier"], {"a": 2, "b": 5}, cache_dir=cache)
+    assert first == second == [1, 10, 2, 5]
+    assert cached.stat().st_mtime_ns == stamp
+
+
+def test_corrupt_cache_entry_is_recompiled(circuits: dict[str, Path], tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    load_module(circuits["multiplier"], cache)
+    [cached] = (cache / "wasmtime").iterdir()
+    cached.write_bytes(b"not a compiled module")
+    load_module(circuits["multiplier"], cache)
+    assert cached.read_bytes() != b"not a compiled module"
+
+
+def test_cache_dir_from_environment(
+    circuits: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ZKT_CACHE", str(tmp_path / "env-cache"))
+    load_module(circuits["multiplier"])
+    assert len(list((tmp_path / "env-cache" / "wasmtime").iterdir())) == 1

@@ -1,0 +1,444 @@
+"""Circom witness generation in process: the circuit's wasm run by wasmtime, no Node.
+
+This re-implements the protocol of the `witness_calculator.js` circom writes beside each wasm
+(and of circom_runtime, which `snarkjs wtns calculate` uses):
+
+    init(0)                                  reset the circuit's memory
+    getInputSignalSize(hMSB, hLSB) -> i32    values an input takes; 0 for other names
+    write a value to the shared read/write memory (n32 little-endian u32 words), then
+    setInputSignal(hMSB, hLSB, i)            the last input triggers the whole computation
+    getWitness(i)                            copy wire i, normal form, into the shared memory
+
+Input names are addressed by the 64-bit FNV-1a hash of their qualified name (`in`, `p.x`,
+`q[1].x`) split into two u32 halves. Circuit failures arrive through the `runtime` imports:
+`printErrorMessage` (read the text with getMessageChar until 0) and then `exceptionHandler(code)`.
+
+Reading the witness back takes one getWitness call per wire; a host call from Python costs
+~17 µs, so a tiny helper module (`_DUMP_WAT`), linked to the circuit's own exports, makes those
+calls inside wasm and copies each value into a memory of its own that Python reads in one go.
+
+Unlike the JS, inputs are checked before anything runs, and values outside [0, r) are refused
+instead of being silently reduced mod r. Compiled modules are cached on disk, keyed by the wasm's
+sha256 and the wasmtime version (see toolchain.runner.wasi).
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import re
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+import wasmtime
+
+from toolchain.errors import FormatError, InputError, WitnessError, ZktError
+from toolchain.formats.sym import read_sym
+from toolchain.native.field import R
+from toolchain.runner.wasi import load_module, shared_engine
+
+log = logging.getLogger(__name__)
+
+FlatInputs = dict[str, list[object]]
+
+N32 = 8
+N8 = 4 * N32
+_FNV_OFFSET = 0xCBF29CE484222325
+_FNV_PRIME = 0x100000001B3
+_MASK64 = (1 << 64) - 1
+
+_REQUIRED_FUNCTIONS = (
+    "getVersion", "getMinorVersion", "getPatchVersion", "getSharedRWMemoryStart",
+    "getRawPrime", "getFieldNumLen32", "getWitnessSize", "getInputSize", "getInputSignalSize",
+    "init", "setInputSignal", "getWitness", "getMessageChar",
+)  # fmt: skip
+
+# exceptionHandler codes, worded as witness_calculator.js words them. Codes 1-3 and 6 mean the
+# inputs do not fit the circuit; the others are failures of the circuit itself.
+_EXCEPTIONS: dict[int, tuple[str, type[ZktError]]] = {
+    1: ("Signal not found", InputError),
+    2: ("Too many signals set", InputError),
+    3: ("Signal already set", InputError),
+    4: ("Assert Failed", WitnessError),
+    5: ("Not enough memory", WitnessError),
+    6: ("Input signal array access exceeds the size", InputError),
+    7: ("Out of bounds array access", WitnessError),
+}
+
+# dump(n, shared): getWitness(i) for i < n, each value copied to witness[32 i .. 32 i + 32].
+_DUMP_WAT = """
+(module
+  (import "circuit" "memory" (memory 0))
+  (import "circuit" "getWitness" (func $get_witness (param i32)))
+  (memory $witness (export "witness") 0)
+  (func (export "dump") (param $n i32) (param $shared i32)
+    (local $i i32)
+    (if (i32.lt_s (memory.grow $witness (i32.add (i32.shr_u (local.get $n) (i32.const 11))
+                                                 (i32.const 1)))
+                  (i32.const 0))
+      (then unreachable))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+        (call $get_witness (local.get $i))
+        (memory.copy $witness 0 (i32.shl (local.get $i) (i32.const 5)) (local.get $shared)
+                     (i32.const 32))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $next)))))
+"""
+
+_DECIMAL = re.compile(r"[0-9]+")
+_HEX = re.compile(r"0x[0-9a-fA-F]+")
+
+
+def fnv1a_64(name: str) -> tuple[int, int]:
+    """The 64-bit FNV-1a hash circom uses to address a signal, as (high, low) u32 halves."""
+    h = _FNV_OFFSET
+    for char in name:
+        h = ((h ^ ord(char)) * _FNV_PRIME) & _MASK64
+    return h >> 32, h & 0xFFFFFFFF
+
+
+@functools.cache
+def _dump_module() -> wasmtime.Module:
+    return wasmtime.Module(shared_engine(), _DUMP_WAT)
+
+
+class _CircuitAbort(Exception):
+    """Raised inside exceptionHandler to unwind out of the wasm, like the JS `throw`."""
+
+    def __init__(self, code: int) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+class _Session:
+    """One fresh instance of the circuit: its store, exports and the messages it printed."""
+
+    def __init__(self, module: wasmtime.Module, path: Path) -> None:
+        self.path = path
+        self.store = wasmtime.Store(shared_engine())
+        self.errors: list[str] = []
+        self._log_parts: list[str] = []
+        self._memory, self._funcs = self._instantiate(module)
+        self._shared = self.call("getSharedRWMemoryStart")
+
+    def _instantiate(
+        self, module: wasmtime.Module
+    ) -> tuple[wasmtime.Memory, dict[str, wasmtime.Func]]:
+        try:
+            instance = wasmtime.Instance(self.store, module, self._imports(module))
+        except wasmtime.WasmtimeError as exc:
+            raise FormatError(f"{self.path}: cannot instantiate: {exc}") from exc
+        exports = instance.exports(self.store)
+        memory = exports.get("memory")
+        funcs = {name: exports.get(name) for name in _REQUIRED_FUNCTIONS}
+        found = {name: func for name, func in funcs.items() if isinstance(func, wasmtime.Func)}
+        lacking = [name for name in funcs if name not in found]
+        if not isinstance(memory, wasmtime.Memory) or lacking:
+            lacking += [] if isinstance(memory, wasmtime.Memory) else ["memory"]
+            raise FormatError(f"{self.path}: not a circom 2 witness wasm (lacks {lacking})")
+        return memory, found
+
+    def _imports(self, module: wasmtime.Module) -> list[wasmtime.Func]:
+        hosts = self._host_functions()
+        imports: list[wasmtime.Func] = []
+        for imp in module.imports:
+            if imp.module != "runtime" or imp.name not in hosts:
+                raise FormatError(f"{self.path}: imports {imp.module}.{imp.name}, not circom's")
+            params = [wasmtime.ValType.i32()] if imp.name == "exceptionHandler" else []
+            func_type = wasmtime.FuncType(params, [])
+            imports.append(
+                wasmtime.Func(self.store, func_type, hosts[imp.name], access_caller=True)
+            )
+        return imports
+
+    def _host_functions(self) -> dict[str, Callable[..., None]]:
+        return {
+            "exceptionHandler": self._on_exception,
+            "printErrorMessage": self._on_error_message,
+            "writeBufferMessage": self._on_buffer_message,
+            "showSharedRWMemory": self._on_show_memory,
+        }
+
+    def call(self, name: str, *args: int) -> int:
+        """Call an export of the circuit (see `_invoke`)."""
+        return self._invoke(self._funcs[name], *args)
+
+    def _invoke(self, func: wasmtime.Func, *args: int) -> int:
+        # Circuit aborts become InputError/WitnessError, any other trap a WitnessError.
+        try:
+            result = func(self.store, *args)
+        except _CircuitAbort as abort:
+            raise self._abort_error(abort.code) from None
+        except wasmtime.Trap as exc:
+            raise WitnessError(f"{self.path.name}: the circuit trapped: {exc}") from exc
+        return int(result) if result is not None else 0
+
+    def read_shared(self) -> int:
+        """The field element currently in the shared read/write memory."""
+        data = self._memory.read(self.store, self._shared, self._shared + N8)
+        return int.from_bytes(data, "little")
+
+    def witness(self, size: int) -> list[int]:
+        """Wires 0..size-1 of the computed witness, fetched by the dump helper in one call."""
+        helper = wasmtime.Instance(
+            self.store, _dump_module(), [self._memory, self._funcs["getWitness"]]
+        )
+        exports = helper.exports(self.store)
+        dump, memory = exports["dump"], exports["witness"]
+        assert isinstance(dump, wasmtime.Func) and isinstance(memory, wasmtime.Memory)
+        self._invoke(dump, size, self._shared)
+        data = memory.read(self.store, 0, N8 * size)
+        return [int.from_bytes(data[i : i + N8], "little") for i in range(0, len(data), N8)]
+
+    def write_shared(self, value: int) -> None:
+        """Put a field element (normal form) into the shared read/write memory."""
+        self._memory.write(self.store, value.to_bytes(N8, "little"), self._shared)
+
+    def _abort_error(self, code: int) -> ZktError:
+        reason, error_type = _EXCEPTIONS.get(code, ("Unknown error", WitnessError))
+        details = "".join(f"\n{line}" for line in self.errors)
+        return error_type(f"{self.path.name}: {reason}.{details}")
+
+    def _message(self, caller: wasmtime.Caller) -> str:
+        get_char = self._funcs["getMessageChar"]
+        chars: list[str] = []
+        while char := get_char(caller):
+            chars.append(chr(char))
+        return "".join(chars)
+
+    def _on_exception(self, caller: wasmtime.Caller, code: int) -> None:
+        raise _CircuitAbort(code)
+
+    def _on_error_message(self, caller: wasmtime.Caller) -> None:
+        self.errors.append(self._message(caller))
+
+    def _on_buffer_message(self, caller: wasmtime.Caller) -> None:
+        # circom's log() sends its items one by one and ends the line with a lone "\n".
+        message = self._message(caller)
+        if message == "\n":
+            log.info("%s: %s", self.path.name, " ".join(self._log_parts))
+            self._log_parts = []
+        else:
+            self._log_parts.append(message)
+
+    def _on_show_memory(self, caller: wasmtime.Caller) -> None:
+        data = self._memory.read(caller, self._shared, self._shared + N8)
+        self._log_parts.append(str(int.from_bytes(data, "little")))
+
+
+class WitnessCalculator:
+    """A circom circuit's witness wasm, compiled once and run in a fresh instance per witness."""
+
+    def __init__(
+        self, wasm_path: Path, *, sym_path: Path | None = None, cache_dir: Path | None = None
+    ) -> None:
+        self.path = Path(wasm_path)
+        self._module = load_module(self.path, cache_dir)
+        session = _Session(self._module, self.path)
+        self.version = tuple(
+            session.call(name) for name in ("getVersion", "getMinorVersion", "getPatchVersion")
+        )
+        self._check_field(session)
+        self.witness_size = session.call("getWitnessSize")
+        self.input_size = session.call("getInputSize")
+        self._sym_path = sym_path or _default_sym(self.path)
+
+    @functools.cached_property
+    def input_signals(self) -> dict[str, int]:
+        """main's input signals and their sizes; {} without a .sym (read only when needed)."""
+        if self._sym_path is None:
+            return {}
+        return _input_signals(_Session(self._module, self.path), self._sym_path)
+
+    def _check_field(self, session: _Session) -> None:
+        if self.version[0] != 2:
+            raise FormatError(f"{self.path}: compiled by circom {self.version}, need circom 2")
+        if session.call("getFieldNumLen32") != N32:
+            raise FormatError(f"{self.path}: field elements are not {N32} words")
+        session.call("getRawPrime")
+        if session.read_shared() != R:
+            raise FormatError(f"{self.path}: compiled for another prime than BN254's r")
+
+    def calculate(self, inputs: Mapping[str, object]) -> list[int]:
+        """The full witness for these inputs (checked first; nothing is reduced mod r)."""
+        session = _Session(self._module, self.path)
+        session.call("init", 0)
+        assignments = self._check_inputs(session, flatten_inputs(inputs))
+        for name, values in assignments.items():
+            msb, lsb = fnv1a_64(name)
+            for index, value in enumerate(values):
+                session.write_shared(value)
+                session.call("setInputSignal", msb, lsb, index)
+        return session.witness(self.witness_size)
+
+    def _check_inputs(self, session: _Session, flat: FlatInputs) -> dict[str, list[int]]:
+        problems: list[str] = []
+        assignments: dict[str, list[int]] = {}
+        for name, raw_values in flat.items():
+            # The wasm answers 0, not the -1 the JS tests for, for names that are not inputs.
+            size = session.call("getInputSignalSize", *fnv1a_64(name))
+            if size <= 0:
+                problems.append(f'unknown input signal "{name}"{self._known_inputs_hint()}')
+            elif len(raw_values) != size:
+                problems.append(f'signal "{name}" expects {size} values, got {len(raw_values)}')
+            else:
+                assignments[name] = _field_elements(name, raw_values, problems)
+        if not problems:
+            problems.extend(self._coverage_problems(assignments))
+        if problems:
+            raise InputError(f"{self.path.name}: " + "\n".join(problems))
+        return assignments
+
+    def _known_inputs_hint(self) -> str:
+        if not self.input_signals:
+            return ""
+        return " (the circuit's inputs are " + ", ".join(self.input_signals) + ")"
+
+    def _coverage_problems(self, given: dict[str, list[int]]) -> list[str]:
+        """Input values set twice or left unset (the wasm would not complain before running)."""
+        problems = _overlaps(given)
+        count = sum(len(values) for values in given.values())
+        if not problems and count < self.input_size:
+            problems.append(self._missing_message(given, count))
+        return problems
+
+    def _missing_message(self, given: dict[str, list[int]], count: int) -> str:
+        counts: dict[str, int] = {}
+        for key, values in given.items():
+            counts[_base_name(key)] = counts.get(_base_name(key), 0) + len(values)
+        missing = [
+            f'"{name}"' if name not in counts else f'"{name}" ({counts[name]} of {size} values)'
+            for name, size in self.input_signals.items()
+            if counts.get(name, 0) < size
+        ]
+        if not missing:  # no .sym to name them
+            return f"only {count} of the circuit's {self.input_size} input values were given"
+        return "missing input signals: " + ", ".join(missing)
+
+
+def _overlaps(given: dict[str, list[int]]) -> list[str]:
+    # {"p": [1, 2], "p.x": 3} sets p.x twice: the wasm would overwrite it or, once the
+    # computation has started, abort with "Signal already set".
+    problems: list[str] = []
+    for key in given:
+        prefixes = (key[: cut.start()] for cut in re.finditer(r"[.\[]", key))
+        outer = next((prefix for prefix in prefixes if prefix in given), None)
+        if outer is not None:
+            problems.append(f'signal "{key}" is also set by "{outer}"')
+    return problems
+
+
+def calculate_witness(
+    wasm_path: Path,
+    inputs: Mapping[str, object],
+    *,
+    sym_path: Path | None = None,
+    cache_dir: Path | None = None,
+) -> list[int]:
+    """The witness of a circom circuit for these inputs, computed by its wasm under wasmtime."""
+    calculator = WitnessCalculator(wasm_path, sym_path=sym_path, cache_dir=cache_dir)
+    return calculator.calculate(inputs)
+
+
+def flatten_inputs(inputs: Mapping[str, object]) -> FlatInputs:
+    """Input JSON as witness_calculator.js sees it: qualified signal names to flat value lists."""
+    if not isinstance(inputs, Mapping):
+        raise InputError(f"circuit inputs must be a JSON object, not {type(inputs).__name__}")
+    flat: FlatInputs = {}
+    _qualify("", inputs, flat)
+    return flat
+
+
+def _qualify(prefix: str, value: object, out: FlatInputs) -> None:
+    # Objects are buses: their fields become `prefix.field`; arrays of buses `prefix[i].field`.
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            _qualify(f"{prefix}.{key}" if prefix else str(key), item, out)
+    elif isinstance(value, list):
+        leaves = _flat(value)
+        kinds = {isinstance(leaf, Mapping) for leaf in leaves}
+        if kinds == {True, False}:
+            raise InputError(f'signal "{prefix}" mixes objects and plain values')
+        if kinds == {True}:
+            for index, item in enumerate(value):
+                _qualify_list(f"{prefix}[{index}]", item, out)
+        else:
+            _put(prefix, leaves, out)
+    else:
+        _put(prefix, [value], out)
+
+
+def _put(name: str, values: list[object], out: FlatInputs) -> None:
+    # {"p": {"x": 1}, "p.x": 2} names p.x twice; the JS would silently keep the last one.
+    if name in out:
+        raise InputError(f'signal "{name}" is given twice')
+    out[name] = values
+
+
+def _qualify_list(prefix: str, value: object, out: FlatInputs) -> None:
+    if isinstance(value, list):
+        for index, item in enumerate(value):
+            _qualify_list(f"{prefix}[{index}]", item, out)
+    else:
+        _qualify(prefix, value, out)
+
+
+def _flat(value: object) -> list[object]:
+    if not isinstance(value, list):
+        return [value]
+    return [leaf for item in value for leaf in _flat(item)]
+
+
+def _field_elements(name: str, raw_values: list[object], problems: list[str]) -> list[int]:
+    values: list[int] = []
+    for index, raw in enumerate(raw_values):
+        where = f'signal "{name}"' + (f" at index {index}" if len(raw_values) > 1 else "")
+        value = _parse_value(raw)
+        if isinstance(value, str):
+            problems.append(f"{where}: {value}")
+        else:
+            values.append(value)
+    return values
+
+
+def _parse_value(raw: object) -> int | str:
+    """The field element `raw` denotes, or a sentence saying why it is not one."""
+    if isinstance(raw, str) and (_DECIMAL.fullmatch(raw) or _HEX.fullmatch(raw)):
+        text = raw
+        try:
+            raw = int(text, 16 if text.startswith("0x") else 10)
+        except ValueError:  # beyond Python's int-from-string digit limit: far above r
+            return f"a {len(text)}-digit number is not below the field modulus r"
+    if isinstance(raw, bool) or not isinstance(raw, int):
+        return f"{raw!r} is not an integer or a decimal string"
+    if raw < 0:
+        return f"{raw} is negative (field elements are 0 <= v < r; the JS would wrap it mod r)"
+    if raw >= R:
+        return f"{raw} is not below the field modulus r (the JS would reduce it mod r)"
+    return raw
+
+
+def _base_name(qualified: str) -> str:
+    # "p.x" and "q[1].y" set parts of the inputs "p" and "q".
+    return re.split(r"[.\[]", qualified, maxsplit=1)[0]
+
+
+def _default_sym(wasm_path: Path) -> Path | None:
+    # circom writes <out>/<name>.sym beside <out>/<name>_js/<name>.wasm.
+    candidate = wasm_path.parent.parent / f"{wasm_path.stem}.sym"
+    return candidate if candidate.is_file() else None
+
+
+def _input_signals(session: _Session, sym_path: Path) -> dict[str, int]:
+    """main's input signals and their sizes: names from the .sym, sizes from the wasm."""
+    sizes: dict[str, int] = {}
+    for name in read_sym(sym_path).names():
+        # "main.pathElements[2]" -> "pathElements"; subcomponents ("main.hashers[0].out")
+        # give names the wasm does not know as inputs, dropped below.
+        if name.startswith("main."):
+            base = _base_name(name[len("main.") :])
+            if base not in sizes:
+                sizes[base] = session.call("getInputSignalSize", *fnv1a_64(base))
+    return {name: size for name, size in sizes.items() if size > 0}
