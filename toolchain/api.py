@@ -1,4 +1,4 @@
-"""The high-level verbs behind the CLI: render, compile, info, witness, tools install / doctor."""
+"""The high-level verbs behind the CLI: render, compile, info, witness, ptau, tools."""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ from pathlib import Path
 
 from toolchain import build
 from toolchain.build import BuildResult, Reporter
+from toolchain.ceremony import ptau_fetch
+from toolchain.ceremony.ptau_fetch import PtauRelease
 from toolchain.config import Registry, read_registry
 from toolchain.errors import InputError
 from toolchain.formats.wtns import write_wtns
@@ -100,6 +102,21 @@ def compute_witness(ws: Workspace, name: str, input_path: Path, out: Path) -> in
     values = calculator.calculate(inputs)
     write_wtns(out, values)
     return len(values)
+
+
+def pick_ptau(ws: Workspace, name: str) -> PtauRelease:
+    """The smallest published ptau that fits the Groth16 setup of circuit `name`."""
+    (result,) = compile_circuits(ws, (name,))
+    return ptau_fetch.release_for_power(
+        ptau_fetch.pick_power(result.header.n_constraints, result.header.n_public)
+    )
+
+
+def fetch_ptau(power: int, out: Path | None, mirrors: list[str] | None) -> Path:
+    """Download the published ptau of `power` (hash-checked) to `out`, or into the cache."""
+    if out is None:
+        return ptau_fetch.ensure_ptau(power, mirrors)
+    return ptau_fetch.fetch_ptau(power, out, mirrors)
 
 
 def install_tools(root: Path | None) -> Path:

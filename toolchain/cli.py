@@ -110,6 +110,44 @@ def witness(ctx: click.Context, name: str, input_json: Path, out: Path | None) -
 
 
 @cli.group()
+def ptau() -> None:
+    """Powers of Tau files: pick the size a circuit needs, download published ones."""
+
+
+@ptau.command()
+@click.argument("name")
+@click.pass_context
+def pick(ctx: click.Context, name: str) -> None:
+    """The smallest published ptau power that fits circuit NAME's Groth16 setup."""
+    release = api.pick_ptau(_workspace(ctx), name)
+    click.echo(f"{name}: power {release.power} ({release.file_name})")
+
+
+@ptau.command()
+@click.option("--power", type=click.IntRange(1, 28), required=True, help="2^N constraints.")
+@click.option(
+    "--mirror",
+    "mirrors",
+    multiple=True,
+    help="Base URL to look in (repeatable; default: $ZKT_PTAU_MIRRORS, else known mirrors).",
+)
+@click.option(
+    "--to",
+    "out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Destination (default: the cache, ~/.cache/zk-toolchain/ptau/).",
+)
+def fetch(power: int, mirrors: tuple[str, ...], out: Path | None) -> None:
+    """Download the published Hermez prepared ptau of 2^POWER, checked against its pinned hash.
+
+    The blake2b-512 of every file is pinned; mirrors are tried in turn, an interrupted
+    download resumes (HTTP Range), and a file is renamed into place only when its hash matches.
+    """
+    path = api.fetch_ptau(power, out, list(mirrors) or None)
+    _status(f"ptau 2^{power} verified: {path}")
+
+
+@cli.group()
 def tools() -> None:
     """Install and check the pinned external tools (snarkjs, circom2, circomlib)."""
 

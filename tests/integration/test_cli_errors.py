@@ -115,3 +115,27 @@ def test_doctor_passes_with_pinned_tools(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stdout
     assert "snarkjs          0.7.6" in done.stdout
     assert "sha256" in done.stdout
+
+
+def test_ptau_fetch_with_no_reachable_mirror(tmp_path: Path) -> None:
+    dest = tmp_path / "p.ptau"
+    done = zkt(
+        "ptau",
+        "fetch",
+        "--power",
+        "8",
+        "--mirror",
+        "http://127.0.0.1:9",
+        "--to",
+        str(dest),
+        cwd=tmp_path,
+    )
+    assert_user_error(done, 7, "no mirror delivered powersOfTau28_hez_final_08.ptau")
+    assert "http://127.0.0.1:9/powersOfTau28_hez_final_08.ptau" in done.stderr
+    assert not dest.exists()
+
+
+def test_ptau_pick(tmp_path: Path) -> None:
+    done = zkt("ptau", "pick", "sq", cwd=make_project(tmp_path))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "sq: power 8 (powersOfTau28_hez_final_08.ptau)"

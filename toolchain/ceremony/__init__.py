@@ -1,0 +1,1 @@
+"""Trusted setup: phase 1, phase 2, ptau download, transcripts."""
