@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import nox
 
 nox.options.sessions = ["lint", "typecheck", "tests"]
@@ -73,3 +75,13 @@ def bench(session: nox.Session) -> None:
     _install(session, "dev,gmp")
     _tools(session)
     session.run("python", "bench/run.py", *session.posargs, env={"PYTHONHASHSEED": "0"})
+
+
+@nox.session(python=PYTHON)
+def vectors(session: nox.Session) -> None:
+    """Regenerate the snarkjs-made test vectors in tests/vectors/ (`-- --check` only compares)."""
+    _install(session)
+    _tools(session)
+    node_modules = os.environ.get("ZKT_TOOLS_DIR", os.path.join(".zkt", "tools"))
+    node_modules = os.path.join(node_modules, "node_modules")
+    session.run("python", "tests/vectors/regenerate.py", "--tools", node_modules, *session.posargs)

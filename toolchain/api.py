@@ -1,4 +1,4 @@
-"""The high-level verbs behind the CLI: render, compile, info, witness, ptau, tools."""
+"""The high-level verbs behind the CLI: render, compile, info, witness, prove, verify, ptau..."""
 
 from __future__ import annotations
 
@@ -7,12 +7,12 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from toolchain import build
+from toolchain import backends, build
 from toolchain.build import BuildResult, Reporter
 from toolchain.ceremony import ptau_fetch
 from toolchain.ceremony.ptau_fetch import PtauRelease
 from toolchain.config import Registry, read_registry
-from toolchain.errors import InputError
+from toolchain.errors import InputError, UsageError, VerificationError
 from toolchain.formats.wtns import write_wtns
 from toolchain.fsutil import refuse_overwrite
 from toolchain.native.witness import WitnessCalculator
@@ -102,6 +102,57 @@ def compute_witness(ws: Workspace, name: str, input_path: Path, out: Path) -> in
     values = calculator.calculate(inputs)
     write_wtns(out, values)
     return len(values)
+
+
+@dataclass(frozen=True)
+class ProveResult:
+    """What `prove` wrote and which backend wrote it."""
+
+    backend: str
+    proof: Path
+    public: Path
+
+
+def _existing(path: Path, what: str, hint: str) -> Path:
+    if not path.is_file():
+        raise UsageError(f"no {what} at {path}: {hint}")
+    return path
+
+
+def prove(
+    ws: Workspace,
+    name: str,
+    input_path: Path,
+    backend: str = "auto",
+    zkey: Path | None = None,
+    out_dir: Path | None = None,
+) -> ProveResult:
+    """Witness (native, wasmtime) then proof by the chosen backend: DIR/proof.json, public.json."""
+    key = _existing(zkey or ws.project.zkey(name), "proving key", "run `zkt setup` or pass --zkey")
+    prover = backends.prover_backend(backend, ws.tools)
+    out = out_dir or ws.project.proof_dir(name)
+    proof, public = out / "proof.json", out / "public.json"
+    for target in (proof, public):
+        refuse_overwrite(target, input_path, key)
+    compute_witness(ws, name, input_path, out / "witness.wtns")
+    prover.prove(key, out / "witness.wtns", proof, public)
+    return ProveResult(prover.name, proof, public)
+
+
+def verify(
+    ws: Workspace,
+    name: str,
+    proof: Path,
+    public: Path,
+    backend: str = "auto",
+    vkey: Path | None = None,
+) -> str:
+    """Verify a proof; VerificationError when it is invalid. Returns the backend's name."""
+    key = _existing(vkey or ws.project.vkey(name), "verification key", "pass --vkey")
+    verifier = backends.verifier_backend(backend, ws.tools)
+    if not verifier.verify(key, public, proof):
+        raise VerificationError(f"{name}: INVALID proof ({verifier.name} verifier)")
+    return verifier.name
 
 
 def pick_ptau(ws: Workspace, name: str) -> PtauRelease:

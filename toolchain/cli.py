@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from toolchain import __version__, api
+from toolchain import __version__, api, backends
 from toolchain.errors import ConfigError, ZktError
 from toolchain.paths import find_project_root
 
@@ -107,6 +107,61 @@ def witness(ctx: click.Context, name: str, input_json: Path, out: Path | None) -
     target = out or ws.project.build_dir(name) / f"{name}.wtns"
     count = api.compute_witness(ws, name, input_json, target)
     _status(f"{name}: {count} witness values written to {target}")
+
+
+BACKEND = click.option(
+    "--backend",
+    type=click.Choice(backends.NAMES),
+    default="auto",
+    show_default=True,
+    help="Groth16 implementation; auto proves with the fastest available, verifies natively.",
+)
+
+
+@cli.command(name="prove")
+@click.argument("name")
+@click.argument("input_json", type=click.Path(dir_okay=False, path_type=Path))
+@BACKEND
+@click.option("--zkey", type=click.Path(dir_okay=False, path_type=Path), help="Proving key.")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Output folder.")
+@click.pass_context
+def prove_cmd(
+    ctx: click.Context,
+    name: str,
+    input_json: Path,
+    backend: str,
+    zkey: Path | None,
+    out: Path | None,
+) -> None:
+    """Compute the witness and a Groth16 proof: OUT/proof.json and OUT/public.json.
+
+    The proving key defaults to artifacts/NAME/final.zkey and the output folder to
+    build/NAME/proof/. Every backend writes the same snarkjs-compatible JSON.
+    """
+    result = api.prove(_workspace(ctx), name, input_json, backend, zkey, out)
+    _status(f"{name}: proof by {result.backend} in {result.proof.parent}")
+
+
+@cli.command(name="verify")
+@click.argument("name")
+@click.argument("proof", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("public", type=click.Path(dir_okay=False, path_type=Path))
+@BACKEND
+@click.option(
+    "--vkey", type=click.Path(dir_okay=False, path_type=Path), help="Verification key JSON."
+)
+@click.pass_context
+def verify_cmd(
+    ctx: click.Context, name: str, proof: Path, public: Path, backend: str, vkey: Path | None
+) -> None:
+    """Verify PROOF (proof.json) for PUBLIC (public.json); exit 0 only for a valid proof.
+
+    The key defaults to artifacts/NAME/verification_key.json. The native verifier also checks
+    the number of public inputs, their range, and that every point is on its curve, not the
+    identity, and (G2) in the prime-order subgroup.
+    """
+    used = api.verify(_workspace(ctx), name, proof, public, backend, vkey)
+    click.echo(f"{name}: valid proof ({used} verifier)")
 
 
 @cli.group()

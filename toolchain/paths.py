@@ -80,6 +80,22 @@ class Project:
         """build/<name>/<name>_js/<name>.wasm: the witness generator."""
         return self.build_dir(name) / f"{name}_js" / f"{name}.wasm"
 
+    def artifacts_dir(self, name: str) -> Path:
+        """artifacts/<name>/: the final, committed artifacts of one circuit."""
+        return self.root / "artifacts" / name
+
+    def zkey(self, name: str) -> Path:
+        """artifacts/<name>/final.zkey: the proving key after the phase-2 ceremony."""
+        return self.artifacts_dir(name) / "final.zkey"
+
+    def vkey(self, name: str) -> Path:
+        """artifacts/<name>/verification_key.json."""
+        return self.artifacts_dir(name) / "verification_key.json"
+
+    def proof_dir(self, name: str) -> Path:
+        """build/<name>/proof/: default output of `zkt prove`."""
+        return self.build_dir(name) / "proof"
+
     def build_stamp(self, name: str) -> Path:
         """build/<name>/.zkt-build.json: which cache entry the build dir holds."""
         return self.build_dir(name) / ".zkt-build.json"

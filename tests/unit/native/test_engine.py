@@ -1,0 +1,68 @@
+"""Tests for toolchain.native.engine: engine selection and the pure engine's operations."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from toolchain.errors import InvalidValueError, UsageError
+from toolchain.native.curve import G1_GENERATOR, G1_IDENTITY, G2_GENERATOR, G2_IDENTITY
+from toolchain.native.engine import ENGINE_ENV, Engine, PureEngine, get_engine
+from toolchain.native.field import R
+
+
+def test_default_engine_is_pure(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(ENGINE_ENV, raising=False)
+    assert isinstance(get_engine(), PureEngine)
+    assert get_engine("pure").name == "pure"
+
+
+def test_engine_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(ENGINE_ENV, "pure")
+    assert isinstance(get_engine(), PureEngine)
+    monkeypatch.setenv(ENGINE_ENV, "mcl")
+    with pytest.raises(UsageError, match="mcl"):
+        get_engine()
+
+
+def test_unknown_engine_is_a_usage_error() -> None:
+    with pytest.raises(UsageError, match="no-such-engine"):
+        get_engine("no-such-engine")
+
+
+def test_pure_engine_operations_agree(rng: random.Random) -> None:
+    engine: Engine = PureEngine()
+    a, b = rng.randrange(1, R), rng.randrange(1, R)
+    pa, pb = engine.mul_g1(G1_GENERATOR, a), engine.mul_g1(G1_GENERATOR, b)
+    assert engine.add_g1(pa, pb) == engine.mul_g1(G1_GENERATOR, (a + b) % R)
+    assert engine.add_g1(pa, engine.neg_g1(pa)) == G1_IDENTITY
+    assert engine.msm_g1([pa, pb], [b, a]) == engine.mul_g1(G1_GENERATOR, 2 * a * b % R)
+    qa, qb = engine.mul_g2(G2_GENERATOR, a), engine.mul_g2(G2_GENERATOR, b)
+    assert engine.add_g2(qa, qb) == engine.mul_g2(G2_GENERATOR, (a + b) % R)
+    assert engine.msm_g2([qa, qb], [1, R - 1]) == engine.add_g2(qa, engine.mul_g2(qb, R - 1))
+    assert engine.mul_g2(qa, 0) == G2_IDENTITY
+    assert engine.pairing_check([(pa, qb), (engine.neg_g1(pb), qa)])
+    assert engine.parse_g1(*pa) == pa
+    assert engine.parse_g2(*qa) == qa
+
+
+def test_pure_engine_field_and_polynomial_operations(rng: random.Random) -> None:
+    engine = PureEngine()
+    x = rng.randrange(1, R)
+    assert x * engine.inverse_fr(x) % R == 1
+    assert engine.batch_inverse_fr([x, 2]) == [engine.inverse_fr(x), engine.inverse_fr(2)]
+    values = [rng.randrange(R) for _ in range(8)]
+    assert engine.intt(engine.ntt(values)) == values
+    c = [u * v % R for u, v in zip(values, values, strict=True)]
+    assert len(engine.h_evaluations(values, values, c)) == 8
+
+
+def test_pure_engine_rejects_scalars_out_of_range() -> None:
+    engine = PureEngine(use_gmpy2=False)
+    with pytest.raises(InvalidValueError):
+        engine.mul_g1(G1_GENERATOR, R)
+    with pytest.raises(InvalidValueError):
+        engine.mul_g2(G2_GENERATOR, -1)
+    with pytest.raises(InvalidValueError):
+        engine.msm_g1([G1_GENERATOR], [R])

@@ -1,0 +1,81 @@
+"""Tests for toolchain.native.polynomial: NTT against naive evaluation, and the witness map."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+
+import pytest
+
+from toolchain.native.field import TWO_ADICITY, R, root_of_unity
+from toolchain.native.polynomial import _odd_coset_shift, h_evaluations, intt, ntt
+
+
+def evaluate(coefficients: Sequence[int], x: int) -> int:
+    """Return the polynomial's value at x by Horner's rule."""
+    acc = 0
+    for c in reversed(coefficients):
+        acc = (acc * x + c) % R
+    return acc
+
+
+def random_values(rng: random.Random, n: int) -> list[int]:
+    """Return n random elements of Fr."""
+    return [rng.randrange(R) for _ in range(n)]
+
+
+@pytest.mark.parametrize("k", [0, 1, 2, 3, 6])
+def test_ntt_matches_naive_evaluation(rng: random.Random, k: int) -> None:
+    n = 1 << k
+    coefficients = random_values(rng, n)
+    w = root_of_unity(k)
+    expected = [evaluate(coefficients, pow(w, i, R)) for i in range(n)]
+    assert ntt(coefficients) == expected
+
+
+@pytest.mark.parametrize("k", [0, 1, 4, 9, 12])
+def test_intt_inverts_ntt(rng: random.Random, k: int) -> None:
+    values = random_values(rng, 1 << k)
+    assert intt(ntt(values)) == values
+    assert ntt(intt(values)) == values
+
+
+@pytest.mark.parametrize("n", [0, 3, 12])
+def test_ntt_rejects_sizes_that_are_not_powers_of_two(n: int) -> None:
+    with pytest.raises(ValueError, match="power of two"):
+        ntt([1] * n)
+
+
+@pytest.mark.parametrize("k", [0, 1, 3, 5])
+def test_h_evaluations_match_naive_product_at_odd_points(rng: random.Random, k: int) -> None:
+    n = 1 << k
+    a, b, c = random_values(rng, n), random_values(rng, n), random_values(rng, n)
+    pa, pb, pc = intt(a), intt(b), intt(c)
+    w2n = root_of_unity(k + 1)
+    odd_points = [pow(w2n, 2 * i + 1, R) for i in range(n)]
+    expected = [(evaluate(pa, x) * evaluate(pb, x) - evaluate(pc, x)) % R for x in odd_points]
+    assert h_evaluations(a, b, c) == expected
+
+
+def test_h_evaluations_of_a_satisfied_system_determine_h(rng: random.Random) -> None:
+    """With C = A∘B on the domain, the odd values are h·Z with Z = x^n − 1 = −2 there."""
+    n = 8
+    a, b = random_values(rng, n), random_values(rng, n)
+    c = [x * y % R for x, y in zip(a, b, strict=True)]
+    values = h_evaluations(a, b, c)
+    # Rebuild A·B − C from its values on the 2n domain (zero at the even points).
+    full = [0] * (2 * n)
+    full[1::2] = values
+    product = intt(full)
+    # Dividing by x^n − 1 leaves no remainder: coefficients satisfy p_i = −h_i and p_(i+n) = h_i.
+    assert all((product[i] + product[i + n]) % R == 0 for i in range(n))
+
+
+def test_h_evaluations_rejects_mismatched_lengths() -> None:
+    with pytest.raises(ValueError, match="lengths differ"):
+        h_evaluations([1, 2], [1, 2], [1])
+
+
+def test_maximal_domain_falls_back_to_the_coset_of_25() -> None:
+    assert _odd_coset_shift(TWO_ADICITY) == 25
+    assert _odd_coset_shift(3) == root_of_unity(4)

@@ -1,0 +1,119 @@
+"""Radix-2 NTT over the scalar field r and snarkjs's Groth16 witness map (lists of ints).
+
+`ntt(a)[i] = Σ_j a[j]·w^(i·j)` with w = root_of_unity(log2 n), the same roots and order as
+snarkjs's `Fr.fft`, so evaluations line up with the Lagrange bases in .zkey/.ptau files.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import cache
+
+from toolchain.native.field import NON_RESIDUE_R, TWO_ADICITY, R, inverse, root_of_unity
+
+
+def _log2_size(n: int) -> int:
+    """Return k with n = 2^k, rejecting sizes that are not a power of two or too large."""
+    k = n.bit_length() - 1
+    if n < 1 or n != 1 << k or k > TWO_ADICITY:
+        raise ValueError(f"NTT size {n} is not a power of two up to 2^{TWO_ADICITY}")
+    return k
+
+
+@cache
+def _bit_reversal(n: int) -> tuple[int, ...]:
+    """Return the bit-reversal permutation of range(n) for a power of two n."""
+    rev = [0]
+    while len(rev) < n:
+        rev = [2 * x for x in rev] + [2 * x + 1 for x in rev]
+    return tuple(rev)
+
+
+def _powers(base: int, count: int) -> list[int]:
+    """Return [1, base, base², ...] of length count, mod r."""
+    out = [1] * count
+    for i in range(1, count):
+        out[i] = out[i - 1] * base % R
+    return out
+
+
+def _butterfly_blocks(a: list[int], m: int, twiddles: list[int]) -> None:
+    """Run one DIT stage block by block: few long blocks (the late stages)."""
+    half = m // 2
+    for k in range(0, len(a), m):
+        lo = a[k : k + half]
+        hi = [x * w % R for x, w in zip(a[k + half : k + m], twiddles, strict=True)]
+        a[k : k + half] = [(x + y) % R for x, y in zip(lo, hi, strict=True)]
+        a[k + half : k + m] = [(x - y) % R for x, y in zip(lo, hi, strict=True)]
+
+
+def _butterfly_strides(a: list[int], m: int, twiddles: list[int]) -> None:
+    """Run one DIT stage twiddle by twiddle over strided slices: many short blocks."""
+    half = m // 2
+    for j, w in enumerate(twiddles):
+        lo = a[j::m]
+        hi = [x * w % R for x in a[j + half :: m]]
+        a[j::m] = [(x + y) % R for x, y in zip(lo, hi, strict=True)]
+        a[j + half :: m] = [(x - y) % R for x, y in zip(lo, hi, strict=True)]
+
+
+def ntt(values: Sequence[int]) -> list[int]:
+    """Evaluate the polynomial with these coefficients on the size-n domain of r."""
+    n = len(values)
+    k = _log2_size(n)
+    a = [values[i] for i in _bit_reversal(n)]
+    all_twiddles = _powers(root_of_unity(k), n // 2)
+    m = 2
+    while m <= n:
+        twiddles = all_twiddles[:: n // m]
+        # Python-level iterations are min(blocks, half): pick the loop that has fewer.
+        if m // 2 >= n // m:
+            _butterfly_blocks(a, m, twiddles)
+        else:
+            _butterfly_strides(a, m, twiddles)
+        m *= 2
+    return a
+
+
+def intt(values: Sequence[int]) -> list[int]:
+    """Interpolate the coefficients of the polynomial with these evaluations on the domain."""
+    n = len(values)
+    # Evaluating at w^-i is evaluating at w^(n-i): reuse the forward transform, then reorder.
+    a = ntt(values)
+    n_inv = inverse(n)
+    return [a[-i % n] * n_inv % R for i in range(n)]
+
+
+def _odd_coset_shift(k: int) -> int:
+    """Return the factor that moves a size-2^k domain onto the odd points of the 2^(k+1) one."""
+    # snarkjs: `inc = power === Fr.s ? Fr.shift : Fr.w[power+1]` (shift = nqr² = 25); at the
+    # maximal size there is no doubled domain and it falls back to the coset 25·H.
+    if k == TWO_ADICITY:
+        return NON_RESIDUE_R * NON_RESIDUE_R % R
+    return root_of_unity(k + 1)
+
+
+def _to_odd_points(evaluations: Sequence[int]) -> list[int]:
+    """Re-evaluate a polynomial given on the size-n domain at the odd points of the 2n domain."""
+    coefficients = intt(evaluations)
+    shift = _odd_coset_shift(_log2_size(len(evaluations)))
+    scaled = [
+        c * s % R for c, s in zip(coefficients, _powers(shift, len(coefficients)), strict=True)
+    ]
+    return ntt(scaled)
+
+
+def h_evaluations(a: Sequence[int], b: Sequence[int], c: Sequence[int]) -> list[int]:
+    """Return A·B − C at the odd points w_2n^(2i+1), from A, B, C evaluated on the n domain.
+
+    This is snarkjs's witness map (groth16_prove.js: ifft, batchApplyKey(1, Fr.w[power+1]),
+    fft, joinABC), not libsnark's/arkworks': those divide A·B − C by Z on a coset g·H to get
+    the coefficients of h for an H query of τ^i·Z(τ)/δ. Here A·B − C (degree < 2n) vanishes on
+    the n domain, i.e. on the even points of the 2n domain, so its odd-point values determine it;
+    zkey section 9 holds the odd-index Lagrange points L_2i+1(τ)/δ of the 2n domain, and the
+    MSM of these values with it is (A·B − C)(τ)/δ = h(τ)·Z(τ)/δ with no division by Z.
+    """
+    if not len(a) == len(b) == len(c):
+        raise ValueError(f"A, B, C lengths differ: {len(a)}, {len(b)}, {len(c)}")
+    a_odd, b_odd, c_odd = _to_odd_points(a), _to_odd_points(b), _to_odd_points(c)
+    return [(x * y - z) % R for x, y, z in zip(a_odd, b_odd, c_odd, strict=True)]

@@ -1,0 +1,95 @@
+"""Groth16 prover producing snarkjs-identical proofs from a .zkey and a witness (no I/O).
+
+With witness w, blinding r and s, and the zkey's queries (snarkjs names in brackets):
+
+    A = α₁ + Σ wᵢ·a_queryᵢ [A] + r·δ₁
+    B = β₂ + Σ wᵢ·b_g2_queryᵢ [B2] + s·δ₂          (B₁ likewise in G1 with b_g1_query [B1])
+    C = Σ_{i>ℓ} wᵢ·l_queryᵢ [C] + Σ hⱼ·h_queryⱼ [H] + s·A + r·B₁ − r·s·δ₁
+
+where h are snarkjs's witness-map values: A·B − C at the odd points of the doubled domain
+(`polynomial.h_evaluations`), the zkey's H points being the matching Lagrange points.
+A and B on the domain come from the zkey's coefficient section; C = A·B pointwise, because
+the public-input rows snarkjs adds to A have zero B.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Sequence
+
+from toolchain.errors import InvalidValueError
+from toolchain.formats.snarkjs_json import Proof
+from toolchain.formats.zkey import Coefficient, Zkey
+from toolchain.native.engine import Engine, get_engine
+from toolchain.native.field import R
+
+
+def evaluate_ab(
+    coefficients: Sequence[Coefficient], witness: Sequence[int], domain_size: int
+) -> tuple[list[int], list[int]]:
+    """A·w and B·w on every constraint row, from the zkey's coefficient section."""
+    rows: tuple[list[int], list[int]] = ([0] * domain_size, [0] * domain_size)
+    for coef in coefficients:
+        row = rows[coef.matrix]
+        row[coef.constraint] = (row[coef.constraint] + coef.value * witness[coef.signal]) % R
+    return rows
+
+
+def check_witness(zkey: Zkey, witness: Sequence[int]) -> None:
+    """InvalidValueError unless the witness fits the key: length, w₀ = 1, every value < r."""
+    if len(witness) != zkey.header.n_vars:
+        raise InvalidValueError(
+            f"witness has {len(witness)} values, the zkey's circuit has {zkey.header.n_vars}"
+        )
+    if witness[0] != 1:
+        raise InvalidValueError(f"witness[0] is {witness[0]}, expected 1")
+    for index, value in enumerate(witness):
+        if not 0 <= value < R:
+            raise InvalidValueError(f"witness[{index}] is not in [0, r)")
+
+
+def create_proof(zkey: Zkey, witness: Sequence[int], r: int, s: int, engine: Engine) -> Proof:
+    """The Groth16 proof for `witness` with explicit blinding scalars r and s (deterministic)."""
+    check_witness(zkey, witness)
+    h = zkey.header
+    a, b = evaluate_ab(zkey.coefficients, witness, h.domain_size)
+    c = [x * y % R for x, y in zip(a, b, strict=True)]
+    h_values = engine.h_evaluations(a, b, c)
+    pi_a = engine.msm_g1(zkey.a_query, witness)
+    pi_b1 = engine.msm_g1(zkey.b_g1_query, witness)
+    pi_b = engine.msm_g2(zkey.b_g2_query, witness)
+    private = witness[h.n_public + 1 :]
+    pi_c = engine.add_g1(
+        engine.msm_g1(zkey.l_query, private), engine.msm_g1(zkey.h_query, h_values)
+    )
+    pi_a = _sum_g1(engine, pi_a, h.alpha_g1, engine.mul_g1(h.delta_g1, r))
+    pi_b = engine.add_g2(engine.add_g2(pi_b, h.beta_g2), engine.mul_g2(h.delta_g2, s))
+    pi_b1 = _sum_g1(engine, pi_b1, h.beta_g1, engine.mul_g1(h.delta_g1, s))
+    blinding = _sum_g1(
+        engine,
+        engine.mul_g1(pi_a, s),
+        engine.mul_g1(pi_b1, r),
+        engine.neg_g1(engine.mul_g1(h.delta_g1, r * s % R)),
+    )
+    return Proof(a_g1=pi_a, b_g2=pi_b, c_g1=engine.add_g1(pi_c, blinding))
+
+
+def _sum_g1(engine: Engine, first: tuple[int, int], *rest: tuple[int, int]) -> tuple[int, int]:
+    total = first
+    for point in rest:
+        total = engine.add_g1(total, point)
+    return total
+
+
+def public_signals(zkey: Zkey, witness: Sequence[int]) -> list[int]:
+    """The public signals snarkjs writes to public.json: witness[1 .. n_public]."""
+    return list(witness[1 : zkey.header.n_public + 1])
+
+
+def prove(
+    zkey: Zkey, witness: Sequence[int], engine: Engine | None = None
+) -> tuple[Proof, list[int]]:
+    """A proof with fresh random blinding, and its public signals."""
+    r, s = secrets.randbelow(R), secrets.randbelow(R)
+    proof = create_proof(zkey, witness, r, s, engine or get_engine())
+    return proof, public_signals(zkey, witness)
