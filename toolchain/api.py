@@ -9,7 +9,7 @@ from pathlib import Path
 
 from toolchain import backends, build
 from toolchain.build import BuildResult, Reporter
-from toolchain.ceremony import ptau_fetch
+from toolchain.ceremony import devptau, ptau_fetch
 from toolchain.ceremony.ptau_fetch import PtauRelease
 from toolchain.config import Registry, read_registry
 from toolchain.errors import InputError, UsageError, VerificationError
@@ -168,6 +168,12 @@ def fetch_ptau(power: int, out: Path | None, mirrors: list[str] | None) -> Path:
     if out is None:
         return ptau_fetch.ensure_ptau(power, mirrors)
     return ptau_fetch.fetch_ptau(power, out, mirrors)
+
+
+def dev_ptau(power: int, out: Path, seed: str) -> Path:
+    """Write an INSECURE prepared ptau whose secrets derive from `seed` (tests, development)."""
+    devptau.write_dev_ptau(out, power, seed)
+    return out
 
 
 def install_tools(root: Path | None) -> Path:

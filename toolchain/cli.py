@@ -202,6 +202,22 @@ def fetch(power: int, mirrors: tuple[str, ...], out: Path | None) -> None:
     _status(f"ptau 2^{power} verified: {path}")
 
 
+@ptau.command()
+@click.option("--power", type=click.IntRange(1, 20), required=True, help="2^N constraints.")
+@click.option("--to", "out", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@click.option("--seed", default="zk-toolchain dev", show_default=True, help="Public seed.")
+def dev(power: int, out: Path, seed: str) -> None:
+    """Write an INSECURE prepared ptau for tests and local development, in seconds.
+
+    Its secrets come from a public seed, so anyone can forge proofs for circuits set up with
+    it. It records no contribution and is refused by ceremony checks. Never ship keys made
+    from it; use `zkt ptau fetch` or a real phase-1 ceremony.
+    """
+    _status(f"WARNING: {out} is an INSECURE development ptau (public seed {seed!r})")
+    api.dev_ptau(power, out, seed)
+    _status(f"dev ptau 2^{power} written: {out}")
+
+
 @cli.group()
 def tools() -> None:
     """Install and check the pinned external tools (snarkjs, circom2, circomlib)."""
@@ -240,6 +256,11 @@ def main(argv: list[str] | None = None) -> None:
             raise
         click.echo(f"zkt: error: {exc}", err=True)
         sys.exit(exc.exit_code)
+    except OSError as exc:  # a missing or unreadable file named on the command line
+        if os.environ.get("ZKT_DEBUG"):
+            raise
+        click.echo(f"zkt: error: {exc.filename or ''}: {exc.strerror or exc}", err=True)
+        sys.exit(2)
     except click.exceptions.Abort:
         click.echo("zkt: aborted", err=True)
         sys.exit(130)

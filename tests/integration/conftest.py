@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
 import pytest
 
 from tests.conftest import copy_project
 from toolchain import api
 from toolchain.api import Workspace, open_workspace
+from toolchain.ceremony.devptau import write_dev_ptau
+from toolchain.ceremony.phase2 import export_verification_key, new_zkey
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -22,3 +27,28 @@ def compiled(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
     results = api.compile_circuits(ws)
     assert {r.status for r in results} == {"compiled"}
     return ws
+
+
+@pytest.fixture(scope="session")
+def dev_ptau(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An INSECURE prepared ptau of 2^14 (public seed): enough for every example circuit."""
+    path = tmp_path_factory.mktemp("ptau") / "dev14.ptau"
+    write_dev_ptau(path, 14, "zk-toolchain tests")
+    return path
+
+
+@pytest.fixture(scope="session")
+def keyed(compiled: Workspace, dev_ptau: Path) -> Workspace:
+    """`compiled` plus artifacts/NAME/final.zkey and verification_key.json for every circuit.
+
+    Made by snarkjs groth16 setup from the dev ptau, without a phase-2 contribution: test keys.
+    """
+
+    def setup(name: str) -> None:
+        project = compiled.project
+        new_zkey(compiled.tools, project.r1cs(name), dev_ptau, project.zkey(name))
+        export_verification_key(project.zkey(name), project.vkey(name))
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        list(pool.map(setup, [entry.name for entry in compiled.registry.circuit]))
+    return compiled

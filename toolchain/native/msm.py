@@ -480,3 +480,114 @@ def msm_g2(
 ) -> G2Jacobian:
     """Return Σ scalars[i]·points[i] in G2 (affine inputs, all-zero identity allowed)."""
     return _msm(_G2, _msm_chunk_g2, points, scalars, workers, use_gmpy2)
+
+
+# --- fixed base: many scalars times one point ---------------------------------------------------
+
+FIXED_BASE_BITS = 8
+
+
+def _fixed_base_table(group: _Group[AffT, PtT, JacT], base: AffT, ar: _Arith) -> list[list[PtT]]:
+    """table[w][d − 1] = d·2^(8w)·base for every window w and digit 1 ≤ d < 256."""
+    windows = -(-R.bit_length() // FIXED_BASE_BITS)
+    first = group.import_point(base, ar)
+    table: list[list[PtT]] = []
+    for _ in range(windows):
+        row = [first]
+        for _ in range((1 << FIXED_BASE_BITS) - 2):
+            # first, 2·first, 3·first...: 254 batch rounds of one pair each would be slower
+            # than this plain chain, and the table is built once per call.
+            (nxt,) = group.add_pairs([row[-1]], [first], ar)
+            assert nxt is not None  # d·P with 0 < d < 256 < r is never the identity
+            row.append(nxt)
+        table.append(row)
+        half = row[(1 << (FIXED_BASE_BITS - 1)) - 1]  # 128·first: doubled, the next window's base
+        (doubled,) = group.add_pairs([half], [half], ar)
+        assert doubled is not None
+        first = doubled
+    return table
+
+
+def _batch_mul_serial(
+    group: _Group[AffT, PtT, JacT], base: AffT, scalars: Sequence[int], use_gmpy2: bool
+) -> list[PtT | None]:
+    """Every k·base, with all accumulators advanced together one window per round."""
+    ar = _select_arith(use_gmpy2)
+    with _gc_paused():
+        table = _fixed_base_table(group, base, ar)
+        acc: list[PtT | None] = [None] * len(scalars)
+        mask = (1 << FIXED_BASE_BITS) - 1
+        for w, row in enumerate(table):
+            shift = FIXED_BASE_BITS * w
+            picks = [(i, (k >> shift) & mask) for i, k in enumerate(scalars)]
+            _add_window(group, acc, [(i, row[d - 1]) for i, d in picks if d], ar)
+    return acc
+
+
+def _add_window(
+    group: _Group[AffT, PtT, JacT], acc: list[PtT | None], terms: list[tuple[int, PtT]], ar: _Arith
+) -> None:
+    """acc[i] += point for each (i, point); one shared inversion for all the real additions."""
+    pending = [(i, pt) for i, pt in terms if acc[i] is not None]
+    for i, pt in terms:
+        if acc[i] is None:
+            acc[i] = pt
+    if pending:
+        lefts = [cast(PtT, acc[i]) for i, _ in pending]
+        sums = group.add_pairs(lefts, [pt for _, pt in pending], ar)
+        for (i, _), total in zip(pending, sums, strict=True):
+            acc[i] = total
+
+
+def _batch_mul_chunk_g1(base: G1Affine, scalars: Sequence[int], use_gmpy2: bool) -> list[G1Affine]:
+    """One worker's share of a G1 fixed-base batch (module-level so it pickles)."""
+    return [_export_affine_g1(pt) for pt in _batch_mul_serial(_G1, base, scalars, use_gmpy2)]
+
+
+def _batch_mul_chunk_g2(base: G2Affine, scalars: Sequence[int], use_gmpy2: bool) -> list[G2Affine]:
+    """One worker's share of a G2 fixed-base batch (module-level so it pickles)."""
+    return [_export_affine_g2(pt) for pt in _batch_mul_serial(_G2, base, scalars, use_gmpy2)]
+
+
+def _export_affine_g1(pt: G1Flat | None) -> G1Affine:
+    return G1_IDENTITY if pt is None else (int(pt[0]), int(pt[1]))
+
+
+def _export_affine_g2(pt: G2Flat | None) -> G2Affine:
+    return G2_IDENTITY if pt is None else _unflatten_g2(pt)
+
+
+def _batch_mul(
+    chunk: Callable[[AffT, Sequence[int], bool], list[AffT]],
+    base: AffT,
+    scalars: Sequence[int],
+    workers: int,
+    use_gmpy2: bool | None,
+) -> list[AffT]:
+    checked = [parse_scalar(k) for k in scalars]
+    gmp = HAVE_GMPY2 if use_gmpy2 is None else use_gmpy2
+    workers = _split_work(len(checked), workers)
+    if workers == 1:
+        return chunk(base, checked, gmp)
+    step = -(-len(checked) // workers)
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        futures = [
+            pool.submit(chunk, base, checked[i : i + step], gmp)
+            for i in range(0, len(checked), step)
+        ]
+        return [pt for future in futures for pt in future.result()]
+
+
+def batch_mul_g1(
+    base: G1Affine, scalars: Sequence[int], *, workers: int = 1, use_gmpy2: bool | None = None
+) -> list[G1Affine]:
+    """[k·base for k in scalars] in G1, affine (fixed-base windows, batch-affine additions)."""
+    return _batch_mul(_batch_mul_chunk_g1, base, scalars, workers, use_gmpy2)
+
+
+def batch_mul_g2(
+    base: G2Affine, scalars: Sequence[int], *, workers: int = 1, use_gmpy2: bool | None = None
+) -> list[G2Affine]:
+    """[k·base for k in scalars] in G2, affine (fixed-base windows, batch-affine additions)."""
+    return _batch_mul(_batch_mul_chunk_g2, base, scalars, workers, use_gmpy2)

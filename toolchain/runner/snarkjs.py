@@ -20,3 +20,8 @@ def verify_argv(vkey: Path, public: Path, proof: Path) -> list[str]:
 def verify_succeeded(returncode: int, output: str) -> bool:
     """snarkjs prints `OK!` and exits 0 for a valid proof, `Invalid proof` and 1 otherwise."""
     return returncode == 0 and "OK!" in strip_ansi(output)
+
+
+def setup_argv(r1cs: Path, ptau: Path, zkey: Path) -> list[str]:
+    """`groth16 setup`: the initial phase-2 zkey of a circuit from a prepared ptau."""
+    return ["groth16", "setup", str(r1cs), str(ptau), str(zkey)]

@@ -30,7 +30,14 @@ from toolchain.native.curve import (
     to_affine_g2,
 )
 from toolchain.native.field import R
-from toolchain.native.msm import HAVE_GMPY2, choose_window, msm_g1, msm_g2
+from toolchain.native.msm import (
+    HAVE_GMPY2,
+    batch_mul_g1,
+    batch_mul_g2,
+    choose_window,
+    msm_g1,
+    msm_g2,
+)
 
 BACKENDS = [False, True] if HAVE_GMPY2 else [False]
 
@@ -175,3 +182,17 @@ def test_msm_asked_for_gmpy2_without_it_fails_clearly(monkeypatch: pytest.Monkey
     with pytest.raises(ValueError, match="gmpy2 is not importable"):
         msm_g1([G1_GENERATOR], [3], use_gmpy2=True)
     assert eq_g1(msm_g1([G1_GENERATOR], [3]), mul_g1(from_affine_g1(G1_GENERATOR), 3))
+
+
+def test_batch_mul_matches_scalar_multiplication(rng: random.Random) -> None:
+    scalars = [rng.randrange(R) for _ in range(12)] + [0, 1, 255, 256, R - 1]
+    expected_g1 = [to_affine_g1(mul_g1(from_affine_g1(G1_GENERATOR), k)) for k in scalars]
+    expected_g2 = [to_affine_g2(mul_g2(from_affine_g2(G2_GENERATOR), k)) for k in scalars]
+    for gmp in (False, HAVE_GMPY2):
+        assert batch_mul_g1(G1_GENERATOR, scalars, use_gmpy2=gmp) == expected_g1
+        assert batch_mul_g2(G2_GENERATOR, scalars, use_gmpy2=gmp) == expected_g2
+
+
+def test_batch_mul_refuses_scalar_not_below_r() -> None:
+    with pytest.raises(InvalidValueError):
+        batch_mul_g1(G1_GENERATOR, [R])
