@@ -1,10 +1,14 @@
 """Benchmarks for `nox -s bench`: measured side by side in one run, written as tables with ratios.
 
-    python bench/run.py [compile]
+    python bench/run.py [compile] [prove]
 
 compile: `zkt compile` of every example circuit in a fresh copy of the project, three ways —
 full compile (empty compile cache; circom's own module cache warm), restore from the cache
 (build/ deleted) and the no-op rebuild (nothing changed) — as whole CLI processes.
+
+prove: the hash_chain circuits of about 2^10, 2^12 and 2^14 constraints, keyed from a dev ptau:
+witness, prove and verify, snarkjs CLI (whole `node` process, as users run it) beside the
+native path in process; the median of REPEAT runs each, and native / snarkjs as a ratio.
 """
 
 from __future__ import annotations
@@ -16,7 +20,9 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 OUT = REPO / "build" / "bench"
@@ -55,7 +61,95 @@ def bench_compile() -> str:
     return "\n".join(lines)
 
 
-BENCHES: dict[str, Callable[[], str]] = {"compile": bench_compile}
+REPEAT = 3
+PROVE_CIRCUITS = ("hash_chain_1k", "hash_chain_4k", "hash_chain_16k")
+
+
+def median_time(action: Callable[[], object]) -> float:
+    """Median wall time of REPEAT runs of `action`."""
+    times = []
+    for _ in range(REPEAT):
+        started = time.perf_counter()
+        action()
+        times.append(time.perf_counter() - started)
+    return sorted(times)[len(times) // 2]
+
+
+def snarkjs(tools: Path, *args: str) -> None:
+    """One whole snarkjs CLI process (fails loudly)."""
+    cli = tools / "node_modules" / "snarkjs" / "build" / "cli.cjs"
+    subprocess.run(["node", str(cli), *args], check=True, capture_output=True)
+
+
+def _measure_circuit(ws: Any, name: str, ptau: Path, tools: Path, out: Path) -> list[str]:
+    """Witness, prove and verify of one circuit: snarkjs CLI beside native, as table rows."""
+    from toolchain import api
+    from toolchain.ceremony.phase2 import export_verification_key, new_zkey
+    from toolchain.formats.snarkjs_json import read_proof, read_public, read_verification_key
+    from toolchain.formats.wtns import read_wtns
+    from toolchain.formats.zkey import read_zkey
+    from toolchain.native.prover import prove
+    from toolchain.native.verifier import verify_proof
+    from toolchain.native.witness import WitnessCalculator
+
+    (built,) = api.compile_circuits(ws, (name,))
+    p = ws.project
+    new_zkey(ws.tools, p.r1cs(name), ptau, p.zkey(name))
+    export_verification_key(p.zkey(name), p.vkey(name))
+    input_path = p.root / "circuits" / "inputs" / name / "valid.json"
+    wtns, proof, public = out / "w.wtns", out / "proof.json", out / "public.json"
+    calculator = WitnessCalculator(p.wasm(name), sym_path=p.sym(name))
+    inputs = api.load_inputs(input_path)
+    args = {
+        "witness": ("wtns", "calculate", p.wasm(name), input_path, wtns),
+        "prove": ("groth16", "prove", p.zkey(name), wtns, proof, public),
+        "verify": ("groth16", "verify", p.vkey(name), public, proof),
+    }
+    theirs = {step: median_time(partial(snarkjs, tools, *map(str, a))) for step, a in args.items()}
+    zkey, witness = read_zkey(p.zkey(name)), read_wtns(wtns)
+    vk, signals, parsed = (
+        read_verification_key(p.vkey(name)),
+        read_public(public),
+        read_proof(proof),
+    )
+    ours = {
+        "witness": median_time(partial(calculator.calculate, inputs)),
+        "prove": median_time(partial(prove, zkey, witness)),
+        "verify": median_time(partial(verify_proof, vk, signals, parsed)),
+    }
+    n = built.header.n_constraints
+    return [
+        f"| {name} | {n} | {step} | {theirs[step]:.3f} | {ours[step]:.3f} |"
+        f" {ours[step] / theirs[step]:.2f}× |"
+        for step in args
+    ]
+
+
+def bench_prove() -> str:
+    """snarkjs CLI vs native: witness, prove, verify on ~2^10, 2^12, 2^14 constraints."""
+    from toolchain import api
+    from toolchain.ceremony.devptau import write_dev_ptau
+
+    header = "| circuit | constraints | step | snarkjs CLI s | native s | native / snarkjs |"
+    lines = [header, "|---|---:|---|---:|---:|---:|"]
+    with tempfile.TemporaryDirectory(prefix="zkt-bench-") as tmp:
+        os.environ["ZKT_CACHE"] = str(Path(tmp) / "cache")
+        tools = Path(os.environ.setdefault("ZKT_TOOLS_DIR", str(REPO / ".zkt" / "tools")))
+        ws = api.open_workspace(fresh_project(Path(tmp) / "project"))
+        ptau = Path(tmp) / "dev.ptau"
+        write_dev_ptau(ptau, 14, "zk-toolchain bench")
+        for name in PROVE_CIRCUITS:
+            out = Path(tmp) / name
+            out.mkdir()
+            lines += _measure_circuit(ws, name, ptau, tools, out)
+    lines.append("")
+    lines.append(
+        "snarkjs CLI: whole `node` processes; native: in process (zkey and witness loaded)."
+    )
+    return "\n".join(lines)
+
+
+BENCHES: dict[str, Callable[[], str]] = {"compile": bench_compile, "prove": bench_prove}
 
 
 def main(names: list[str]) -> None:

@@ -22,10 +22,13 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 @pytest.fixture(scope="session")
 def compiled(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
-    """The whole example registry compiled once (wasmtime route) in a throwaway project."""
+    """The whole example registry compiled once (wasmtime route) in a throwaway project.
+
+    The run's cache may already hold some circuits (tests/circuits compiles through it too).
+    """
     ws = open_workspace(copy_project(tmp_path_factory.mktemp("compiled")))
     results = api.compile_circuits(ws)
-    assert {r.status for r in results} == {"compiled"}
+    assert {r.status for r in results} <= {"compiled", "from cache"}
     return ws
 
 
