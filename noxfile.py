@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 
 import nox
 
@@ -59,14 +60,65 @@ def compile(session: nox.Session) -> None:
     session.run("zkt", "compile", *session.posargs)
 
 
+DEMO = os.path.join("build", "demo")
+CONTRIBUTORS = ("--contributor", "alice", "--contributor", "bob", "--contributor", "carol")
+
+
+def _demo_project() -> None:
+    """A scratch copy of the example project, so the demo never touches committed artifacts."""
+    shutil.rmtree(DEMO, ignore_errors=True)
+    for folder in ("templates", "circuits"):
+        shutil.copytree(folder, os.path.join(DEMO, folder))
+    os.makedirs(os.path.join(DEMO, "ceremony"))
+    shutil.copy(os.path.join("ceremony", "ceremony.toml"), os.path.join(DEMO, "ceremony"))
+
+
 @nox.session(python=PYTHON)
 def demo(session: nox.Session) -> None:
-    """Set up the tools and run the main job on the example circuits."""
+    """The whole path on the example circuits: compile, ceremony, lock, prove, verify."""
     _install(session)
     _tools(session)
-    session.run("zkt", "compile")
-    for name in session.posargs or ("multiplier_2", "merkle_4", "membership_4", "range_32"):
-        session.run("zkt", "info", name)
+    _demo_project()
+    zkt = ("zkt", "--project", DEMO)
+    session.run(*zkt, "compile")
+    session.run(*zkt, "ceremony", "run", *CONTRIBUTORS)
+    ptau = session.run(*zkt, "ceremony", "ptau", silent=True).strip().splitlines()[-1]
+    session.run(*zkt, "artifacts", "lock", "--ptau", ptau)
+    session.run(*zkt, "artifacts", "verify")
+    for name in ("multiplier_2", "merkle_4", "membership_4", "range_32"):
+        inputs = os.path.join(DEMO, "circuits", "inputs", name, "valid.json")
+        out = os.path.join(DEMO, "build", name, "proof")
+        session.run(*zkt, "prove", name, inputs, "--out", out)
+        session.run(*zkt, "verify", name, f"{out}/proof.json", f"{out}/public.json")
+
+
+@nox.session(python=PYTHON)
+def setup(session: nox.Session) -> None:
+    """Start phase 2 (groth16 setup) for the ceremony's circuits, or those named after `--`."""
+    _install(session)
+    _tools(session)
+    session.run("zkt", "setup", *session.posargs)
+
+
+@nox.session(python=PYTHON)
+def ceremony(session: nox.Session) -> None:
+    """A local three-contributor phase-2 ceremony with beacon, then `zkt artifacts lock`."""
+    _install(session)
+    _tools(session)
+    session.run("zkt", "ceremony", "run", *CONTRIBUTORS, *session.posargs)
+    ptau = session.run("zkt", "ceremony", "ptau", silent=True).strip().splitlines()[-1]
+    session.run("zkt", "artifacts", "lock", "--ptau", ptau)
+
+
+@nox.session(python=PYTHON)
+def verify_artifacts(session: nox.Session) -> None:
+    """What CI runs: check artifacts/manifest.json (`-- --rebuild`: compile from source)."""
+    _install(session)
+    _tools(session)
+    if "--rebuild" not in session.posargs:
+        session.run("zkt", "compile")  # build/ is not committed; --rebuild compiles on its own
+    ptau = session.run("zkt", "ceremony", "ptau", silent=True).strip().splitlines()[-1]
+    session.run("zkt", "artifacts", "verify", "--ptau", ptau, *session.posargs)
 
 
 @nox.session(python=PYTHON)

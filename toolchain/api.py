@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -9,12 +10,17 @@ from pathlib import Path
 
 from toolchain import backends, build
 from toolchain.build import BuildResult, Reporter
-from toolchain.ceremony import devptau, ptau_fetch
+from toolchain.ceremony import checks, devptau, phase2, ptau_fetch
+from toolchain.ceremony.entropy import Secret, fresh_entropy
+from toolchain.ceremony.local import LocalCeremony
 from toolchain.ceremony.ptau_fetch import PtauRelease
-from toolchain.config import Registry, read_registry
+from toolchain.ceremony.transcript import Record
+from toolchain.config import CeremonyConfig, Registry, read_ceremony_config, read_registry
 from toolchain.errors import InputError, UsageError, VerificationError
+from toolchain.formats.snarkjs_json import read_proof, read_public
 from toolchain.formats.wtns import write_wtns
 from toolchain.fsutil import refuse_overwrite
+from toolchain.integrity import manifest
 from toolchain.native.witness import WitnessCalculator
 from toolchain.paths import Project, find_project_root, tools_dir
 from toolchain.runner import tools as tool_finder
@@ -174,6 +180,153 @@ def dev_ptau(power: int, out: Path, seed: str) -> Path:
     """Write an INSECURE prepared ptau whose secrets derive from `seed` (tests, development)."""
     devptau.write_dev_ptau(out, power, seed)
     return out
+
+
+def ceremony_config(ws: Workspace) -> CeremonyConfig:
+    """ceremony/ceremony.toml, validated."""
+    return read_ceremony_config(ws.project.ceremony_config)
+
+
+def ceremony_circuits(ws: Workspace, names: tuple[str, ...]) -> list[str]:
+    """The circuits named, else those ceremony.toml lists, else every registry circuit."""
+    chosen = names or tuple(ceremony_config(ws).ceremony.circuits)
+    return [entry.name for entry in ws.registry.select(chosen)]
+
+
+def ceremony_ptau(ws: Workspace, explicit: Path | None, report: Reporter) -> Path:
+    """The prepared ptau of the ceremony: --ptau, else what ceremony.toml's [phase1] says."""
+    if explicit is not None:
+        return _existing(explicit, "ptau", "check the --ptau path")
+    phase1 = ceremony_config(ws).phase1
+    if phase1.source == "file":
+        assert phase1.path is not None  # the config model requires it for "file"
+        return _existing(ws.project.root / phase1.path, "ptau", "fix [phase1] path")
+    if phase1.source == "fetch":
+        return ptau_fetch.ensure_ptau(phase1.power)
+    seed_tag = hashlib.sha256(phase1.seed.encode()).hexdigest()[:16]
+    path = ws.project.dev_ptau(phase1.power, seed_tag)
+    report(f"WARNING: ceremony.toml asks for an INSECURE dev ptau (public seed {phase1.seed!r})")
+    if not path.is_file():
+        devptau.write_dev_ptau(path, phase1.power, phase1.seed)
+    return path
+
+
+def _ceremony(ws: Workspace, name: str) -> LocalCeremony:
+    return LocalCeremony(ws.project, ws.tools, name)
+
+
+def setup(
+    ws: Workspace, names: tuple[str, ...], ptau: Path | None, report: Reporter = lambda _: None
+) -> list[Record]:
+    """Compile, then start the phase-2 ceremony (groth16 setup) of each circuit."""
+    chosen = ceremony_circuits(ws, names)
+    compile_circuits(ws, tuple(chosen), report)
+    source = ceremony_ptau(ws, ptau, report)
+    return [_ceremony(ws, name).start(source) for name in chosen]
+
+
+def contribute(ws: Workspace, name: str, contributor: str, entropy: Secret) -> Record:
+    """Add one contribution to circuit `name`'s ceremony."""
+    return _ceremony(ws, name).contribute(contributor, entropy)
+
+
+def beacon(ws: Workspace, name: str) -> Record:
+    """Apply the beacon committed in ceremony.toml to circuit `name`'s ceremony."""
+    return _ceremony(ws, name).apply_beacon(ceremony_config(ws).beacon)
+
+
+def finalize(ws: Workspace, name: str, ptau: Path | None, report: Reporter) -> Path:
+    """Verify the last key of `name` in full and export it to artifacts/NAME/."""
+    source = ceremony_ptau(ws, ptau, report)
+    return _ceremony(ws, name).finalize(source, ceremony_config(ws).beacon)
+
+
+def run_ceremony(
+    ws: Workspace,
+    names: tuple[str, ...],
+    contributors: tuple[str, ...],
+    ptau: Path | None,
+    report: Reporter,
+) -> list[str]:
+    """A whole local ceremony per circuit: setup, one contribution each, beacon, finalize.
+
+    Circuits whose ceremony already ended with the beacon and has artifacts are left as they
+    are; returns the circuits finalized now.
+    """
+    config, done = ceremony_config(ws), []
+    chosen = ceremony_circuits(ws, names)
+    source = ceremony_ptau(ws, ptau, report)
+    compile_circuits(ws, tuple(chosen), report)
+    for name in chosen:
+        ceremony = _ceremony(ws, name)
+        records = ceremony.records()
+        if records and records[-1].kind == "beacon" and ws.project.zkey(name).is_file():
+            report(f"{name}: ceremony already finalized ({len(records)} steps)")
+            continue
+        if not records:
+            ceremony.start(source)
+        for who in contributors:
+            record = ceremony.contribute(who, fresh_entropy())
+            report(f"{name}: contribution {record.index} by {who} accepted")
+        ceremony.apply_beacon(config.beacon)
+        ceremony.finalize(source, config.beacon)
+        report(f"{name}: beacon applied, verified, exported to {ws.project.artifacts_dir(name)}")
+        done.append(name)
+    return done
+
+
+def transcript(ws: Workspace, name: str) -> list[Record]:
+    """The accepted steps of circuit `name`'s ceremony."""
+    return _ceremony(ws, name).records()
+
+
+def verify_zkey(
+    tools: Tools, zkey: Path, r1cs: Path, ptau: Path, previous: Path | None
+) -> list[str]:
+    """snarkjs verify plus our checks; returns the names of the checks that passed."""
+    passed = ["snarkjs zkey verify"]
+    checks.check_snarkjs_accepts(tools, r1cs, ptau, zkey)
+    checks.check_has_contribution(zkey)
+    passed.append("has a phase-2 contribution (delta != gamma)")
+    if previous is not None:
+        checks.accept_contribution(previous, zkey)
+        passed.append(f"extends {previous.name} by exactly one contribution")
+    return passed
+
+
+def export_zkey(tools: Tools, zkey: Path, out_dir: Path) -> list[Path]:
+    """verification_key.json and verifier.sol for `zkey`, into `out_dir`."""
+    return [
+        phase2.export_verification_key(zkey, out_dir / "verification_key.json"),
+        phase2.export_solidity_verifier(tools, zkey, out_dir / "verifier.sol"),
+    ]
+
+
+def calldata(proof: Path, public: Path) -> str:
+    """Solidity calldata for a proof, as `snarkjs zkey export soliditycalldata` prints it."""
+    return phase2.solidity_calldata(read_proof(proof), read_public(public))
+
+
+def lock_artifacts(
+    ws: Workspace, ptau: Path | None = None, report: Reporter = lambda _: None
+) -> manifest.Report:
+    """Compile the circuits that have a final key, then check and lock their artifacts."""
+    names = tuple(manifest.locked_circuits(ws.project, ws.registry))
+    if names:  # with none, lock says so; compile_circuits(()) would build every circuit
+        compile_circuits(ws, names, report)
+    return manifest.lock(ws.project, ws.registry, ws.tools, ptau)
+
+
+def verify_artifacts(
+    ws: Workspace,
+    rebuild: bool = False,
+    ptau: Path | None = None,
+    report: Reporter = lambda _: None,
+) -> manifest.Report:
+    """Hash every locked artifact again and check their relations (`rebuild`: compile afresh)."""
+    return manifest.verify(
+        ws.project, ws.registry, ws.tools, rebuild=rebuild, ptau=ptau, report=report
+    )
 
 
 def install_tools(root: Path | None) -> Path:

@@ -1,4 +1,4 @@
-"""Pydantic models for circuits/circuits.toml; the only parser of configuration files.
+"""Pydantic models for circuits.toml and ceremony.toml; the only parser of configuration files.
 
 [[circuit]]
 name = "merkle_4"                 # unique, ^[a-z][a-z0-9_]*$
@@ -16,13 +16,14 @@ from __future__ import annotations
 
 import tomllib
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from toolchain.errors import ConfigError, UsageError
 
 RESERVED_PARAMS = frozenset({"name", "public", "main_component"})
+ModelT = TypeVar("ModelT", bound=BaseModel)
 
 
 class _Strict(BaseModel):
@@ -85,9 +86,13 @@ class Registry(_Strict):
 
 def read_registry(path: Path) -> Registry:
     """Parse and validate circuits.toml; errors name the file, the entry and the key."""
+    return _read_model(Registry, path)
+
+
+def _read_model(model: type[ModelT], path: Path) -> ModelT:
     data = _read_toml(path)
     try:
-        return Registry.model_validate(data)
+        return model.model_validate(data)
     except ValidationError as exc:
         raise ConfigError(_describe(path, data, exc)) from exc
 
@@ -129,3 +134,53 @@ def _entry_name(data: dict[str, Any], index: int) -> str:
         if isinstance(name, str):
             return f" ({name})"
     return ""
+
+
+class Phase1Options(_Strict):
+    """Where the ceremony's prepared ptau comes from."""
+
+    source: Literal["fetch", "file", "dev"] = "fetch"
+    power: int = Field(ge=1, le=28)
+    path: str | None = None  # source = "file": a prepared ptau, relative to the project root
+    seed: str = "zk-toolchain dev"  # source = "dev": INSECURE, public seed
+
+    @model_validator(mode="after")
+    def _path_for_file(self) -> Phase1Options:
+        if self.source == "file" and not self.path:
+            raise ValueError('source = "file" needs a path')
+        return self
+
+
+class BeaconOptions(_Strict):
+    """The public randomness that closes phase 2, committed before the ceremony starts."""
+
+    hash: str = Field(pattern=r"^[0-9a-fA-F]{2,510}$")
+    iterations_exp: int = Field(ge=10, le=63)
+    source: str = ""  # where the hash comes from (e.g. a named future block or drand round)
+
+    @field_validator("hash")
+    @classmethod
+    def _even_length(cls, value: str) -> str:
+        if len(value) % 2:
+            raise ValueError("the beacon hash must be whole bytes (an even number of hex digits)")
+        return value.lower()
+
+
+class CeremonySettings(_Strict):
+    """[ceremony]: its name and the circuits it covers (all registry circuits when empty)."""
+
+    name: str
+    circuits: list[str] = Field(default_factory=list)
+
+
+class CeremonyConfig(_Strict):
+    """The whole ceremony/ceremony.toml."""
+
+    ceremony: CeremonySettings
+    phase1: Phase1Options
+    beacon: BeaconOptions
+
+
+def read_ceremony_config(path: Path) -> CeremonyConfig:
+    """Parse and validate ceremony.toml; errors name the file and key."""
+    return _read_model(CeremonyConfig, path)

@@ -92,6 +92,27 @@ class Project:
         """artifacts/<name>/verification_key.json."""
         return self.artifacts_dir(name) / "verification_key.json"
 
+    def verifier_sol(self, name: str) -> Path:
+        """artifacts/<name>/verifier.sol: the Solidity verifier."""
+        return self.artifacts_dir(name) / "verifier.sol"
+
+    @property
+    def ceremony_config(self) -> Path:
+        """ceremony/ceremony.toml."""
+        return self.root / "ceremony" / "ceremony.toml"
+
+    def transcript(self, name: str) -> Path:
+        """ceremony/transcripts/<name>.jsonl: the phase-2 record of one circuit (committed)."""
+        return self.root / "ceremony" / "transcripts" / f"{name}.jsonl"
+
+    def ceremony_key(self, name: str, index: int) -> Path:
+        """build/<name>/ceremony/<name>_NNNN.zkey: the key after contribution NNNN."""
+        return self.build_dir(name) / "ceremony" / f"{name}_{index:04d}.zkey"
+
+    def dev_ptau(self, power: int, seed_tag: str) -> Path:
+        """build/ptau/dev_NN_TAG.ptau: an INSECURE dev ptau, regenerated from its seed."""
+        return self.root / "build" / "ptau" / f"dev_{power:02d}_{seed_tag}.ptau"
+
     def proof_dir(self, name: str) -> Path:
         """build/<name>/proof/: default output of `zkt prove`."""
         return self.build_dir(name) / "proof"

@@ -14,4 +14,5 @@ def _refuse(*_args: object, **_kwargs: object) -> NoReturn:
 @pytest.fixture(autouse=True)
 def _no_external_tools(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("toolchain.runner.command.run", _refuse)
+    monkeypatch.setattr("toolchain.runner.command.run_streaming", _refuse)
     monkeypatch.setattr("toolchain.runner.wasi.run_wasi_command", _refuse)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from toolchain.config import read_registry
+from toolchain.config import read_ceremony_config, read_registry
 from toolchain.errors import ConfigError, UsageError
 
 REPO = Path(__file__).resolve().parents[2]
@@ -81,3 +81,45 @@ def test_unknown_circuit_lists_known(tmp_path: Path) -> None:
     registry = read_registry(write(tmp_path, GOOD))
     with pytest.raises(UsageError, match=r"unknown circuit 'x' \(known: m\)"):
         registry.get("x")
+
+
+CEREMONY = """
+[ceremony]
+name = "c"
+[phase1]
+source = "dev"
+power = 10
+[beacon]
+hash = "ABcd"
+iterations_exp = 10
+"""
+
+
+def test_ceremony_config_parses_and_normalises(tmp_path: Path) -> None:
+    path = tmp_path / "ceremony.toml"
+    path.write_text(CEREMONY)
+    config = read_ceremony_config(path)
+    assert config.beacon.hash == "abcd" and config.phase1.source == "dev"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "needle"),
+    [
+        ('hash = "ABcd"', 'hash = "abc"', "whole bytes"),
+        ('hash = "ABcd"', 'hash = "xyz0"', "beacon.hash"),
+        ("iterations_exp = 10", "iterations_exp = 9", "beacon.iterations_exp"),
+        ('source = "dev"', 'source = "file"', "needs a path"),
+        ("power = 10", "power = 29", "phase1.power"),
+    ],
+)
+def test_ceremony_config_mistakes(tmp_path: Path, old: str, new: str, needle: str) -> None:
+    path = tmp_path / "ceremony.toml"
+    path.write_text(CEREMONY.replace(old, new))
+    with pytest.raises(ConfigError, match=needle):
+        read_ceremony_config(path)
+
+
+def test_repository_ceremony_config_is_valid() -> None:
+    config = read_ceremony_config(REPO / "ceremony" / "ceremony.toml")
+    registry = read_registry(REPO / "circuits" / "circuits.toml")
+    assert [registry.get(name).name for name in config.ceremony.circuits]

@@ -1,30 +1,103 @@
-"""Groth16 phase 2 (circuit-specific): the initial key from a prepared ptau, key exports."""
+"""Groth16 phase 2 (circuit-specific): initial key, contributions, beacon, exports.
+
+snarkjs does the cryptography; every step runs it into a temp file beside the target, checks
+what it wrote (snarkjs logs some errors and still exits 0), and only then renames it into place,
+never over an input. Entropy reaches snarkjs on stdin. Acceptance checks live in checks.py.
+"""
 
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
-from toolchain.formats.snarkjs_json import dump_verification_key, verification_key_from_zkey
-from toolchain.formats.zkey import open_zkey
+from toolchain.ceremony.entropy import Secret, stdin_answer
+from toolchain.errors import VerificationError
+from toolchain.formats.snarkjs_json import (
+    Proof,
+    dump_verification_key,
+    verification_key_from_zkey,
+)
+from toolchain.formats.zkey import MpcParams, open_zkey
 from toolchain.fsutil import refuse_overwrite, write_atomic
 from toolchain.runner import command
 from toolchain.runner import snarkjs as snarkjs_args
 from toolchain.runner.tools import Tools, node_path
 
 
-def new_zkey(tools: Tools, r1cs: Path, ptau: Path, out: Path) -> Path:
-    """`snarkjs groth16 setup` into a temp file, renamed to `out` once snarkjs succeeded."""
-    refuse_overwrite(out, r1cs, ptau)
+def _snarkjs(tools: Tools, args: list[str], stdin: str | None = None) -> command.Completed:
     tools.require("snarkjs")
+    return command.run([str(node_path()), str(tools.snarkjs_cli), *args], input=stdin)
+
+
+def _produce(out: Path, inputs: tuple[Path, ...], write: Callable[[Path], None]) -> Path:
+    """Let `write` create a temp file beside `out`; rename it into place if it succeeded."""
+    refuse_overwrite(out, *inputs)
     out.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=out.parent, prefix=".zkt-setup-") as tmp:
+    with tempfile.TemporaryDirectory(dir=out.parent, prefix=".zkt-") as tmp:
         partial = Path(tmp) / out.name
-        argv = snarkjs_args.setup_argv(r1cs, ptau, partial)
-        command.run([str(node_path()), str(tools.snarkjs_cli), *argv])
-        open_zkey(partial)  # snarkjs can exit 0 after a failed setup: check what it wrote
+        write(partial)
+        if not partial.is_file():
+            raise VerificationError(f"snarkjs wrote no {out.name}: see its output above")
         partial.replace(out)
     return out
+
+
+def new_zkey(tools: Tools, r1cs: Path, ptau: Path, out: Path) -> Path:
+    """`snarkjs groth16 setup`: the initial key (no contribution yet, δ = γ)."""
+
+    def write(partial: Path) -> None:
+        _snarkjs(tools, snarkjs_args.setup_argv(r1cs, ptau, partial))
+        open_zkey(partial)
+
+    return _produce(out, (r1cs, ptau), write)
+
+
+def contribute(tools: Tools, zkey_in: Path, zkey_out: Path, name: str, entropy: Secret) -> Path:
+    """Add one contribution named `name`; the entropy goes to snarkjs on stdin."""
+
+    def write(partial: Path) -> None:
+        argv = snarkjs_args.zkey_contribute_argv(zkey_in, partial, name)
+        _snarkjs(tools, argv, stdin=stdin_answer(entropy))
+        _check_one_more(zkey_in, partial)
+
+    return _produce(zkey_out, (zkey_in,), write)
+
+
+def apply_beacon(
+    tools: Tools, zkey_in: Path, zkey_out: Path, beacon_hash: str, iterations_exp: int, name: str
+) -> Path:
+    """Close the chain with a public beacon (SHA-256 iterated 2^exp times, then ChaCha)."""
+
+    def write(partial: Path) -> None:
+        argv = snarkjs_args.zkey_beacon_argv(zkey_in, partial, beacon_hash, iterations_exp, name)
+        _snarkjs(tools, argv)
+        _check_one_more(zkey_in, partial)
+
+    return _produce(zkey_out, (zkey_in,), write)
+
+
+def _check_one_more(before: Path, after: Path) -> None:
+    old, new = mpc_params(before), mpc_params(after)
+    if len(new.contributions) != len(old.contributions) + 1:
+        raise VerificationError(f"snarkjs did not add a contribution to {before.name}")
+
+
+def mpc_params(zkey: Path) -> MpcParams:
+    """Circuit hash and contribution list of a key (section 10)."""
+    return open_zkey(zkey).read_mpc_params()
+
+
+def snarkjs_verify(tools: Tools, r1cs: Path, ptau: Path, zkey: Path) -> bool:
+    """`snarkjs zkey verify`: the key derives from r1cs + ptau through its recorded chain."""
+    tools.require("snarkjs")
+    argv = [
+        str(node_path()),
+        str(tools.snarkjs_cli),
+        *snarkjs_args.zkey_verify_argv(r1cs, ptau, zkey),
+    ]
+    done = command.run(argv, check=False)
+    return snarkjs_args.zkey_verify_succeeded(done.returncode, done.stdout + done.stderr)
 
 
 def export_verification_key(zkey: Path, out: Path) -> Path:
@@ -33,3 +106,29 @@ def export_verification_key(zkey: Path, out: Path) -> Path:
     vk = verification_key_from_zkey(open_zkey(zkey))
     write_atomic(out, dump_verification_key(vk).encode())
     return out
+
+
+def export_solidity_verifier(tools: Tools, zkey: Path, out: Path) -> Path:
+    """verifier.sol from snarkjs's Groth16 template."""
+
+    def write(partial: Path) -> None:
+        _snarkjs(tools, snarkjs_args.solidity_verifier_argv(zkey, partial))
+
+    return _produce(out, (zkey,), write)
+
+
+def solidity_calldata(proof: Proof, public: list[int]) -> str:
+    """The calldata `snarkjs zkey export soliditycalldata` prints, byte for byte."""
+    (x0, x1), (y0, y1) = proof.b_g2
+    # The EVM pairing precompile takes Fp2 elements as (c1, c0): snarkjs swaps them.
+    b = f"[{_pair(x1, x0)},{_pair(y1, y0)}]"
+    signals = "[" + ",".join(_hex(v) for v in public) + "]"
+    return f"{_pair(*proof.a_g1)},{b},{_pair(*proof.c_g1)},{signals}"
+
+
+def _hex(value: int) -> str:
+    return f'"0x{value:064x}"'
+
+
+def _pair(first: int, second: int) -> str:
+    return f"[{_hex(first)}, {_hex(second)}]"

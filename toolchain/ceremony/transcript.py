@@ -2,8 +2,9 @@
 
 Every accepted contribution (phase 1 or phase 2) appends a record: its index, kind (setup,
 contribution, beacon, prepare), contributor name, contribution hash, the previous contribution's
-hash, the hashes of the file it produced, the tool versions and the time. `record_link` is the
-sha256 of the previous line's bytes, so editing or dropping an earlier line breaks the chain;
+hash, the hashes of the file it produced, the tool versions, the time and its inputs' hashes.
+`record_link` is the sha256 of the previous line's bytes, so editing or dropping an earlier line
+breaks the chain;
 `append_record` refuses a record that does not extend the last one (index + 1, previous hash).
 Entropy never appears here.
 """
@@ -45,6 +46,7 @@ class Record:
     file: FileHashes
     tools: dict[str, str] = field(default_factory=dict)
     time: str = ""
+    inputs: dict[str, str] = field(default_factory=dict)  # e.g. the ptau and r1cs hashes
     record_link: str = GENESIS_LINK
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -57,6 +59,76 @@ def run(
     if check and proc.returncode != 0:
         raise CommandError(argv, workdir, proc.returncode, output_tail(done))
     return done
+
+
+def run_streaming(
+    argv: list[str],
+    on_line: Callable[[str], None],
+    *,
+    cwd: Path | None = None,
+    input: str | None = None,
+    env: dict[str, str] | None = None,
+    check: bool = True,
+) -> Completed:
+    """Like `run`, but hand each output line (stdout and stderr merged) to `on_line` as it comes.
+
+    For long tools (snarkjs `-v` on big ptau files) whose progress should be shown live. `input`
+    is written and closed before the output is read, so it must be small (an entropy line);
+    without it stdin is empty, so a tool that prompts reads EOF instead of waiting on a terminal.
+    If `on_line` raises (Ctrl-C included), the process is killed before the error propagates.
+    """
+    workdir = str(cwd or Path.cwd())
+    try:
+        proc = subprocess.Popen(
+            argv,
+            cwd=workdir,
+            stdin=subprocess.PIPE if input is not None else subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, **(env or {})},
+            text=True,
+            errors="replace",
+        )
+    except FileNotFoundError as exc:
+        raise ToolError(f"cannot start {argv[0]}: not found") from exc
+    output = _relay_output(proc, input, on_line)
+    done = Completed(argv, proc.returncode, output, "")
+    if check and proc.returncode != 0:
+        raise CommandError(argv, workdir, proc.returncode, output_tail(done))
+    return done
+
+
+def _relay_output(
+    proc: subprocess.Popen[str], input: str | None, on_line: Callable[[str], None]
+) -> str:
+    lines: list[str] = []
+    try:
+        _feed(proc, input)
+        assert proc.stdout is not None  # Popen was given stdout=PIPE
+        for line in proc.stdout:
+            lines.append(line)
+            on_line(line.rstrip("\n"))
+        proc.wait()
+    except BaseException:
+        proc.kill()
+        proc.wait()
+        raise
+    finally:
+        if proc.stdout is not None:
+            proc.stdout.close()
+    return "".join(lines)
+
+
+def _feed(proc: subprocess.Popen[str], input: str | None) -> None:
+    if proc.stdin is None:
+        return
+    # A tool that exits before reading its input closes the pipe: its exit code and output
+    # say why, so the broken pipe itself is not the error to report (as in communicate()).
+    with suppress(BrokenPipeError):
+        proc.stdin.write(input or "")
+        proc.stdin.flush()
+    with suppress(BrokenPipeError):
+        proc.stdin.close()
 
 
 def output_tail(done: Completed, lines: int = TAIL_LINES) -> str:
