@@ -7,7 +7,7 @@ import shutil
 
 import nox
 
-nox.options.sessions = ["lint", "typecheck", "tests"]
+nox.options.sessions = ["lint", "typecheck", "tests", "verify_artifacts"]
 nox.options.reuse_existing_virtualenvs = True
 
 PYTHON = "3.11"
@@ -79,6 +79,7 @@ def demo(session: nox.Session) -> None:
     _install(session)
     _tools(session)
     _demo_project()
+    session.env["ZKT_TOOLS_DIR"] = os.path.abspath(_tools_dir())  # the demo copy has none
     zkt = ("zkt", "--project", DEMO)
     session.run(*zkt, "compile")
     session.run(*zkt, "ceremony", "run", *CONTRIBUTORS)
@@ -134,6 +135,10 @@ def vectors(session: nox.Session) -> None:
     """Regenerate the snarkjs-made test vectors in tests/vectors/ (`-- --check` only compares)."""
     _install(session)
     _tools(session)
-    node_modules = os.environ.get("ZKT_TOOLS_DIR", os.path.join(".zkt", "tools"))
-    node_modules = os.path.join(node_modules, "node_modules")
+    node_modules = os.path.join(_tools_dir(), "node_modules")
     session.run("python", "tests/vectors/regenerate.py", "--tools", node_modules, *session.posargs)
+
+
+def _tools_dir() -> str:
+    """Where `zkt tools install` put the pinned tools for this checkout."""
+    return os.environ.get("ZKT_TOOLS_DIR", os.path.join(".zkt", "tools"))
