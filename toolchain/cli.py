@@ -13,7 +13,8 @@ from toolchain import __version__, api, backends
 from toolchain.ceremony import checks, phase1, phase2
 from toolchain.ceremony.chain import label
 from toolchain.ceremony.entropy import Secret, fresh_entropy
-from toolchain.ceremony.phase1 import Progress, Step
+from toolchain.ceremony.phase1 import Step
+from toolchain.ceremony.snarkjs_step import Progress
 from toolchain.errors import ConfigError, ZktError
 from toolchain.paths import find_project_root, tools_dir
 from toolchain.runner.tools import Tools

@@ -23,19 +23,15 @@ any challenge but the current one and verifies the result before accepting it.
 from __future__ import annotations
 
 import hashlib
-import os
 import re
-import tempfile
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from toolchain.ceremony.chain import check_extends, check_ptau_extends
-from toolchain.ceremony.entropy import Secret, stdin_answer
+from toolchain.ceremony.entropy import Secret
+from toolchain.ceremony.snarkjs_step import Progress, run_snarkjs, snarkjs_writes, staged
 from toolchain.ceremony.transcript import Record, append_record, file_hashes, now, read_transcript
 from toolchain.errors import (
-    CommandError,
     FormatError,
     IntegrityError,
     UsageError,
@@ -43,15 +39,11 @@ from toolchain.errors import (
 )
 from toolchain.formats.curve_codec import ContributionParams
 from toolchain.formats.ptau import MAX_POWER, PtauContribution, PtauFile, open_ptau
-from toolchain.fsutil import refuse_overwrite
 from toolchain.integrity.hashing import hash_file
 from toolchain.native.curve import G1_GENERATOR, G2_GENERATOR, G1Affine, G2Affine
 from toolchain.runner import command
 from toolchain.runner import snarkjs as snarkjs_args
-from toolchain.runner.circom import strip_ansi
-from toolchain.runner.tools import Tools, node_path
-
-Progress = Callable[[str], None]
+from toolchain.runner.tools import Tools
 
 MIN_BEACON_EXP = 10  # snarkjs's range for the beacon's 2^exp SHA-256 iterations
 MAX_BEACON_EXP = 63
@@ -61,7 +53,6 @@ MAX_NAME_UNITS = 64  # snarkjs keeps the first 64 UTF-16 units of a contribution
 HASH_SIZE = 64
 G1_UNCOMPRESSED = 64  # challenge files; responses compress points to half
 G2_UNCOMPRESSED = 128
-ENTROPY_PROMPT = "Enter a random text. (Entropy): "
 _HEX = re.compile(r"(?:[0-9a-fA-F]{2})+")
 
 
@@ -109,8 +100,8 @@ def new_ptau(
     if not 1 <= power <= MAX_POWER:
         raise UsageError(f"power {power}: snarkjs supports 1 to {MAX_POWER}")
     _expect_head(transcript, b"", out)
-    with _staged(out) as partial:
-        _snarkjs_writes(tools, snarkjs_args.powersoftau_new_argv(power, partial), partial, progress)
+    with staged(out) as partial:
+        snarkjs_writes(tools, snarkjs_args.powersoftau_new_argv(power, partial), partial, progress)
         written = open_ptau(partial)
         if written.header.power != power or written.read_contributions():
             raise IntegrityError(f"{out}: snarkjs did not write a blank ptau of power {power}")
@@ -133,9 +124,9 @@ def contribute(
     check_name(name)
     before = open_ptau(ptau_in)
     _expect_head(transcript, current_challenge(before), ptau_in)
-    with _staged(ptau_out, ptau_in) as partial:
+    with staged(ptau_out, ptau_in) as partial:
         argv = snarkjs_args.powersoftau_contribute_argv(ptau_in.resolve(), partial, name)
-        _snarkjs_writes(tools, argv, partial, progress, entropy)
+        snarkjs_writes(tools, argv, partial, progress, entropy)
         step = _accept(before, partial, ptau_out, ContributionParams(0, name, None, None))
         _record(tools, transcript, step, partial)
     return step
@@ -147,9 +138,9 @@ def export_challenge(
     """`powersoftau export challenge`: the current challenge, for an offline contributor."""
     source = open_ptau(ptau)
     expected = current_challenge(source)
-    with _staged(challenge_out, ptau) as partial:
+    with staged(challenge_out, ptau) as partial:
         argv = snarkjs_args.powersoftau_export_challenge_argv(ptau.resolve(), partial)
-        _snarkjs_writes(tools, argv, partial, progress)
+        snarkjs_writes(tools, argv, partial, progress)
         size, digest = partial.stat().st_size, _blake2b_file(partial)
         if size != challenge_size(source.header.power) or digest != expected:
             raise IntegrityError(
@@ -170,9 +161,9 @@ def contribute_challenge(
     """`powersoftau challenge contribute` (offline, no ptau needed): a response to `challenge`."""
     power = challenge_power(challenge)
     challenge_hash = _blake2b_file(challenge)
-    with _staged(response_out, challenge) as partial:
+    with staged(response_out, challenge) as partial:
         argv = snarkjs_args.powersoftau_challenge_contribute_argv(challenge.resolve(), partial)
-        _snarkjs_writes(tools, argv, partial, progress, entropy)
+        snarkjs_writes(tools, argv, partial, progress, entropy)
         check_response(partial, power, challenge_hash, str(challenge))
         response_hash = _blake2b_file(partial)
     return Response(response_out, power, challenge_hash, response_hash)
@@ -195,11 +186,11 @@ def import_response(
     challenge = current_challenge(before)
     check_response(response, before.header.power, challenge, f"the current one of {ptau_prev}")
     _expect_head(transcript, challenge, ptau_prev)
-    with _staged(ptau_out, ptau_prev, response) as partial:
+    with staged(ptau_out, ptau_prev, response) as partial:
         argv = snarkjs_args.powersoftau_import_response_argv(
             ptau_prev.resolve(), response.resolve(), partial, name
         )
-        _snarkjs_writes(tools, argv, partial, progress)
+        snarkjs_writes(tools, argv, partial, progress)
         step = _accept(before, partial, ptau_out, ContributionParams(0, name, None, None))
         _verify_with_snarkjs(tools, partial, progress, shown=response)
         _record(tools, transcript, step, partial)
@@ -223,11 +214,11 @@ def beacon(
     check_name(name)
     before = open_ptau(ptau_in)
     _expect_head(transcript, current_challenge(before), ptau_in)
-    with _staged(ptau_out, ptau_in) as partial:
+    with staged(ptau_out, ptau_in) as partial:
         argv = snarkjs_args.powersoftau_beacon_argv(
             ptau_in.resolve(), partial, beacon_hash.hex(), iterations_exp, name
         )
-        _snarkjs_writes(tools, argv, partial, progress)
+        snarkjs_writes(tools, argv, partial, progress)
         expected = ContributionParams(1, name, iterations_exp, beacon_hash)
         step = _accept(before, partial, ptau_out, expected)
         _record(tools, transcript, step, partial)
@@ -249,9 +240,9 @@ def prepare(
         raise VerificationError(f"{ptau_in}: no contribution (τ = 1): refusing to prepare it")
     challenge = current_challenge(before)
     _expect_head(transcript, challenge, ptau_in)
-    with _staged(ptau_out, ptau_in) as partial:
+    with staged(ptau_out, ptau_in) as partial:
         argv = snarkjs_args.powersoftau_prepare_argv(ptau_in.resolve(), partial)
-        _snarkjs_writes(tools, argv, partial, progress)
+        snarkjs_writes(tools, argv, partial, progress)
         after = open_ptau(partial)
         same = after.read_contributions() == contributions
         if not (after.is_prepared and same and after.header.power == before.header.power):
@@ -380,71 +371,11 @@ def _accept(before: PtauFile, partial: Path, out: Path, expected: ContributionPa
 
 def _verify_with_snarkjs(tools: Tools, ptau: Path, progress: Progress | None, shown: Path) -> None:
     args = snarkjs_args.powersoftau_verify_argv(ptau.resolve())
-    done = _run_snarkjs(tools, args, progress, None, check=False)
+    done = run_snarkjs(tools, args, progress, None, check=False)
     if not snarkjs_args.powersoftau_verify_succeeded(done.returncode, done.stdout):
         raise VerificationError(
             f"{shown}: rejected by snarkjs powersoftau verify:\n{command.output_tail(done)}"
         )
-
-
-def _snarkjs_writes(
-    tools: Tools,
-    args: list[str],
-    partial: Path,
-    progress: Progress | None,
-    entropy: Secret | None = None,
-) -> None:
-    """Run snarkjs to write `partial`; a logged error or a missing file is a failure even
-    after exit 0 (beacon with bad parameters logs an error and exits 0)."""
-    done = _run_snarkjs(tools, args, progress, entropy, check=True)
-    if snarkjs_args.logged_error(done.stdout) or not partial.is_file():
-        raise CommandError(done.argv, str(Path.cwd()), done.returncode, command.output_tail(done))
-
-
-def _run_snarkjs(
-    tools: Tools,
-    args: list[str],
-    progress: Progress | None,
-    entropy: Secret | None,
-    *,
-    check: bool,
-) -> command.Completed:
-    tools.require("snarkjs")
-    verbose = ["-v"] if progress is not None else []
-    argv = [str(node_path()), str(tools.snarkjs_cli), *args, *verbose]
-    answer = stdin_answer(entropy) if entropy is not None else None
-    return command.run_streaming(argv, _relay(progress), input=answer, check=check)
-
-
-def _relay(progress: Progress | None) -> Callable[[str], None]:
-    """snarkjs's log lines, de-coloured and without its entropy prompt, to `progress`."""
-
-    def show(line: str) -> None:
-        text = strip_ansi(line).replace(ENTROPY_PROMPT, "").rstrip()
-        if progress is not None and text:
-            progress(text)
-
-    return show
-
-
-@contextmanager
-def _staged(out: Path, *inputs: Path) -> Iterator[Path]:
-    """A path in a temporary folder beside `out`, renamed onto `out` when the block succeeds."""
-    refuse_overwrite(out, *inputs)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=out.parent, prefix=".zkt-ptau-") as tmp:
-        partial = Path(tmp) / out.name
-        yield partial
-        _fsync(partial)
-        partial.replace(out)
-
-
-def _fsync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def _expect_head(transcript: Path | None, builds_on: bytes, source: Path) -> None:

@@ -1,17 +1,16 @@
 """Groth16 phase 2 (circuit-specific): initial key, contributions, beacon, exports.
 
-snarkjs does the cryptography; every step runs it into a temp file beside the target, checks
-what it wrote (snarkjs logs some errors and still exits 0), and only then renames it into place,
-never over an input. Entropy reaches snarkjs on stdin. Acceptance checks live in checks.py.
+snarkjs does the cryptography; every step runs it through snarkjs_step (staged output beside
+the target, logged errors caught, entropy on stdin), checks what it wrote, and only then lets it
+be renamed into place, never over an input. Acceptance checks live in checks.py.
 """
 
 from __future__ import annotations
 
-import tempfile
-from collections.abc import Callable
 from pathlib import Path
 
-from toolchain.ceremony.entropy import Secret, stdin_answer
+from toolchain.ceremony.entropy import Secret
+from toolchain.ceremony.snarkjs_step import run_snarkjs, snarkjs_writes, staged
 from toolchain.errors import VerificationError
 from toolchain.formats.snarkjs_json import (
     Proof,
@@ -20,48 +19,26 @@ from toolchain.formats.snarkjs_json import (
 )
 from toolchain.formats.zkey import MpcParams, open_zkey
 from toolchain.fsutil import refuse_overwrite, write_atomic
-from toolchain.runner import command
 from toolchain.runner import snarkjs as snarkjs_args
-from toolchain.runner.tools import Tools, node_path
-
-
-def _snarkjs(tools: Tools, args: list[str], stdin: str | None = None) -> command.Completed:
-    tools.require("snarkjs")
-    return command.run([str(node_path()), str(tools.snarkjs_cli), *args], input=stdin)
-
-
-def _produce(out: Path, inputs: tuple[Path, ...], write: Callable[[Path], None]) -> Path:
-    """Let `write` create a temp file beside `out`; rename it into place if it succeeded."""
-    refuse_overwrite(out, *inputs)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=out.parent, prefix=".zkt-") as tmp:
-        partial = Path(tmp) / out.name
-        write(partial)
-        if not partial.is_file():
-            raise VerificationError(f"snarkjs wrote no {out.name}: see its output above")
-        partial.replace(out)
-    return out
+from toolchain.runner.tools import Tools
 
 
 def new_zkey(tools: Tools, r1cs: Path, ptau: Path, out: Path) -> Path:
     """`snarkjs groth16 setup`: the initial key (no contribution yet, δ = γ)."""
-
-    def write(partial: Path) -> None:
-        _snarkjs(tools, snarkjs_args.setup_argv(r1cs, ptau, partial))
+    with staged(out, r1cs, ptau) as partial:
+        snarkjs_writes(tools, snarkjs_args.setup_argv(r1cs, ptau, partial), partial, None)
         open_zkey(partial)
-
-    return _produce(out, (r1cs, ptau), write)
+    return out
 
 
 def contribute(tools: Tools, zkey_in: Path, zkey_out: Path, name: str, entropy: Secret) -> Path:
     """Add one contribution named `name`; the entropy goes to snarkjs on stdin."""
 
-    def write(partial: Path) -> None:
+    with staged(zkey_out, zkey_in) as partial:
         argv = snarkjs_args.zkey_contribute_argv(zkey_in, partial, name)
-        _snarkjs(tools, argv, stdin=stdin_answer(entropy))
+        snarkjs_writes(tools, argv, partial, None, entropy)
         _check_one_more(zkey_in, partial)
-
-    return _produce(zkey_out, (zkey_in,), write)
+    return zkey_out
 
 
 def apply_beacon(
@@ -69,12 +46,11 @@ def apply_beacon(
 ) -> Path:
     """Close the chain with a public beacon (SHA-256 iterated 2^exp times, then ChaCha)."""
 
-    def write(partial: Path) -> None:
+    with staged(zkey_out, zkey_in) as partial:
         argv = snarkjs_args.zkey_beacon_argv(zkey_in, partial, beacon_hash, iterations_exp, name)
-        _snarkjs(tools, argv)
+        snarkjs_writes(tools, argv, partial, None)
         _check_one_more(zkey_in, partial)
-
-    return _produce(zkey_out, (zkey_in,), write)
+    return zkey_out
 
 
 def _check_one_more(before: Path, after: Path) -> None:
@@ -90,13 +66,9 @@ def mpc_params(zkey: Path) -> MpcParams:
 
 def snarkjs_verify(tools: Tools, r1cs: Path, ptau: Path, zkey: Path) -> bool:
     """`snarkjs zkey verify`: the key derives from r1cs + ptau through its recorded chain."""
-    tools.require("snarkjs")
-    argv = [
-        str(node_path()),
-        str(tools.snarkjs_cli),
-        *snarkjs_args.zkey_verify_argv(r1cs, ptau, zkey),
-    ]
-    done = command.run(argv, check=False)
+    done = run_snarkjs(
+        tools, snarkjs_args.zkey_verify_argv(r1cs, ptau, zkey), None, None, check=False
+    )
     return snarkjs_args.zkey_verify_succeeded(done.returncode, done.stdout + done.stderr)
 
 
@@ -111,10 +83,9 @@ def export_verification_key(zkey: Path, out: Path) -> Path:
 def export_solidity_verifier(tools: Tools, zkey: Path, out: Path) -> Path:
     """verifier.sol from snarkjs's Groth16 template."""
 
-    def write(partial: Path) -> None:
-        _snarkjs(tools, snarkjs_args.solidity_verifier_argv(zkey, partial))
-
-    return _produce(out, (zkey,), write)
+    with staged(out, zkey) as partial:
+        snarkjs_writes(tools, snarkjs_args.solidity_verifier_argv(zkey, partial), partial, None)
+    return out
 
 
 def solidity_calldata(proof: Proof, public: list[int]) -> str:
