@@ -8,7 +8,8 @@ full compile (empty compile cache; circom's own module cache warm), restore from
 
 prove: the hash_chain circuits of about 2^10, 2^12 and 2^14 constraints, keyed from a dev ptau:
 witness, prove and verify, snarkjs CLI (whole `node` process, as users run it) beside the
-native path in process; the median of REPEAT runs each, and native / snarkjs as a ratio.
+native path in process on every engine that loads (pure; mcl with the fast extra); the median
+of REPEAT runs each, and native / snarkjs as a ratio.
 """
 
 from __future__ import annotations
@@ -112,17 +113,29 @@ def _measure_circuit(ws: Any, name: str, ptau: Path, tools: Path, out: Path) -> 
         read_public(public),
         read_proof(proof),
     )
+    witness_time = median_time(partial(calculator.calculate, inputs))
     ours = {
-        "witness": median_time(partial(calculator.calculate, inputs)),
-        "prove": median_time(partial(prove, zkey, witness)),
-        "verify": median_time(partial(verify_proof, vk, signals, parsed)),
+        engine.name: {
+            "witness": witness_time,
+            "prove": median_time(partial(prove, zkey, witness, engine)),
+            "verify": median_time(partial(verify_proof, vk, signals, parsed, engine)),
+        }
+        for engine in engines()
     }
     n = built.header.n_constraints
-    return [
-        f"| {name} | {n} | {step} | {theirs[step]:.3f} | {ours[step]:.3f} |"
-        f" {ours[step] / theirs[step]:.2f}× |"
-        for step in args
-    ]
+    return [_row(name, n, step, theirs[step], [o[step] for o in ours.values()]) for step in args]
+
+
+def engines() -> list[Any]:
+    """Every engine that loads here: pure always, mcl with the fast extra."""
+    from toolchain.native.engine import get_engine, mcl_unavailable_reason
+
+    return [get_engine("pure")] + ([] if mcl_unavailable_reason() else [get_engine("mcl")])
+
+
+def _row(name: str, n: int, step: str, theirs: float, ours: list[float]) -> str:
+    cells = " | ".join(f"{t:.3f} | {t / theirs:.2f}×" for t in ours)
+    return f"| {name} | {n} | {step} | {theirs:.3f} | {cells} |"
 
 
 def bench_prove() -> str:
@@ -130,8 +143,10 @@ def bench_prove() -> str:
     from toolchain import api
     from toolchain.ceremony.devptau import write_dev_ptau
 
-    header = "| circuit | constraints | step | snarkjs CLI s | native s | native / snarkjs |"
-    lines = [header, "|---|---:|---|---:|---:|---:|"]
+    names = [engine.name for engine in engines()]
+    columns = " | ".join(f"{e} s | {e} / snarkjs" for e in names)
+    lines = [f"| circuit | constraints | step | snarkjs CLI s | {columns} |"]
+    lines.append("|---|---:|---|---:|" + "---:|---:|" * len(names))
     with tempfile.TemporaryDirectory(prefix="zkt-bench-") as tmp:
         os.environ["ZKT_CACHE"] = str(Path(tmp) / "cache")
         tools = Path(os.environ.setdefault("ZKT_TOOLS_DIR", str(REPO / ".zkt" / "tools")))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata
 import json
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -16,11 +17,13 @@ from toolchain.ceremony.local import LocalCeremony
 from toolchain.ceremony.ptau_fetch import PtauRelease
 from toolchain.ceremony.transcript import Record
 from toolchain.config import CeremonyConfig, Registry, read_ceremony_config, read_registry
-from toolchain.errors import InputError, UsageError, VerificationError
+from toolchain.errors import InputError, UsageError, VerificationError, ZktError
 from toolchain.formats.snarkjs_json import read_proof, read_public
 from toolchain.formats.wtns import write_wtns
 from toolchain.fsutil import refuse_overwrite
 from toolchain.integrity import manifest
+from toolchain.native import engine as native_engine
+from toolchain.native.engine_mcl import load_mcl
 from toolchain.native.witness import WitnessCalculator
 from toolchain.paths import Project, find_project_root, tools_dir
 from toolchain.runner import tools as tool_finder
@@ -132,10 +135,11 @@ def prove(
     backend: str = "auto",
     zkey: Path | None = None,
     out_dir: Path | None = None,
+    engine: str | None = None,
 ) -> ProveResult:
     """Witness (native, wasmtime) then proof by the chosen backend: DIR/proof.json, public.json."""
     key = _existing(zkey or ws.project.zkey(name), "proving key", "run `zkt setup` or pass --zkey")
-    prover = backends.prover_backend(backend, ws.tools)
+    prover = backends.prover_backend(backend, ws.tools, engine)
     out = out_dir or ws.project.proof_dir(name)
     proof, public = out / "proof.json", out / "public.json"
     for target in (proof, public):
@@ -152,10 +156,11 @@ def verify(
     public: Path,
     backend: str = "auto",
     vkey: Path | None = None,
+    engine: str | None = None,
 ) -> str:
     """Verify a proof; VerificationError when it is invalid. Returns the backend's name."""
     key = _existing(vkey or ws.project.vkey(name), "verification key", "pass --vkey")
-    verifier = backends.verifier_backend(backend, ws.tools)
+    verifier = backends.verifier_backend(backend, ws.tools, engine)
     if not verifier.verify(key, public, proof):
         raise VerificationError(f"{name}: INVALID proof ({verifier.name} verifier)")
     return verifier.name
@@ -337,5 +342,19 @@ def install_tools(root: Path | None) -> Path:
 
 
 def tools_doctor(root: Path | None) -> list[ToolStatus]:
-    """The state of every external tool for the project at `root`."""
-    return tool_finder.doctor(Tools(tools_dir(root)))
+    """The state of every external tool for the project at `root`, and of the native engine."""
+    return [*tool_finder.doctor(Tools(tools_dir(root))), engine_status()]
+
+
+def engine_status() -> ToolStatus:
+    """The arithmetic engine of the native prover and verifier ($ZKT_ENGINE, else auto)."""
+    try:
+        chosen = native_engine.get_engine().name
+    except ZktError as exc:  # $ZKT_ENGINE names an unknown engine, or mcl without its wheel
+        return ToolStatus("engine", "-", f"${native_engine.ENGINE_ENV}", "-", False, str(exc))
+    why_not_mcl = native_engine.mcl_unavailable_reason()
+    if why_not_mcl:
+        return ToolStatus("engine: pure", "-", "toolchain.native", "-", True, why_not_mcl)
+    wheel = f"mclbn256 {importlib.metadata.version('mclbn256')}, alt_bn128 checked"
+    note = "" if chosen == "mcl" else f"mcl installed; ${native_engine.ENGINE_ENV} chose {chosen}"
+    return ToolStatus(f"engine: {chosen}", f"mcl {load_mcl().version()}", wheel, "-", True, note)

@@ -16,6 +16,7 @@ from toolchain.ceremony.entropy import Secret, fresh_entropy
 from toolchain.ceremony.phase1 import Step
 from toolchain.ceremony.snarkjs_step import Progress
 from toolchain.errors import ConfigError, ZktError
+from toolchain.native.engine import ENGINE_NAMES
 from toolchain.paths import find_project_root, tools_dir
 from toolchain.runner.tools import Tools
 
@@ -129,10 +130,21 @@ BACKEND = click.option(
 )
 
 
+ENGINE = click.option(
+    "--engine",
+    type=click.Choice(ENGINE_NAMES),
+    default=None,
+    help="Arithmetic of the native backend (implies it): mcl (C++, pip install "
+    "'zk-toolchain[fast]'), pure (Python) or auto (mcl when installed). "
+    "Default: $ZKT_ENGINE, else auto.",
+)
+
+
 @cli.command(name="prove")
 @click.argument("name")
 @click.argument("input_json", type=click.Path(dir_okay=False, path_type=Path))
 @BACKEND
+@ENGINE
 @click.option("--zkey", type=click.Path(dir_okay=False, path_type=Path), help="Proving key.")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Output folder.")
 @click.pass_context
@@ -141,6 +153,7 @@ def prove_cmd(
     name: str,
     input_json: Path,
     backend: str,
+    engine: str | None,
     zkey: Path | None,
     out: Path | None,
 ) -> None:
@@ -149,7 +162,7 @@ def prove_cmd(
     The proving key defaults to artifacts/NAME/final.zkey and the output folder to
     build/NAME/proof/. Every backend writes the same snarkjs-compatible JSON.
     """
-    result = api.prove(_workspace(ctx), name, input_json, backend, zkey, out)
+    result = api.prove(_workspace(ctx), name, input_json, backend, zkey, out, engine)
     _status(f"{name}: proof by {result.backend} in {result.proof.parent}")
 
 
@@ -158,12 +171,19 @@ def prove_cmd(
 @click.argument("proof", type=click.Path(dir_okay=False, path_type=Path))
 @click.argument("public", type=click.Path(dir_okay=False, path_type=Path))
 @BACKEND
+@ENGINE
 @click.option(
     "--vkey", type=click.Path(dir_okay=False, path_type=Path), help="Verification key JSON."
 )
 @click.pass_context
 def verify_cmd(
-    ctx: click.Context, name: str, proof: Path, public: Path, backend: str, vkey: Path | None
+    ctx: click.Context,
+    name: str,
+    proof: Path,
+    public: Path,
+    backend: str,
+    engine: str | None,
+    vkey: Path | None,
 ) -> None:
     """Verify PROOF (proof.json) for PUBLIC (public.json); exit 0 only for a valid proof.
 
@@ -171,7 +191,7 @@ def verify_cmd(
     the number of public inputs, their range, and that every point is on its curve, not the
     identity, and (G2) in the prime-order subgroup.
     """
-    used = api.verify(_workspace(ctx), name, proof, public, backend, vkey)
+    used = api.verify(_workspace(ctx), name, proof, public, backend, vkey, engine)
     click.echo(f"{name}: valid proof ({used} verifier)")
 
 

@@ -91,8 +91,13 @@ def test_rapidsnark_argument_handling(
         backends.verifier_backend("rapidsnark", tools)
 
 
-def test_auto_without_rapidsnark_uses_snarkjs_and_verifies_natively(tools: Tools) -> None:
+def test_auto_without_rapidsnark_picks_the_faster_of_native_and_snarkjs(
+    tools: Tools, monkeypatch: pytest.MonkeyPatch
+) -> None:
     if RapidsnarkBackend().available():
         pytest.fail("a real rapidsnark is on PATH: this test expects none")
+    monkeypatch.setenv("ZKT_ENGINE", "pure")
     assert backends.prover_backend("auto", tools).name == "snarkjs"
     assert backends.verifier_backend("auto", tools).name == "native"
+    monkeypatch.setenv("ZKT_ENGINE", "mcl")  # the tests session installs the fast extra
+    assert backends.prover_backend("auto", tools).name == "native"

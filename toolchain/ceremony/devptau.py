@@ -23,9 +23,8 @@ from toolchain.formats.binfile import write_binfile
 from toolchain.formats.curve_codec import encode_g1, encode_g2
 from toolchain.fsutil import atomic_open
 from toolchain.native.curve import G1_GENERATOR, G2_GENERATOR
-from toolchain.native.engine import usable_cpus
+from toolchain.native.engine import Engine, get_engine
 from toolchain.native.field import P, R, batch_inverse, root_of_unity
-from toolchain.native.msm import batch_mul_g1, batch_mul_g2
 
 MAX_DEV_POWER = 20
 
@@ -73,16 +72,15 @@ def _scaled(values: list[int], factor: int) -> list[int]:
     return [v * factor % R for v in values]
 
 
-def _g1_bytes(scalars: list[int], workers: int) -> bytes:
-    return b"".join(map(encode_g1, batch_mul_g1(G1_GENERATOR, scalars, workers=workers)))
-
-
-def _g2_bytes(scalars: list[int], workers: int) -> bytes:
-    return b"".join(map(encode_g2, batch_mul_g2(G2_GENERATOR, scalars, workers=workers)))
-
-
-def dev_ptau_sections(power: int, seed: str, workers: int) -> list[tuple[int, bytes]]:
+def dev_ptau_sections(power: int, seed: str, engine: Engine) -> list[tuple[int, bytes]]:
     """Every section of the prepared dev ptau, in file order."""
+
+    def _g1_bytes(scalars: list[int]) -> bytes:
+        return b"".join(map(encode_g1, engine.batch_mul_g1(G1_GENERATOR, scalars)))
+
+    def _g2_bytes(scalars: list[int]) -> bytes:
+        return b"".join(map(encode_g2, engine.batch_mul_g2(G2_GENERATOR, scalars)))
+
     tau, alpha, beta = (dev_secret(seed, label) for label in ("tau", "alpha", "beta"))
     n = 1 << power
     powers = tau_powers(tau, 2 * n - 1)
@@ -90,23 +88,23 @@ def dev_ptau_sections(power: int, seed: str, workers: int) -> list[tuple[int, by
     header = struct.pack("<I", 32) + P.to_bytes(32, "little") + struct.pack("<II", power, power)
     return [
         (1, header),
-        (2, _g1_bytes(powers, workers)),
-        (3, _g2_bytes(powers[:n], workers)),
-        (4, _g1_bytes(_scaled(powers[:n], alpha), workers)),
-        (5, _g1_bytes(_scaled(powers[:n], beta), workers)),
-        (6, _g2_bytes([beta], workers)),
+        (2, _g1_bytes(powers)),
+        (3, _g2_bytes(powers[:n])),
+        (4, _g1_bytes(_scaled(powers[:n], alpha))),
+        (5, _g1_bytes(_scaled(powers[:n], beta))),
+        (6, _g2_bytes([beta])),
         (7, struct.pack("<I", 0)),
-        (12, _g1_bytes(_lagrange_blocks(tau, power, extra=True), workers)),
-        (13, _g2_bytes(lagrange, workers)),
-        (14, _g1_bytes(_scaled(lagrange, alpha), workers)),
-        (15, _g1_bytes(_scaled(lagrange, beta), workers)),
+        (12, _g1_bytes(_lagrange_blocks(tau, power, extra=True))),
+        (13, _g2_bytes(lagrange)),
+        (14, _g1_bytes(_scaled(lagrange, alpha))),
+        (15, _g1_bytes(_scaled(lagrange, beta))),
     ]
 
 
-def write_dev_ptau(path: Path, power: int, seed: str, workers: int | None = None) -> None:
-    """Write an INSECURE prepared ptau of 2^power (atomically)."""
+def write_dev_ptau(path: Path, power: int, seed: str, engine: Engine | None = None) -> None:
+    """Write an INSECURE prepared ptau of 2^power, atomically; its bytes depend on the seed only."""
     if not 1 <= power <= MAX_DEV_POWER:
         raise UsageError(f"dev ptau power must be 1..{MAX_DEV_POWER}, not {power}")
-    sections = dev_ptau_sections(power, seed, workers or usable_cpus())
+    sections = dev_ptau_sections(power, seed, engine or get_engine())
     with atomic_open(Path(path)) as fh:
         write_binfile(fh, b"ptau", 1, sections)

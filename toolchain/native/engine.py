@@ -1,8 +1,9 @@
 """The arithmetic engine a Groth16 prover and verifier call, and the pure-Python implementation.
 
-Engines exchange plain-int affine points (identity all-zero, see `curve`) and ints mod r, so a
-faster engine (mcl, later) can replace `PureEngine` without touching its callers. Choose one
-with `get_engine(name)`, or the ZKT_ENGINE environment variable.
+Engines exchange plain-int affine points (identity all-zero, see `curve`) and ints mod r, so
+the mcl engine (`engine_mcl`, C++ through the optional mclbn256 wheel) replaces `PureEngine`
+without touching its callers. `get_engine(name)` picks one: by name, else the ZKT_ENGINE
+environment variable, else "auto" (mcl when it loads and checks out, otherwise pure).
 """
 
 from __future__ import annotations
@@ -11,11 +12,12 @@ import os
 from collections.abc import Sequence
 from typing import Protocol
 
-from toolchain.errors import UsageError
+from toolchain.errors import ToolError, UsageError
 from toolchain.native import curve, field, msm, pairing, polynomial
 from toolchain.native.curve import Fp2, G1Affine, G2Affine
 
 ENGINE_ENV = "ZKT_ENGINE"
+ENGINE_NAMES = ("auto", "pure", "mcl")
 
 
 class Engine(Protocol):
@@ -41,6 +43,9 @@ class Engine(Protocol):
     def msm_g1(self, points: Sequence[G1Affine], scalars: Sequence[int]) -> G1Affine:
         """Return Σ scalars[i]·points[i] in G1."""
 
+    def batch_mul_g1(self, base: G1Affine, scalars: Sequence[int]) -> list[G1Affine]:
+        """Return [k·base for k in scalars] in G1 (fixed base, 0 <= k < r)."""
+
     def add_g2(self, a: G2Affine, b: G2Affine) -> G2Affine:
         """Return a + b in G2."""
 
@@ -49,6 +54,9 @@ class Engine(Protocol):
 
     def msm_g2(self, points: Sequence[G2Affine], scalars: Sequence[int]) -> G2Affine:
         """Return Σ scalars[i]·points[i] in G2."""
+
+    def batch_mul_g2(self, base: G2Affine, scalars: Sequence[int]) -> list[G2Affine]:
+        """Return [k·base for k in scalars] in G2 (fixed base, 0 <= k < r)."""
 
     def ntt(self, values: Sequence[int]) -> list[int]:
         """Evaluate coefficients on the power-of-two domain of r (snarkjs's Fr.fft)."""
@@ -113,6 +121,10 @@ class PureEngine:
         total = msm.msm_g1(points, scalars, workers=self.workers, use_gmpy2=self.use_gmpy2)
         return curve.to_affine_g1(total)
 
+    def batch_mul_g1(self, base: G1Affine, scalars: Sequence[int]) -> list[G1Affine]:
+        """Return [k·base for k in scalars] in G1."""
+        return msm.batch_mul_g1(base, scalars, workers=self.workers, use_gmpy2=self.use_gmpy2)
+
     def add_g2(self, a: G2Affine, b: G2Affine) -> G2Affine:
         """Return a + b in G2."""
         return curve.to_affine_g2(curve.add_g2(curve.from_affine_g2(a), curve.from_affine_g2(b)))
@@ -125,6 +137,10 @@ class PureEngine:
         """Return Σ scalars[i]·points[i] in G2."""
         total = msm.msm_g2(points, scalars, workers=self.workers, use_gmpy2=self.use_gmpy2)
         return curve.to_affine_g2(total)
+
+    def batch_mul_g2(self, base: G2Affine, scalars: Sequence[int]) -> list[G2Affine]:
+        """Return [k·base for k in scalars] in G2."""
+        return msm.batch_mul_g2(base, scalars, workers=self.workers, use_gmpy2=self.use_gmpy2)
 
     def ntt(self, values: Sequence[int]) -> list[int]:
         """Evaluate coefficients on the power-of-two domain of r."""
@@ -151,9 +167,28 @@ class PureEngine:
         return curve.parse_g2(x, y)
 
 
+def mcl_unavailable_reason() -> str | None:
+    """Return why the mcl engine cannot run here (wheel missing, wrong curve), or None."""
+    # Imported here: engine_mcl imports this module, and loads mcl only when asked to.
+    from toolchain.native.engine_mcl import load_mcl
+
+    try:
+        load_mcl()
+    except ToolError as exc:
+        return str(exc)
+    return None
+
+
 def get_engine(name: str | None = None) -> Engine:
-    """Return the engine called name, else $ZKT_ENGINE, else the pure one."""
-    chosen = name or os.environ.get(ENGINE_ENV) or PureEngine.name
+    """Return the engine called name, else $ZKT_ENGINE's, else mcl if it loads, else pure."""
+    from toolchain.native.engine_mcl import MclEngine
+
+    chosen = name or os.environ.get(ENGINE_ENV) or "auto"
+    if chosen == "auto":
+        chosen = "pure" if mcl_unavailable_reason() else MclEngine.name
     if chosen == PureEngine.name:
         return PureEngine()
-    raise UsageError(f"unknown engine {chosen!r} (by name or ${ENGINE_ENV}); known engines: pure")
+    if chosen == MclEngine.name:
+        return MclEngine()  # ToolError naming the missing wheel when it is not installed
+    known = ", ".join(ENGINE_NAMES)
+    raise UsageError(f"unknown engine {chosen!r} (by name or ${ENGINE_ENV}); known: {known}")

@@ -10,6 +10,7 @@ from toolchain.ceremony.devptau import dev_secret, lagrange_values, tau_powers, 
 from toolchain.errors import UsageError
 from toolchain.formats.ptau import open_ptau
 from toolchain.native.curve import G1_GENERATOR, from_affine_g1, mul_g1, to_affine_g1
+from toolchain.native.engine import PureEngine
 from toolchain.native.field import R, root_of_unity
 
 
@@ -33,7 +34,7 @@ def test_truncated_block_drops_the_top_power() -> None:
 
 def test_file_has_every_section_and_the_seeded_tau(tmp_path: Path) -> None:
     path = tmp_path / "dev.ptau"
-    write_dev_ptau(path, 3, "seed", workers=1)
+    write_dev_ptau(path, 3, "seed", PureEngine(workers=1))
     ptau = open_ptau(path)
     assert ptau.is_prepared and ptau.header.power == 3
     tau = dev_secret("seed", "tau")

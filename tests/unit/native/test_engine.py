@@ -8,21 +8,27 @@ import pytest
 
 from toolchain.errors import InvalidValueError, UsageError
 from toolchain.native.curve import G1_GENERATOR, G1_IDENTITY, G2_GENERATOR, G2_IDENTITY
-from toolchain.native.engine import ENGINE_ENV, Engine, PureEngine, get_engine
+from toolchain.native.engine import (
+    ENGINE_ENV,
+    Engine,
+    PureEngine,
+    get_engine,
+    mcl_unavailable_reason,
+)
 from toolchain.native.field import R
 
 
-def test_default_engine_is_pure(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_default_engine_is_mcl_when_it_loads_else_pure(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv(ENGINE_ENV, raising=False)
-    assert isinstance(get_engine(), PureEngine)
+    assert get_engine().name == ("pure" if mcl_unavailable_reason() else "mcl")
     assert get_engine("pure").name == "pure"
 
 
 def test_engine_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(ENGINE_ENV, "pure")
     assert isinstance(get_engine(), PureEngine)
-    monkeypatch.setenv(ENGINE_ENV, "mcl")
-    with pytest.raises(UsageError, match="mcl"):
+    monkeypatch.setenv(ENGINE_ENV, "no-such-engine")
+    with pytest.raises(UsageError, match="no-such-engine"):
         get_engine()
 
 

@@ -1,0 +1,462 @@
+"""The mcl engine: BN254 arithmetic in herumi's mcl (C++), from the `mclbn256` wheel, via ctypes.
+
+mcl knows more than one curve called BN254, and the wheel initialises the wrong one for us
+(MCL_BN254: y² = x³ + 2 over another p) when it is imported. `load_mcl` re-initialises the
+library for Ethereum's alt_bn128, the circom/snarkjs curve (MCL_BN_SNARK1), and refuses to
+serve an engine unless mcl then reports our p and r and prints our generators back from the
+structs we built (which also proves the memory layout below). The curve is a global of the C
+library: a later `mclBn_init` for another curve by anyone in the process breaks every mcl
+engine, so each `MclEngine` re-checks the curve type when created.
+
+Values cross into C as raw mcl structs, not through mcl's string or serialise formats (one C
+call per value): an Fp or Fr element is four little-endian 64-bit limbs in Montgomery form
+(v·2^256 mod m, as in .zkey files); a G1 point is Jacobian (x, y, z) and a G2 point
+(x.c0, x.c1, y.c0, y.c1, z.c0, z.c1); an affine point gets z = 1 and the identity is all zero.
+
+Validation stays ours: `parse_g1` / `parse_g2` are the pure `curve` checks, every scalar is
+checked to be in [0, r), and field inverses and NTTs stay in Python ints (mcl has no NTT, and
+its Fr through ctypes costs more per operation than an int). Large MSMs and batches are cut into
+chunks run on threads: ctypes releases the GIL during each C call, so chunks use every core
+while the next chunk is encoded in Python.
+"""
+
+from __future__ import annotations
+
+import ctypes
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from functools import cache
+from typing import Any, Generic, TypeVar
+
+from toolchain.errors import ToolError
+from toolchain.native import curve, field, polynomial
+from toolchain.native.curve import G1_IDENTITY, G2_IDENTITY, Fp2, G1Affine, G2Affine
+from toolchain.native.engine import usable_cpus
+from toolchain.native.field import P, R
+
+# mcl/curve_type.h: MCL_BN_SNARK1 is alt_bn128 (MCL_BN254 = 0 is a different curve).
+MCL_BN_SNARK1 = 4
+# mclBn_init's ABI check: MCLBN_FP_UNIT_SIZE + 10·MCLBN_FR_UNIT_SIZE, both 4 limbs here.
+_COMPILED_TIME_VAR = 4 + 10 * 4
+# mcl's ioMode for getStr: decimal; a point prints as "0" (identity) or "1 x y".
+_IO_DEC = 10
+
+_FP_BYTES = 32
+_G1_BYTES = 3 * _FP_BYTES
+_G2_BYTES = 6 * _FP_BYTES
+_GT_LIMBS = 12 * 4  # GT is in Fp12
+_MONT_P = (1 << 256) % P
+_MONT_P_INV = pow(_MONT_P, -1, P)
+_MONT_R = (1 << 256) % R
+_MONT_ONE = _MONT_P.to_bytes(_FP_BYTES, "little")
+_ZERO_FP = bytes(_FP_BYTES)
+
+# Below this many terms per chunk a thread costs more than it saves.
+MIN_TERMS_PER_CHUNK = 1 << 11
+
+_CFunc = Callable[..., Any]
+AffT = TypeVar("AffT", G1Affine, G2Affine)
+T = TypeVar("T")
+
+
+def _bind(library: Any, name: str, restype: Any, *argtypes: Any) -> _CFunc:
+    """Return the C function `name` with its own prototype (the wheel's CDLL object has none)."""
+    address = ctypes.cast(getattr(library, name), ctypes.c_void_p).value
+    prototype: Any = ctypes.CFUNCTYPE(restype, *argtypes)
+    function: _CFunc = prototype(address)
+    return function
+
+
+def _to_mont_fp(value: int) -> bytes:
+    """Return an Fp element as mcl stores it: Montgomery form, 32 bytes little-endian."""
+    return (value * _MONT_P % P).to_bytes(_FP_BYTES, "little")
+
+
+def _from_mont_fp(raw: bytes) -> int:
+    """Return the Fp element stored in 32 raw bytes."""
+    return int.from_bytes(raw, "little") * _MONT_P_INV % P
+
+
+def encode_g1(pt: G1Affine) -> bytes:
+    """Return an affine G1 point as a raw mcl G1 struct (the identity as zeros)."""
+    x, y = pt
+    if pt == G1_IDENTITY:
+        return bytes(_G1_BYTES)
+    return _to_mont_fp(x) + _to_mont_fp(y) + _MONT_ONE
+
+
+def encode_g2(pt: G2Affine) -> bytes:
+    """Return an affine G2 point as a raw mcl G2 struct (the identity as zeros)."""
+    (x0, x1), (y0, y1) = pt
+    if pt == G2_IDENTITY:
+        return bytes(_G2_BYTES)
+    coordinates = b"".join(map(_to_mont_fp, (x0, x1, y0, y1)))
+    return coordinates + _MONT_ONE + _ZERO_FP
+
+
+def decode_g1(raw: bytes) -> G1Affine:
+    """Return the affine point of a normalised raw G1 struct (z = 0 is the identity)."""
+    if raw[2 * _FP_BYTES :] == _ZERO_FP:
+        return G1_IDENTITY
+    return _from_mont_fp(raw[:_FP_BYTES]), _from_mont_fp(raw[_FP_BYTES : 2 * _FP_BYTES])
+
+
+def decode_g2(raw: bytes) -> G2Affine:
+    """Return the affine point of a normalised raw G2 struct (z = 0 is the identity)."""
+    if raw[4 * _FP_BYTES :] == bytes(2 * _FP_BYTES):
+        return G2_IDENTITY
+    x0, x1, y0, y1 = (
+        _from_mont_fp(raw[i : i + _FP_BYTES]) for i in range(0, 4 * _FP_BYTES, _FP_BYTES)
+    )
+    return (x0, x1), (y0, y1)
+
+
+def encode_scalar(k: int) -> ctypes.Array[ctypes.c_uint64]:
+    """Return a checked scalar as a raw mcl Fr struct (Montgomery form)."""
+    raw = (field.parse_scalar(k) * _MONT_R % R).to_bytes(_FP_BYTES, "little")
+    return (ctypes.c_uint64 * 4).from_buffer_copy(raw)
+
+
+def encode_scalars_scaled(scalars: Sequence[int]) -> ctypes.Array[ctypes.c_uint64]:
+    """Return checked scalars as Fr structs that mcl reads as k·2^-256 mod r (see `_UNSCALE`).
+
+    mcl takes a struct's limbs to be Montgomery form, so the plain limbs of k stand for
+    k·2^-256. Skipping the conversion saves a multiplication mod r per scalar (4x faster
+    encoding); the caller multiplies by 2^256 once: the MSM's sum, or the batch's base.
+    """
+    if scalars and (min(scalars) < 0 or max(scalars) >= R):
+        for k in scalars:
+            field.parse_scalar(k)  # raises, naming the first scalar out of range
+    raw = b"".join([k.to_bytes(_FP_BYTES, "little") for k in scalars])
+    return (ctypes.c_uint64 * (4 * len(scalars))).from_buffer_copy(raw)
+
+
+# The scalar 2^256 mod r: undoes the 2^-256 that `encode_scalars_scaled` leaves in a result.
+_UNSCALE = encode_scalar((1 << 256) % R)
+
+
+@dataclass(frozen=True)
+class _Group(Generic[AffT]):
+    """One of G1 and G2: its struct size, codecs and mcl functions."""
+
+    size: int
+    identity: AffT
+    encode: Callable[[AffT], bytes]
+    decode: Callable[[bytes], AffT]
+    add: _CFunc
+    neg: _CFunc
+    mul: _CFunc
+    mul_vec: _CFunc
+    normalize: _CFunc
+    is_valid: _CFunc
+    get_str: _CFunc
+
+    def struct_array(self, count: int, raw: bytes | None = None) -> ctypes.Array[ctypes.c_uint64]:
+        """Return an array of `count` structs, zeroed or copied from raw."""
+        array_type = ctypes.c_uint64 * (self.size // 8 * count)
+        return array_type() if raw is None else array_type.from_buffer_copy(raw)
+
+    def pack(self, points: Sequence[AffT]) -> ctypes.Array[ctypes.c_uint64]:
+        """Return the points as a C array of structs."""
+        return self.struct_array(len(points), b"".join(map(self.encode, points)))
+
+    def unpack(self, structs: ctypes.Array[ctypes.c_uint64]) -> list[AffT]:
+        """Return every struct of the array as an affine point, normalising in place."""
+        address = ctypes.addressof(structs)
+        for offset in range(0, ctypes.sizeof(structs), self.size):
+            self.normalize(address + offset, address + offset)
+        raw = bytes(structs)
+        return [self.decode(raw[i : i + self.size]) for i in range(0, len(raw), self.size)]
+
+    def to_str(self, point: AffT) -> str:
+        """Return mcl's decimal text for a point, to check our struct layout against."""
+        buffer = ctypes.create_string_buffer(1024)
+        length = self.get_str(buffer, len(buffer), self.pack([point]), _IO_DEC)
+        return buffer.raw[:length].decode()
+
+
+@dataclass(frozen=True)
+class Mcl:
+    """The loaded mcl library with the C functions the engine calls."""
+
+    library: Any
+    g1: _Group[G1Affine]
+    g2: _Group[G2Affine]
+    init: _CFunc
+    curve_type: _CFunc
+    miller_loop_vec: _CFunc
+    final_exp: _CFunc
+    gt_is_one: _CFunc
+
+    def init_alt_bn128(self) -> bool:
+        """(Re-)initialise mcl's process-global curve as alt_bn128; return whether it worked."""
+        return int(self.init(MCL_BN_SNARK1, _COMPILED_TIME_VAR)) == 0
+
+    def order(self, which: str) -> int:
+        """Return mcl's "Field" (p) or "Curve" (r) order, from mclBn_get{which}Order."""
+        size = ctypes.c_size_t
+        getter = _bind(self.library, f"mclBn_get{which}Order", size, ctypes.c_char_p, size)
+        buffer = ctypes.create_string_buffer(128)
+        length = getter(buffer, len(buffer))
+        return int(buffer.raw[:length])
+
+    def version(self) -> str:
+        """Return mcl's version, e.g. "1.61" (mclBn_getVersion gives 0x161)."""
+        packed = int(_bind(self.library, "mclBn_getVersion", ctypes.c_int)())
+        return f"{packed >> 8:x}.{packed & 0xFF:02x}"
+
+
+def _bind_group(
+    library: Any, prefix: str, identity: AffT, codec: tuple[Callable[[AffT], bytes], Any]
+) -> _Group[AffT]:
+    """Return a group with its codec and its mcl functions (mclBnG1_* or mclBnG2_*)."""
+    vp, size, i32 = ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int
+    return _Group(
+        size=len(codec[0](identity)),
+        identity=identity,
+        encode=codec[0],
+        decode=codec[1],
+        add=_bind(library, f"{prefix}_add", None, vp, vp, vp),
+        neg=_bind(library, f"{prefix}_neg", None, vp, vp),
+        mul=_bind(library, f"{prefix}_mul", None, vp, vp, vp),
+        mul_vec=_bind(library, f"{prefix}_mulVec", None, vp, vp, vp, size),
+        normalize=_bind(library, f"{prefix}_normalize", None, vp, vp),
+        is_valid=_bind(library, f"{prefix}_isValid", i32, vp),
+        get_str=_bind(library, f"{prefix}_getStr", size, ctypes.c_char_p, size, vp, i32),
+    )
+
+
+def _bind_library(library: Any) -> Mcl:
+    """Return the Mcl bindings of the wheel's loaded library."""
+    vp, size, i32 = ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int
+    return Mcl(
+        library=library,
+        g1=_bind_group(library, "mclBnG1", G1_IDENTITY, (encode_g1, decode_g1)),
+        g2=_bind_group(library, "mclBnG2", G2_IDENTITY, (encode_g2, decode_g2)),
+        init=_bind(library, "mclBn_init", i32, i32, i32),
+        curve_type=_bind(library, "mclBn_getCurveType", i32),
+        miller_loop_vec=_bind(library, "mclBn_millerLoopVec", None, vp, vp, vp, size),
+        final_exp=_bind(library, "mclBn_finalExp", None, vp, vp),
+        gt_is_one=_bind(library, "mclBnGT_isOne", i32, vp),
+    )
+
+
+def _point_text(coordinates: Sequence[int]) -> str:
+    """Return how mcl prints an affine point in decimal: "1 x y" (G2: "1 x.c0 x.c1 y.c0 y.c1")."""
+    return " ".join(map(str, (1, *coordinates)))
+
+
+def check_curve(mcl: Mcl) -> None:
+    """ToolError unless mcl is on alt_bn128 and reads our structs as our generators."""
+    found = (mcl.curve_type(), mcl.order("Field"))
+    if found != (MCL_BN_SNARK1, P) or mcl.order("Curve") != R:
+        raise ToolError(f"mcl is not on alt_bn128 (curve type, p): {found}")
+    (x0, x1), (y0, y1) = curve.G2_GENERATOR
+    expected = (_point_text(curve.G1_GENERATOR), _point_text((x0, x1, y0, y1)))
+    if (mcl.g1.to_str(curve.G1_GENERATOR), mcl.g2.to_str(curve.G2_GENERATOR)) != expected:
+        raise ToolError("mcl reads our generator structs as other points: layout mismatch")
+    valid = mcl.g1.is_valid(mcl.g1.pack([curve.G1_GENERATOR]))
+    if not valid or not mcl.g2.is_valid(mcl.g2.pack([curve.G2_GENERATOR])):
+        raise ToolError("mcl rejects the alt_bn128 generators: wrong curve")
+
+
+@cache
+def load_mcl() -> Mcl:
+    """Return mcl initialised for alt_bn128 and checked; ToolError if unavailable or wrong."""
+    try:
+        from mclbn256 import mclbn256 as wheel
+    except (ImportError, OSError) as exc:  # OSError: the embedded library failed to load
+        raise ToolError(
+            f"the mcl engine needs the mclbn256 wheel ({exc}): pip install 'zk-toolchain[fast]'"
+        ) from exc
+    mcl = _bind_library(wheel.lib)
+    if not mcl.init_alt_bn128():
+        raise ToolError("mclBn_init(MCL_BN_SNARK1) failed: this mcl build lacks alt_bn128")
+    check_curve(mcl)
+    return mcl
+
+
+def ensure_alt_bn128(mcl: Mcl) -> None:
+    """Re-initialise mcl for alt_bn128 if something in the process switched its curve."""
+    if mcl.curve_type() != MCL_BN_SNARK1 and not mcl.init_alt_bn128():
+        raise ToolError("mcl was switched to another curve and cannot be switched back")
+
+
+def chunk_bounds(n: int, workers: int) -> list[tuple[int, int]]:
+    """Return [start, end) ranges cutting n terms into chunks for `workers` threads."""
+    # Two chunks a worker: one is encoded (holding the GIL) while another runs in C.
+    count = min(2 * workers, n // MIN_TERMS_PER_CHUNK) if workers > 1 else 1
+    if count <= 1:
+        return [(0, n)]
+    step = -(-n // count)
+    return [(start, min(n, start + step)) for start in range(0, n, step)]
+
+
+def _map_chunks(work: Callable[[int, int], T], n: int, workers: int) -> list[T]:
+    """Return [work(start, end) for every chunk of range(n)], on threads when there are several."""
+    bounds = chunk_bounds(n, workers)
+    if len(bounds) == 1:
+        return [work(0, n)]
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(lambda bound: work(*bound), bounds))
+
+
+class MclEngine:
+    """The Engine on mcl: G1/G2 arithmetic, MSMs and pairings in C; checks and NTTs in Python."""
+
+    name = "mcl"
+
+    def __init__(self, *, workers: int | None = None) -> None:
+        """Load mcl (ToolError if missing) and keep the thread count (None: every usable core)."""
+        self.mcl = load_mcl()
+        ensure_alt_bn128(self.mcl)
+        self.workers = usable_cpus() if workers is None else workers
+
+    def inverse_fr(self, x: int) -> int:
+        """Return x⁻¹ mod r."""
+        return field.inverse(x)
+
+    def batch_inverse_fr(self, values: Sequence[int]) -> list[int]:
+        """Return every value's inverse mod r with one inversion."""
+        return field.batch_inverse(values)
+
+    def add_g1(self, a: G1Affine, b: G1Affine) -> G1Affine:
+        """Return a + b in G1."""
+        return _add(self.mcl.g1, a, b)
+
+    def neg_g1(self, a: G1Affine) -> G1Affine:
+        """Return −a in G1."""
+        return _neg(self.mcl.g1, a)
+
+    def mul_g1(self, a: G1Affine, k: int) -> G1Affine:
+        """Return k·a in G1 for a scalar 0 <= k < r."""
+        return _mul(self.mcl.g1, a, k)
+
+    def msm_g1(self, points: Sequence[G1Affine], scalars: Sequence[int]) -> G1Affine:
+        """Return Σ scalars[i]·points[i] in G1."""
+        return _msm(self.mcl.g1, points, scalars, self.workers)
+
+    def batch_mul_g1(self, base: G1Affine, scalars: Sequence[int]) -> list[G1Affine]:
+        """Return [k·base for k in scalars] in G1."""
+        return _batch_mul(self.mcl.g1, base, scalars, self.workers)
+
+    def add_g2(self, a: G2Affine, b: G2Affine) -> G2Affine:
+        """Return a + b in G2."""
+        return _add(self.mcl.g2, a, b)
+
+    def mul_g2(self, a: G2Affine, k: int) -> G2Affine:
+        """Return k·a in G2 for a scalar 0 <= k < r."""
+        return _mul(self.mcl.g2, a, k)
+
+    def msm_g2(self, points: Sequence[G2Affine], scalars: Sequence[int]) -> G2Affine:
+        """Return Σ scalars[i]·points[i] in G2."""
+        return _msm(self.mcl.g2, points, scalars, self.workers)
+
+    def batch_mul_g2(self, base: G2Affine, scalars: Sequence[int]) -> list[G2Affine]:
+        """Return [k·base for k in scalars] in G2."""
+        return _batch_mul(self.mcl.g2, base, scalars, self.workers)
+
+    def ntt(self, values: Sequence[int]) -> list[int]:
+        """Evaluate coefficients on the power-of-two domain of r."""
+        return polynomial.ntt(values)
+
+    def intt(self, values: Sequence[int]) -> list[int]:
+        """Interpolate coefficients from evaluations on the domain."""
+        return polynomial.intt(values)
+
+    def h_evaluations(self, a: Sequence[int], b: Sequence[int], c: Sequence[int]) -> list[int]:
+        """Return A·B − C at the odd points of the doubled domain."""
+        return polynomial.h_evaluations(a, b, c)
+
+    def pairing_check(self, pairs: Sequence[tuple[G1Affine, G2Affine]]) -> bool:
+        """Return True iff Π e(P_i, Q_i) == 1: mcl's Miller loops, one final exponentiation."""
+        # e(O, Q) = e(P, O) = 1: such pairs contribute nothing, as in the pure engine.
+        kept = [(p, q) for p, q in pairs if p != G1_IDENTITY and q != G2_IDENTITY]
+        if not kept:
+            return True
+        gt = (ctypes.c_uint64 * _GT_LIMBS)()
+        g1s, g2s = self.mcl.g1.pack([p for p, _ in kept]), self.mcl.g2.pack([q for _, q in kept])
+        self.mcl.miller_loop_vec(gt, g1s, g2s, len(kept))
+        self.mcl.final_exp(gt, gt)
+        return bool(self.mcl.gt_is_one(gt))
+
+    def parse_g1(self, x: int, y: int) -> G1Affine:
+        """Return a validated G1 point (our checks, not mcl's)."""
+        return curve.parse_g1(x, y)
+
+    def parse_g2(self, x: Fp2, y: Fp2) -> G2Affine:
+        """Return a validated G2 point (our checks, not mcl's)."""
+        return curve.parse_g2(x, y)
+
+
+def _add(group: _Group[AffT], a: AffT, b: AffT) -> AffT:
+    """Return a + b."""
+    structs = group.pack([a, b])
+    group.add(structs, structs, ctypes.addressof(structs) + group.size)
+    return group.unpack(structs)[0]
+
+
+def _neg(group: _Group[AffT], a: AffT) -> AffT:
+    """Return −a."""
+    structs = group.pack([a])
+    group.neg(structs, structs)
+    return group.unpack(structs)[0]
+
+
+def _mul(group: _Group[AffT], a: AffT, k: int) -> AffT:
+    """Return k·a for a checked scalar."""
+    structs = group.pack([a])
+    group.mul(structs, structs, encode_scalar(k))
+    return group.unpack(structs)[0]
+
+
+def _msm_chunk(group: _Group[AffT], points: Sequence[AffT], scalars: Sequence[int]) -> bytes:
+    """Return the raw struct of 2^-256·Σ k_i·P_i over one chunk (encoded here, summed in C)."""
+    total = group.struct_array(1)
+    group.mul_vec(total, group.pack(points), encode_scalars_scaled(scalars), len(points))
+    return bytes(total)
+
+
+def _sum_scaled(group: _Group[AffT], raw: bytes) -> AffT:
+    """Return 2^256 times the sum of the raw structs concatenated in raw."""
+    structs = group.struct_array(len(raw) // group.size, raw)
+    for offset in range(group.size, len(raw), group.size):
+        group.add(structs, structs, ctypes.addressof(structs) + offset)
+    total = group.struct_array(1, bytes(structs)[: group.size])
+    group.mul(total, total, _UNSCALE)
+    return group.unpack(total)[0]
+
+
+def _msm(group: _Group[AffT], points: Sequence[AffT], scalars: Sequence[int], workers: int) -> AffT:
+    """Return Σ k_i·P_i, chunks on threads, the partial sums added in C."""
+    if len(points) != len(scalars):
+        raise ValueError(f"MSM needs one scalar per point: {len(points)} points, {len(scalars)}")
+
+    def chunk(lo: int, hi: int) -> bytes:
+        return _msm_chunk(group, points[lo:hi], scalars[lo:hi])
+
+    return _sum_scaled(group, b"".join(_map_chunks(chunk, len(points), workers)))
+
+
+def _batch_mul_chunk(
+    group: _Group[AffT], base: ctypes.Array[ctypes.c_uint64], scalars: Sequence[int]
+) -> list[AffT]:
+    """Return k·base for each scalar of one chunk (base a struct, scalars checked here)."""
+    encoded = encode_scalars_scaled(scalars)
+    out = group.struct_array(len(scalars))
+    out_address, scalar_address = ctypes.addressof(out), ctypes.addressof(encoded)
+    for i in range(len(scalars)):
+        group.mul(out_address + i * group.size, base, scalar_address + i * _FP_BYTES)
+    return group.unpack(out)
+
+
+def _batch_mul(group: _Group[AffT], base: AffT, scalars: Sequence[int], workers: int) -> list[AffT]:
+    """Return [k·base for k in scalars], chunks on threads."""
+    base_struct = group.pack([base])
+    group.mul(base_struct, base_struct, _UNSCALE)  # (2^256·base)·(k·2^-256) = k·base
+
+    def chunk(lo: int, hi: int) -> list[AffT]:
+        return _batch_mul_chunk(group, base_struct, scalars[lo:hi])
+
+    return [point for part in _map_chunks(chunk, len(scalars), workers) for point in part]
