@@ -84,7 +84,43 @@ def usable_cpus() -> int:
     return os.cpu_count() or 1
 
 
-class PureEngine:
+class PythonFieldOps:
+    """What both engines keep in Python: Fr inverses, the NTTs, and point validation.
+
+    Validation is deliberately ours in every engine: py_ecc and C libraries alike may skip the
+    range or subgroup checks an untrusted point needs.
+    """
+
+    def inverse_fr(self, x: int) -> int:
+        """Return x⁻¹ mod r."""
+        return field.inverse(x)
+
+    def batch_inverse_fr(self, values: Sequence[int]) -> list[int]:
+        """Return every value's inverse mod r with one inversion."""
+        return field.batch_inverse(values)
+
+    def ntt(self, values: Sequence[int]) -> list[int]:
+        """Evaluate coefficients on the power-of-two domain of r."""
+        return polynomial.ntt(values)
+
+    def intt(self, values: Sequence[int]) -> list[int]:
+        """Interpolate coefficients from evaluations on the domain."""
+        return polynomial.intt(values)
+
+    def h_evaluations(self, a: Sequence[int], b: Sequence[int], c: Sequence[int]) -> list[int]:
+        """Return A·B − C at the odd points of the doubled domain."""
+        return polynomial.h_evaluations(a, b, c)
+
+    def parse_g1(self, x: int, y: int) -> G1Affine:
+        """Return a validated G1 point (coordinates < p, on the curve)."""
+        return curve.parse_g1(x, y)
+
+    def parse_g2(self, x: Fp2, y: Fp2) -> G2Affine:
+        """Return a validated G2 point (coordinates < p, on the twist, in the subgroup)."""
+        return curve.parse_g2(x, y)
+
+
+class PureEngine(PythonFieldOps):
     """The Engine in pure Python: plain ints, gmpy2 for MSMs when importable."""
 
     name = "pure"
@@ -95,14 +131,6 @@ class PureEngine:
         # msm.MIN_POINTS_PER_WORKER keeps small ones in this process.
         self.workers = usable_cpus() if workers is None else workers
         self.use_gmpy2 = use_gmpy2
-
-    def inverse_fr(self, x: int) -> int:
-        """Return x⁻¹ mod r."""
-        return field.inverse(x)
-
-    def batch_inverse_fr(self, values: Sequence[int]) -> list[int]:
-        """Return every value's inverse mod r with one inversion."""
-        return field.batch_inverse(values)
 
     def add_g1(self, a: G1Affine, b: G1Affine) -> G1Affine:
         """Return a + b in G1."""
@@ -142,29 +170,9 @@ class PureEngine:
         """Return [k·base for k in scalars] in G2."""
         return msm.batch_mul_g2(base, scalars, workers=self.workers, use_gmpy2=self.use_gmpy2)
 
-    def ntt(self, values: Sequence[int]) -> list[int]:
-        """Evaluate coefficients on the power-of-two domain of r."""
-        return polynomial.ntt(values)
-
-    def intt(self, values: Sequence[int]) -> list[int]:
-        """Interpolate coefficients from evaluations on the domain."""
-        return polynomial.intt(values)
-
-    def h_evaluations(self, a: Sequence[int], b: Sequence[int], c: Sequence[int]) -> list[int]:
-        """Return A·B − C at the odd points of the doubled domain."""
-        return polynomial.h_evaluations(a, b, c)
-
     def pairing_check(self, pairs: Sequence[tuple[G1Affine, G2Affine]]) -> bool:
         """Return True iff Π e(P_i, Q_i) == 1."""
         return pairing.pairing_check(pairs)
-
-    def parse_g1(self, x: int, y: int) -> G1Affine:
-        """Return a validated G1 point."""
-        return curve.parse_g1(x, y)
-
-    def parse_g2(self, x: Fp2, y: Fp2) -> G2Affine:
-        """Return a validated G2 point."""
-        return curve.parse_g2(x, y)
 
 
 def mcl_unavailable_reason() -> str | None:

@@ -30,9 +30,9 @@ from functools import cache
 from typing import Any, Generic, TypeVar
 
 from toolchain.errors import ToolError
-from toolchain.native import curve, field, polynomial
-from toolchain.native.curve import G1_IDENTITY, G2_IDENTITY, Fp2, G1Affine, G2Affine
-from toolchain.native.engine import usable_cpus
+from toolchain.native import curve, field
+from toolchain.native.curve import G1_IDENTITY, G2_IDENTITY, G1Affine, G2Affine
+from toolchain.native.engine import PythonFieldOps, usable_cpus
 from toolchain.native.field import P, R
 
 # mcl/curve_type.h: MCL_BN_SNARK1 is alt_bn128 (MCL_BN254 = 0 is a different curve).
@@ -302,7 +302,7 @@ def _map_chunks(work: Callable[[int, int], T], n: int, workers: int) -> list[T]:
         return list(pool.map(lambda bound: work(*bound), bounds))
 
 
-class MclEngine:
+class MclEngine(PythonFieldOps):
     """The Engine on mcl: G1/G2 arithmetic, MSMs and pairings in C; checks and NTTs in Python."""
 
     name = "mcl"
@@ -312,14 +312,6 @@ class MclEngine:
         self.mcl = load_mcl()
         ensure_alt_bn128(self.mcl)
         self.workers = usable_cpus() if workers is None else workers
-
-    def inverse_fr(self, x: int) -> int:
-        """Return x⁻¹ mod r."""
-        return field.inverse(x)
-
-    def batch_inverse_fr(self, values: Sequence[int]) -> list[int]:
-        """Return every value's inverse mod r with one inversion."""
-        return field.batch_inverse(values)
 
     def add_g1(self, a: G1Affine, b: G1Affine) -> G1Affine:
         """Return a + b in G1."""
@@ -357,18 +349,6 @@ class MclEngine:
         """Return [k·base for k in scalars] in G2."""
         return _batch_mul(self.mcl.g2, base, scalars, self.workers)
 
-    def ntt(self, values: Sequence[int]) -> list[int]:
-        """Evaluate coefficients on the power-of-two domain of r."""
-        return polynomial.ntt(values)
-
-    def intt(self, values: Sequence[int]) -> list[int]:
-        """Interpolate coefficients from evaluations on the domain."""
-        return polynomial.intt(values)
-
-    def h_evaluations(self, a: Sequence[int], b: Sequence[int], c: Sequence[int]) -> list[int]:
-        """Return A·B − C at the odd points of the doubled domain."""
-        return polynomial.h_evaluations(a, b, c)
-
     def pairing_check(self, pairs: Sequence[tuple[G1Affine, G2Affine]]) -> bool:
         """Return True iff Π e(P_i, Q_i) == 1: mcl's Miller loops, one final exponentiation."""
         # e(O, Q) = e(P, O) = 1: such pairs contribute nothing, as in the pure engine.
@@ -380,14 +360,6 @@ class MclEngine:
         self.mcl.miller_loop_vec(gt, g1s, g2s, len(kept))
         self.mcl.final_exp(gt, gt)
         return bool(self.mcl.gt_is_one(gt))
-
-    def parse_g1(self, x: int, y: int) -> G1Affine:
-        """Return a validated G1 point (our checks, not mcl's)."""
-        return curve.parse_g1(x, y)
-
-    def parse_g2(self, x: Fp2, y: Fp2) -> G2Affine:
-        """Return a validated G2 point (our checks, not mcl's)."""
-        return curve.parse_g2(x, y)
 
 
 def _add(group: _Group[AffT], a: AffT, b: AffT) -> AffT:
