@@ -286,16 +286,28 @@ def transcript(ws: Workspace, name: str) -> list[Record]:
 
 
 def verify_zkey(
-    tools: Tools, zkey: Path, r1cs: Path, ptau: Path, previous: Path | None
+    tools: Tools,
+    zkey: Path,
+    r1cs: Path | None,
+    ptau: Path | None,
+    previous: Path | None,
+    native: bool = False,
 ) -> list[str]:
-    """snarkjs verify plus our checks; returns the names of the checks that passed."""
-    passed = ["snarkjs zkey verify"]
-    checks.check_snarkjs_accepts(tools, r1cs, ptau, zkey)
+    """Our checks, plus snarkjs's (r1cs + ptau) unless `native`; the names of those passed."""
+    passed = []
+    if not native:
+        if r1cs is None or ptau is None:
+            raise UsageError("--r1cs and --ptau are needed unless --native is given")
+        checks.check_snarkjs_accepts(tools, r1cs, ptau, zkey)
+        passed.append("snarkjs zkey verify")
+    elif previous is None:
+        raise UsageError("--native checks a contribution against --previous: give it")
     checks.check_has_contribution(zkey)
     passed.append("has a phase-2 contribution (delta != gamma)")
     if previous is not None:
         checks.accept_contribution(previous, zkey)
         passed.append(f"extends {previous.name} by exactly one contribution")
+        passed.append("native: proof of knowledge, delta step, L and H rescaled, rest unchanged")
     return passed
 
 

@@ -406,25 +406,37 @@ def zkey_beacon(
 
 @zkey.command(name="verify")
 @click.argument("zkey_path", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--r1cs", type=click.Path(dir_okay=False, path_type=Path), required=True)
-@click.option("--ptau", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@click.option("--r1cs", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--ptau", type=click.Path(dir_okay=False, path_type=Path))
 @click.option(
     "--previous",
     type=click.Path(dir_okay=False, path_type=Path),
     help="The last key you accepted: ZKEY must extend it by exactly one contribution.",
 )
+@click.option(
+    "--native",
+    is_flag=True,
+    help="Check against --previous natively only (no snarkjs, no r1cs or ptau needed).",
+)
 @click.pass_context
 def zkey_verify(
-    ctx: click.Context, zkey_path: Path, r1cs: Path, ptau: Path, previous: Path | None
+    ctx: click.Context,
+    zkey_path: Path,
+    r1cs: Path | None,
+    ptau: Path | None,
+    previous: Path | None,
+    native: bool,
 ) -> None:
     """Verify ZKEY against its r1cs and ptau, beyond what snarkjs checks.
 
     Refuses a key with no phase-2 contribution (delta = gamma: proofs can be forged) and, with
-    --previous, a chain that does not extend the accepted key by exactly one contribution with
-    every earlier one unchanged (snarkjs accepts a history rebuilt from genesis).
+    --previous, a chain that does not extend the accepted key by exactly one valid contribution
+    with every earlier one unchanged (snarkjs accepts a history rebuilt from genesis). The new
+    contribution's cryptography (proof of knowledge, delta step, L and H rescaled by the same
+    ratio) is checked natively; --native skips snarkjs altogether.
     """
     tools = _tools(ctx)
-    for passed in api.verify_zkey(tools, zkey_path, r1cs, ptau, previous):
+    for passed in api.verify_zkey(tools, zkey_path, r1cs, ptau, previous, native):
         click.echo(f"ok  {passed}")
 
 

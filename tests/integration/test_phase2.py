@@ -91,7 +91,12 @@ def test_rebuilt_history_is_refused_though_snarkjs_accepts_it(
     extension = tmp_path / "carol.zkey"
     phase2.contribute(tools, accepted_chain[-1], extension, "carol", fresh_entropy())
     passed = api.verify_zkey(tools, extension, r1cs, dev_ptau, previous=accepted_chain[-1])
-    assert passed[-1] == "extends multiplier_2_0002.zkey by exactly one contribution"
+    assert passed[-2:] == [
+        "extends multiplier_2_0002.zkey by exactly one contribution",
+        "native: proof of knowledge, delta step, L and H rescaled, rest unchanged",
+    ]
+    native = api.verify_zkey(tools, extension, None, None, accepted_chain[-1], native=True)
+    assert "snarkjs zkey verify" not in native and native[-1].startswith("native:")
 
 
 def test_two_contributions_at_once_are_refused(
@@ -166,3 +171,27 @@ def test_calldata_matches_snarkjs(tmp_path: Path) -> None:
     )
     assert ours == theirs.strip()
     assert json.loads(f"[{ours}]")[3] == ["0x" + f"{v:064x}" for v in (99, 2, 5)]
+
+
+def test_native_verify_cli_needs_previous_and_accepts_an_extension(
+    ceremony_ws: Workspace, accepted_chain: list[Path]
+) -> None:
+    root = ceremony_ws.project.root
+    alone = zkt("zkey", "verify", str(accepted_chain[-1]), "--native", cwd=root)
+    assert (
+        alone.returncode == 2
+        and "--native checks a contribution against --previous" in alone.stderr
+    )
+    args = (
+        "zkey",
+        "verify",
+        str(accepted_chain[-1]),
+        "--native",
+        "--previous",
+        str(accepted_chain[-2]),
+    )
+    done = zkt(*args, cwd=root)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[-1] == (
+        "ok  native: proof of knowledge, delta step, L and H rescaled, rest unchanged"
+    )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from toolchain.ceremony import chain
+from toolchain.ceremony import chain, native_verify
 from toolchain.ceremony.phase2 import mpc_params, snarkjs_verify
 from toolchain.config import BeaconOptions
 from toolchain.errors import VerificationError
@@ -49,9 +49,14 @@ def check_snarkjs_accepts(tools: Tools, r1cs: Path, ptau: Path, zkey: Path) -> N
 
 
 def accept_contribution(accepted: Path, candidate: Path) -> None:
-    """A contribution is accepted when it extends the accepted key by one, same circuit."""
+    """Accepted when it extends the accepted key by one valid contribution, same circuit.
+
+    The cryptography is checked natively (proof of knowledge, delta step, L and H rescaled):
+    no snarkjs needed, and a second implementation beside `snarkjs zkey verify`.
+    """
     chain.check_mpc_extends(mpc_params(accepted), mpc_params(candidate), candidate.name)
     check_has_contribution(candidate)
+    native_verify.verify_zkey_step(accepted, candidate)
 
 
 def accept_final(

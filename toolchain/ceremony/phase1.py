@@ -27,6 +27,7 @@ import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from toolchain.ceremony import native_verify  # cycle-safe: used at call time only
 from toolchain.ceremony.chain import check_extends, check_ptau_extends
 from toolchain.ceremony.entropy import Secret
 from toolchain.ceremony.snarkjs_step import Progress, run_snarkjs, snarkjs_writes, staged
@@ -256,9 +257,12 @@ def verify(
     tools: Tools, ptau: Path, previous: Path | None = None, *, progress: Progress | None = None
 ) -> PtauReport:
     """`snarkjs powersoftau verify`, and with `previous` (the last accepted file) the rule that
-    `ptau` extends it by exactly one contribution, which snarkjs cannot check."""
+    `ptau` extends it by exactly one contribution, which snarkjs cannot check, and the native
+    check of that contribution (a second implementation of its pairing checks)."""
     checked = open_ptau(ptau)  # a damaged file is named here, before snarkjs (which can hang)
     added = check_ptau_extends(previous, ptau) if previous is not None else None
+    if previous is not None:
+        native_verify.verify_ptau_step(previous, ptau)
     _verify_with_snarkjs(tools, ptau, progress, shown=ptau)
     return PtauReport(
         checked.header.power, checked.is_prepared, checked.read_contributions(), added
