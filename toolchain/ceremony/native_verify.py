@@ -42,7 +42,14 @@ from typing import Any
 
 from toolchain.ceremony import chain, phase1
 from toolchain.errors import InvalidValueError, VerificationError
-from toolchain.formats.curve_codec import G1_SIZE, G2_SIZE, read_g1_range, read_g2_range
+from toolchain.formats.curve_codec import (
+    G1_SIZE,
+    G2_SIZE,
+    encode_g1_uncompressed,
+    encode_g2_uncompressed,
+    read_g1_range,
+    read_g2_range,
+)
 from toolchain.formats.ptau import (
     SECTION_ALPHA_TAU_G1,
     SECTION_BETA_G2,
@@ -227,24 +234,13 @@ def hash_to_g2(digest: bytes) -> G2Affine:
 # --- transcript hashing -----------------------------------------------------------------------
 
 
-def uncompressed_g1(point: G1Affine) -> bytes:
-    """ffjavascript's toRprUncompressed: x ‖ y big-endian (the identity is all zeros)."""
-    return point[0].to_bytes(32, "big") + point[1].to_bytes(32, "big")
-
-
-def uncompressed_g2(point: G2Affine) -> bytes:
-    """ffjavascript's toRprUncompressed for G2: x.c1 ‖ x.c0 ‖ y.c1 ‖ y.c0 big-endian."""
-    (x0, x1), (y0, y1) = point
-    return b"".join(v.to_bytes(32, "big") for v in (x1, x0, y1, y0))
-
-
 def public_key_bytes(c: ZkeyContribution) -> bytes:
     """What snarkjs's hashPubKey feeds the hasher for one contribution."""
     return (
-        uncompressed_g1(c.delta_after_g1)
-        + uncompressed_g1(c.g1_s)
-        + uncompressed_g1(c.g1_sx)
-        + uncompressed_g2(c.g2_spx)
+        encode_g1_uncompressed(c.delta_after_g1)
+        + encode_g1_uncompressed(c.g1_s)
+        + encode_g1_uncompressed(c.g1_sx)
+        + encode_g2_uncompressed(c.g2_spx)
         + c.transcript
     )
 
@@ -260,7 +256,7 @@ def expected_transcripts(mpc: MpcParams) -> list[bytes]:
     out = []
     for c in mpc.contributions:
         ours = accumulated.copy()
-        ours.update(uncompressed_g1(c.g1_s) + uncompressed_g1(c.g1_sx))
+        ours.update(encode_g1_uncompressed(c.g1_s) + encode_g1_uncompressed(c.g1_sx))
         out.append(ours.digest())
         accumulated.update(public_key_bytes(c))
     return out
@@ -455,7 +451,12 @@ def compressed_g2(point: G2Affine) -> bytes:
 
 def ptau_g2_sp(personalization: int, challenge: bytes, g1_s: G1Affine, g1_sx: G1Affine) -> G2Affine:
     """snarkjs's getG2sp: hashToG2 of blake2b(personalization ‖ challenge ‖ g1_s ‖ g1_sx)."""
-    data = bytes([personalization]) + challenge + uncompressed_g1(g1_s) + uncompressed_g1(g1_sx)
+    data = (
+        bytes([personalization])
+        + challenge
+        + encode_g1_uncompressed(g1_s)
+        + encode_g1_uncompressed(g1_sx)
+    )
     return hash_to_g2(hashlib.blake2b(data, digest_size=64).digest())
 
 
@@ -472,7 +473,7 @@ def ptau_public_key_bytes(key: PtauPublicKey) -> bytes:
     """toPtauPubKeyRpr uncompressed: the six G1 points, then the three G2 points."""
     g1 = [p for name in _PTAU_KEYS for p in ptau_key_points(key, name)[:2]]
     g2 = [ptau_key_points(key, name)[2] for name in _PTAU_KEYS]
-    return b"".join(map(uncompressed_g1, g1)) + b"".join(map(uncompressed_g2, g2))
+    return b"".join(map(encode_g1_uncompressed, g1)) + b"".join(map(encode_g2_uncompressed, g2))
 
 
 def _ptau_fail(c: PtauContribution, reason: str) -> VerificationError:
@@ -610,7 +611,7 @@ def _hash_points(hasher: Any, ptau: PtauFile, compressed: bool) -> None:
         if compressed:
             encode: Callable[[Any], bytes] = compressed_g2 if g2 else compressed_g1
         else:
-            encode = uncompressed_g2 if g2 else uncompressed_g1
+            encode = encode_g2_uncompressed if g2 else encode_g1_uncompressed
         total = _point_count(ptau, section_id)
         for start in range(0, total, CHUNK_POINTS):
             points = _read_points(ptau, section_id, start, min(CHUNK_POINTS, total - start))

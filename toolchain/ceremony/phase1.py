@@ -38,10 +38,14 @@ from toolchain.errors import (
     UsageError,
     VerificationError,
 )
-from toolchain.formats.curve_codec import ContributionParams
+from toolchain.formats.curve_codec import (
+    ContributionParams,
+    encode_g1_uncompressed,
+    encode_g2_uncompressed,
+)
 from toolchain.formats.ptau import MAX_POWER, PtauContribution, PtauFile, open_ptau
 from toolchain.integrity.hashing import hash_file
-from toolchain.native.curve import G1_GENERATOR, G2_GENERATOR, G1Affine, G2Affine
+from toolchain.native.curve import G1_GENERATOR, G2_GENERATOR
 from toolchain.runner import command
 from toolchain.runner import snarkjs as snarkjs_args
 from toolchain.runner.tools import Tools
@@ -273,7 +277,7 @@ def first_challenge_hash(power: int) -> bytes:
     """The challenge before any contribution (snarkjs's "First Contribution Hash"): blake2b-512
     of blake2b-512("") and the blank accumulator's points (all generators), uncompressed."""
     n = 1 << power
-    g1, g2 = _uncompressed_g1(G1_GENERATOR), _uncompressed_g2(G2_GENERATOR)
+    g1, g2 = encode_g1_uncompressed(G1_GENERATOR), encode_g2_uncompressed(G2_GENERATOR)
     hasher = hashlib.blake2b(hashlib.blake2b(digest_size=HASH_SIZE).digest(), digest_size=HASH_SIZE)
     for point, count in ((g1, 2 * n - 1), (g2, n), (g1, n), (g1, n), (g2, 1)):
         _update_repeated(hasher, point, count)
@@ -427,14 +431,3 @@ def _update_repeated(hasher: hashlib.blake2b, data: bytes, count: int) -> None:
     for _ in range(count // chunk):
         hasher.update(block)
     hasher.update(data * (count % chunk))
-
-
-def _uncompressed_g1(point: G1Affine) -> bytes:
-    """ffjavascript's toRprUncompressed: x ‖ y, big-endian."""
-    return b"".join(v.to_bytes(32, "big") for v in point)
-
-
-def _uncompressed_g2(point: G2Affine) -> bytes:
-    """ffjavascript's toRprUncompressed for G2: each coordinate c1 before c0, big-endian."""
-    (x0, x1), (y0, y1) = point
-    return b"".join(v.to_bytes(32, "big") for v in (x1, x0, y1, y0))

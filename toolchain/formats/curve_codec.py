@@ -131,6 +131,17 @@ def encode_g2(point: G2Affine) -> bytes:
     return b"".join(_encode_fq(v) for v in (x0, x1, y0, y1))
 
 
+def encode_g1_uncompressed(point: G1Affine) -> bytes:
+    """ffjavascript's toRprUncompressed, what snarkjs hashes: x ‖ y, big-endian."""
+    return point[0].to_bytes(32, "big") + point[1].to_bytes(32, "big")
+
+
+def encode_g2_uncompressed(point: G2Affine) -> bytes:
+    """ffjavascript's toRprUncompressed for G2: each coordinate c1 before c0, big-endian."""
+    (x0, x1), (y0, y1) = point
+    return b"".join(v.to_bytes(32, "big") for v in (x1, x0, y1, y0))
+
+
 def resolve_count(start: int, count: int | None, total: int) -> int:
     """The number of points to read from `start` (None: to the end); the range must fit `total`."""
     count = total - start if count is None else count

@@ -7,7 +7,6 @@ import re
 from pathlib import Path
 
 from toolchain.formats.binfile import read_binfile, write_binfile
-from toolchain.native.curve import G1Affine, G2Affine
 
 VECTORS = Path(__file__).resolve().parents[2] / "vectors"
 CIRCUITS = ("multiplier", "poly")
@@ -45,17 +44,6 @@ def log_hashes(text: str, title: str) -> list[bytes]:
     """The 64-byte hashes snarkjs logs as four tab-indented lines after each `title` line."""
     pattern = re.compile(re.escape(title) + r"[^\n]*\n((?:\t\t[0-9a-f ]+\n){4})")
     return [bytes.fromhex(re.sub(r"\s", "", m.group(1))) for m in pattern.finditer(text)]
-
-
-def uncompressed_g1(point: G1Affine) -> bytes:
-    """ffjavascript's toRprUncompressed for a finite G1 point: x ‖ y big-endian."""
-    return point[0].to_bytes(32, "big") + point[1].to_bytes(32, "big")
-
-
-def uncompressed_g2(point: G2Affine) -> bytes:
-    """ffjavascript's toRprUncompressed for a finite G2 point: c1 before c0, big-endian."""
-    (x0, x1), (y0, y1) = point
-    return b"".join(v.to_bytes(32, "big") for v in (x1, x0, y1, y0))
 
 
 def blake2b_512(data: bytes) -> bytes:

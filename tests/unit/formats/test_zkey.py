@@ -17,12 +17,10 @@ from tests.unit.formats.helpers import (
     rebuild,
     replace_section,
     split_sections,
-    uncompressed_g1,
-    uncompressed_g2,
     vector,
 )
 from toolchain.errors import FormatError, InvalidValueError, TruncatedFileError
-from toolchain.formats.curve_codec import encode_g1
+from toolchain.formats.curve_codec import encode_g1, encode_g1_uncompressed, encode_g2_uncompressed
 from toolchain.formats.zkey import (
     SECTION_A,
     SECTION_B1,
@@ -88,10 +86,10 @@ def contribution_hash(c: ZkeyContribution) -> bytes:
     """What `zkey verify` prints per contribution: blake2b of its public key and transcript."""
     assert c.delta_after_g1 and c.g1_s and c.g1_sx and c.g2_spx
     return blake2b_512(
-        uncompressed_g1(c.delta_after_g1)
-        + uncompressed_g1(c.g1_s)
-        + uncompressed_g1(c.g1_sx)
-        + uncompressed_g2(c.g2_spx)
+        encode_g1_uncompressed(c.delta_after_g1)
+        + encode_g1_uncompressed(c.g1_s)
+        + encode_g1_uncompressed(c.g1_sx)
+        + encode_g2_uncompressed(c.g2_spx)
         + c.transcript
     )
 
