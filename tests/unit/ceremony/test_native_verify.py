@@ -37,7 +37,7 @@ from toolchain.formats.zkey import (
     open_zkey,
 )
 from toolchain.native.curve import G1_GENERATOR, G2_GENERATOR, G1Affine
-from toolchain.native.engine import Engine, PureEngine, get_engine, mcl_unavailable_reason
+from toolchain.native.engine import Engine, get_engine
 from toolchain.native.field import R
 
 INITIAL = vector("multiplier", "multiplier_0000.zkey")
@@ -47,14 +47,6 @@ FINAL = vector("multiplier", "multiplier_final.zkey")
 # Offsets of delta_g1 and delta_g2 in the header payload (see formats/zkey.py).
 DELTA_G1_AT = 4 + 32 + 4 + 32 + 12 + 64 + 64 + 128 + 128
 DELTA_G2_AT = DELTA_G1_AT + 64
-
-
-@pytest.fixture(params=("pure", "mcl"))
-def any_engine(request: pytest.FixtureRequest) -> Engine:
-    """Each engine in turn; mcl is skipped where its wheel does not load."""
-    if request.param == "mcl" and (reason := mcl_unavailable_reason()):
-        pytest.skip(reason)
-    return PureEngine(workers=1) if request.param == "pure" else get_engine("mcl")
 
 
 @pytest.fixture(scope="module")
@@ -212,8 +204,8 @@ def test_same_ratio_refuses_identity_points(engine: Engine) -> None:
 # --- valid keys -----------------------------------------------------------------------------
 
 
-def test_snarkjs_chain_passes_on_every_engine(any_engine: Engine) -> None:
-    nv.verify_zkey_chain(INITIAL, FINAL, any_engine)
+def test_snarkjs_chain_passes_on_every_engine(each_engine: Engine) -> None:
+    nv.verify_zkey_chain(INITIAL, FINAL, each_engine)
 
 
 @pytest.mark.parametrize(("before", "after"), [(INITIAL, FIRST), (FIRST, SECOND), (SECOND, FINAL)])
@@ -374,8 +366,8 @@ def test_chain_needs_an_initial_key(engine: Engine) -> None:
 PTAU = [vector("ptau", f"pot4_{step}.ptau") for step in ("0000", "0001", "0002", "beacon")]
 
 
-def test_snarkjs_ptau_step_passes_on_every_engine(any_engine: Engine) -> None:
-    nv.verify_ptau_step(PTAU[0], PTAU[1], any_engine)
+def test_snarkjs_ptau_step_passes_on_every_engine(each_engine: Engine) -> None:
+    nv.verify_ptau_step(PTAU[0], PTAU[1], each_engine)
 
 
 @pytest.mark.parametrize("step", [1, 2, 3])

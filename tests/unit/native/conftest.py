@@ -3,18 +3,14 @@ one `engine` fixture that runs a test over every arithmetic engine."""
 
 from __future__ import annotations
 
-import os
 import random
 from collections.abc import Callable
 
 import pytest
 
 from toolchain.native.curve import B_G2, Fp2, G2Affine, add_fp2, mul_fp2, square_fp2
-from toolchain.native.engine import Engine, PureEngine, mcl_unavailable_reason
-from toolchain.native.engine_mcl import MclEngine
+from toolchain.native.engine import Engine
 from toolchain.native.field import P
-
-ENGINES = ("pure", "mcl")
 
 
 def _sqrt_fp(a: int) -> int | None:
@@ -65,32 +61,7 @@ def make_twist_point() -> Callable[[int], G2Affine]:
     return _twist_point
 
 
-def mcl_required() -> bool:
-    """Return whether a missing mcl engine must fail the run (CI, or ZKT_REQUIRE_MCL=1)."""
-    return os.environ.get("ZKT_REQUIRE_MCL") == "1" or bool(os.environ.get("CI"))
-
-
-def skip_or_fail_without_mcl() -> None:
-    """Skip the test when mcl cannot load, or fail it where mcl is required."""
-    reason = mcl_unavailable_reason()
-    if reason is None:
-        return
-    if mcl_required():
-        pytest.fail(f"the mcl engine is required here (CI or ZKT_REQUIRE_MCL=1): {reason}")
-    pytest.skip(reason)
-
-
-@pytest.fixture(params=ENGINES)
-def engine(request: pytest.FixtureRequest) -> Engine:
-    """Return each engine in turn: pure in this process (no MSM workers), then mcl on 2 threads."""
-    if request.param == "pure":
-        return PureEngine(workers=1)
-    skip_or_fail_without_mcl()
-    return MclEngine(workers=2)
-
-
 @pytest.fixture
-def mcl_engine() -> MclEngine:
-    """Return the mcl engine alone, for the tests about mcl itself (skip or fail as above)."""
-    skip_or_fail_without_mcl()
-    return MclEngine(workers=2)
+def engine(each_engine: Engine) -> Engine:
+    """Each arithmetic engine in turn (tests/unit/conftest.py's `each_engine`)."""
+    return each_engine
