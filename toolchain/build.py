@@ -21,7 +21,7 @@ from toolchain.config import CircuitEntry
 from toolchain.errors import CompileError, ConfigError
 from toolchain.formats.r1cs import R1csHeader, read_r1cs_header
 from toolchain.fsutil import write_atomic
-from toolchain.integrity.hashing import hash_file, sha256_bytes
+from toolchain.hashing import hash_file, sha256_bytes
 from toolchain.paths import Project, cache_dir
 from toolchain.render.templates import Rendered, render_entry
 from toolchain.runner.circom import CircomFlags, compile_argv, parse_includes

@@ -21,7 +21,7 @@ from toolchain.ceremony.entropy import Secret
 from toolchain.ceremony.transcript import Record, append_record, file_hashes, now, read_transcript
 from toolchain.config import BeaconOptions
 from toolchain.errors import IntegrityError, UsageError
-from toolchain.integrity.hashing import hash_file
+from toolchain.hashing import hash_file
 from toolchain.paths import Project
 from toolchain.runner.tools import PINNED, Tools
 

@@ -44,7 +44,7 @@ from toolchain.formats.curve_codec import (
     encode_g2_uncompressed,
 )
 from toolchain.formats.ptau import MAX_POWER, PtauContribution, PtauFile, open_ptau
-from toolchain.integrity.hashing import hash_file
+from toolchain.hashing import hash_file
 from toolchain.native.curve import G1_GENERATOR, G2_GENERATOR
 from toolchain.runner import command
 from toolchain.runner import snarkjs as snarkjs_args

@@ -74,8 +74,8 @@ from toolchain.formats.ptau import open_ptau
 from toolchain.formats.r1cs import read_r1cs
 from toolchain.formats.zkey import ZkeyFile, open_zkey
 from toolchain.fsutil import write_atomic
+from toolchain.hashing import sha256_bytes
 from toolchain.integrity import checks
-from toolchain.integrity.hashing import sha256_bytes
 from toolchain.paths import Project
 from toolchain.render.templates import render_entry
 from toolchain.runner.circom import CircomFlags

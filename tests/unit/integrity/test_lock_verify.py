@@ -21,8 +21,8 @@ from tests.unit.integrity.helpers import (
 )
 from toolchain.api import Workspace
 from toolchain.errors import IntegrityError, UsageError
+from toolchain.hashing import hash_file
 from toolchain.integrity import manifest
-from toolchain.integrity.hashing import hash_file
 from toolchain.integrity.manifest import MISMATCH, MISSING, OK, SKIPPED, Report
 
 
