@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from toolchain.ceremony import chain, native_verify
+from toolchain.ceremony import chain, verify_phase2
 from toolchain.ceremony.phase2 import mpc_params, snarkjs_verify
 from toolchain.config import BeaconOptions
 from toolchain.errors import VerificationError
@@ -56,7 +56,7 @@ def accept_contribution(accepted: Path, candidate: Path) -> None:
     """
     chain.check_mpc_extends(mpc_params(accepted), mpc_params(candidate), candidate.name)
     check_has_contribution(candidate)
-    native_verify.verify_zkey_step(accepted, candidate)
+    verify_phase2.verify_zkey_step(accepted, candidate)
 
 
 def accept_final(
