@@ -101,11 +101,11 @@ class LocalCeremony:
 
     def _accept(self, last: Record, key: Path, out: Path, kind: str, who: str) -> Record:
         try:
-            checks.accept_contribution(key, out)
+            added = checks.accept_contribution(key, out)
         except BaseException:
             out.unlink(missing_ok=True)
             raise
-        latest = phase2.mpc_params(out).contributions[-1].transcript.hex()
+        latest = added.transcript.hex()
         return self._append(last.index + 1, kind, who, latest, last.contribution_hash, out, {})
 
     def _append(

@@ -27,7 +27,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from toolchain.ceremony import verify_phase1
-from toolchain.ceremony.chain import check_extends, check_ptau_extends
+from toolchain.ceremony.chain import check_extends
 from toolchain.ceremony.challenge import HASH_SIZE, current_challenge, first_challenge_hash
 from toolchain.ceremony.entropy import Secret
 from toolchain.ceremony.snarkjs_step import Progress, run_snarkjs, snarkjs_writes, staged
@@ -258,9 +258,9 @@ def verify(
     `ptau` extends it by exactly one contribution, which snarkjs cannot check, and the native
     check of that contribution (a second implementation of its pairing checks)."""
     checked = open_ptau(ptau)  # a damaged file is named here, before snarkjs (which can hang)
-    added = check_ptau_extends(previous, ptau) if previous is not None else None
+    added = None
     if previous is not None:
-        verify_phase1.verify_ptau_step(previous, ptau)
+        added = verify_phase1.check_ptau_step(open_ptau(previous), checked)
     _verify_with_snarkjs(tools, ptau, progress, shown=ptau)
     return PtauReport(
         checked.header.power, checked.is_prepared, checked.read_contributions(), added

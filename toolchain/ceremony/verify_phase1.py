@@ -161,9 +161,15 @@ def check_ptau_powers(engine: Engine, ptau: PtauFile) -> None:
 
 def verify_ptau_step(previous: Path, current: Path, engine: Engine | None = None) -> None:
     """`current` adds exactly one valid contribution to the accepted ptau `previous`."""
+    check_ptau_step(open_ptau(previous), open_ptau(current), engine)
+
+
+def check_ptau_step(
+    before: PtauFile, after: PtauFile, engine: Engine | None = None
+) -> PtauContribution:
+    """The one valid contribution `after` adds to the accepted `before` (both opened once)."""
     engine = engine or get_engine()
-    c = chain.check_ptau_extends(previous, current)
-    before, after = open_ptau(previous), open_ptau(current)
+    c = chain.check_ptau_extends(before, after)
     challenge = current_challenge(before)
     g2_sps = check_ptau_key(engine, c, challenge)
     check_ptau_first_points(engine, before, after, c, g2_sps)
@@ -172,3 +178,4 @@ def verify_ptau_step(previous: Path, current: Path, engine: Engine | None = None
     full_size = after.header.power == after.header.ceremony_power
     if full_size and next_challenge(after, challenge, c.key) != c.next_challenge:
         raise _ptau_fail(c, "next challenge hash does not match the file's points")
+    return c

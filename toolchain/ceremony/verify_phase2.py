@@ -29,6 +29,7 @@ from pathlib import Path
 
 from toolchain.ceremony import chain
 from toolchain.ceremony.pairing_checks import CHUNK_POINTS, check_in_g2, random_scalars, same_ratio
+from toolchain.ceremony.phase2 import ParsedKey, read_key
 from toolchain.errors import VerificationError
 from toolchain.formats.curve_codec import encode_g1_uncompressed, encode_g2_uncompressed
 from toolchain.formats.zkey import (
@@ -42,7 +43,6 @@ from toolchain.formats.zkey import (
     MpcParams,
     ZkeyContribution,
     ZkeyFile,
-    open_zkey,
 )
 from toolchain.native.chacha import MAX_BEACON_EXP, beacon_rng
 from toolchain.native.curve import G1_GENERATOR, G1_IDENTITY, G2_GENERATOR, G1Affine
@@ -193,30 +193,41 @@ def check_rescaled(engine: Engine, base: ZkeyFile, current: ZkeyFile, section_id
 
 def verify_zkey_against(base: Path, current: Path, engine: Engine | None = None) -> None:
     """`current` follows from `base` through the contributions it adds; VerificationError if not."""
-    engine = engine or get_engine()
-    base_key, current_key = open_zkey(base), open_zkey(current)
-    base_mpc, current_mpc = base_key.read_mpc_params(), current_key.read_mpc_params()
-    chain.check_same_circuit(base_mpc.cs_hash, current_mpc.cs_hash, current_key.path.name)
-    if current_mpc.contributions[: len(base_mpc.contributions)] != base_mpc.contributions:
-        raise VerificationError(
-            f"{current_key.path.name}: its chain does not start with the base key's contributions"
-        )
-    deltas = check_chain(engine, current_mpc)
-    check_header_delta(engine, base_key, deltas[len(base_mpc.contributions)])
-    check_header_delta(engine, current_key, deltas[-1])
-    check_unchanged(base_key, current_key)
-    check_rescaled(engine, base_key, current_key, SECTION_C)
-    check_rescaled(engine, base_key, current_key, SECTION_H)
+    check_follows(read_key(base), read_key(current), engine)
 
 
 def verify_zkey_step(previous: Path, current: Path, engine: Engine | None = None) -> None:
     """`current` adds exactly one valid contribution to the accepted key `previous`."""
-    chain.check_zkey_extends(previous, current)
-    verify_zkey_against(previous, current, engine)
+    accepted, candidate = read_key(previous), read_key(current)
+    chain.check_mpc_extends(accepted.mpc, candidate.mpc, str(candidate.file.path))
+    check_added(accepted, candidate, engine)
 
 
 def verify_zkey_chain(initial: Path, final: Path, engine: Engine | None = None) -> None:
     """`final` follows from the initial key (`groth16 setup`'s, no contribution) by its chain."""
-    if open_zkey(initial).read_mpc_params().contributions:
+    base = read_key(initial)
+    if base.mpc.contributions:
         raise VerificationError(f"{Path(initial).name}: not an initial key: it has contributions")
-    verify_zkey_against(initial, final, engine)
+    check_follows(base, read_key(final), engine)
+
+
+def check_follows(base: ParsedKey, current: ParsedKey, engine: Engine | None = None) -> None:
+    """`current`'s chain starts with `base`'s, and what it adds is valid."""
+    chain.check_same_circuit(base.mpc.cs_hash, current.mpc.cs_hash, current.name)
+    if current.mpc.contributions[: len(base.mpc.contributions)] != base.mpc.contributions:
+        raise VerificationError(
+            f"{current.name}: its chain does not start with the base key's contributions"
+        )
+    check_added(base, current, engine)
+
+
+def check_added(base: ParsedKey, current: ParsedKey, engine: Engine | None = None) -> None:
+    """The contributions `current` adds to `base` (whose chain it extends) and their effect:
+    the chain, both headers' delta, the unchanged sections, L and H rescaled."""
+    engine = engine or get_engine()
+    deltas = check_chain(engine, current.mpc)
+    check_header_delta(engine, base.file, deltas[len(base.mpc.contributions)])
+    check_header_delta(engine, current.file, deltas[-1])
+    check_unchanged(base.file, current.file)
+    check_rescaled(engine, base.file, current.file, SECTION_C)
+    check_rescaled(engine, base.file, current.file, SECTION_H)
