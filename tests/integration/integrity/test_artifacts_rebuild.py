@@ -12,16 +12,16 @@ from tests.integration.integrity.conftest import copy_keyed
 from tests.unit.integrity.helpers import failing
 from toolchain import api, build
 from toolchain.api import Workspace
+from toolchain.integrity import verify as manifest_verify
 from toolchain.integrity.lock import lock
 from toolchain.integrity.model import BUILD_KINDS
 from toolchain.integrity.report import Report
-from toolchain.integrity.verify import verify
 
 NAME = "multiplier_2"
 
 
 def verify(ws: Workspace, rebuild: bool) -> Report:
-    return verify(ws.project, ws.registry, ws.tools, rebuild=rebuild)
+    return manifest_verify.verify(ws.project, ws.registry, ws.tools, rebuild=rebuild)
 
 
 def test_example_project_locks_verifies_and_rebuilds(

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from toolchain.errors import FormatError, IntegrityError, UsageError
+from toolchain.errors import FormatError, UsageError
 from toolchain.integrity.model import (
     Manifest,
     dump_manifest,
