@@ -21,7 +21,9 @@ from toolchain.errors import InputError, UsageError, VerificationError, ZktError
 from toolchain.formats.snarkjs_json import read_proof, read_public
 from toolchain.formats.wtns import write_wtns
 from toolchain.fsutil import refuse_overwrite
-from toolchain.integrity import manifest
+from toolchain.integrity import lock as artifact_lock
+from toolchain.integrity import verify as artifact_verify
+from toolchain.integrity.report import Report
 from toolchain.native import engine as native_engine
 from toolchain.native.engine_mcl import load_mcl
 from toolchain.native.witness import WitnessCalculator
@@ -326,12 +328,12 @@ def calldata(proof: Path, public: Path) -> str:
 
 def lock_artifacts(
     ws: Workspace, ptau: Path | None = None, report: Reporter = lambda _: None
-) -> manifest.Report:
+) -> Report:
     """Compile the circuits that have a final key, then check and lock their artifacts."""
-    names = tuple(manifest.locked_circuits(ws.project, ws.registry))
+    names = tuple(artifact_lock.locked_circuits(ws.project, ws.registry))
     if names:  # with none, lock says so; compile_circuits(()) would build every circuit
         compile_circuits(ws, names, report)
-    return manifest.lock(ws.project, ws.registry, ws.tools, ptau)
+    return artifact_lock.lock(ws.project, ws.registry, ws.tools, ptau)
 
 
 def verify_artifacts(
@@ -339,9 +341,9 @@ def verify_artifacts(
     rebuild: bool = False,
     ptau: Path | None = None,
     report: Reporter = lambda _: None,
-) -> manifest.Report:
+) -> Report:
     """Hash every locked artifact again and check their relations (`rebuild`: compile afresh)."""
-    return manifest.verify(
+    return artifact_verify.verify(
         ws.project, ws.registry, ws.tools, rebuild=rebuild, ptau=ptau, report=report
     )
 

@@ -21,7 +21,7 @@ from toolchain.config import CircuitEntry
 from toolchain.errors import CompileError, ConfigError
 from toolchain.formats.r1cs import R1csHeader, read_r1cs_header
 from toolchain.fsutil import write_atomic
-from toolchain.integrity.hashing import hash_file, sha256_bytes
+from toolchain.hashing import hash_file, sha256_bytes
 from toolchain.paths import Project, cache_dir
 from toolchain.render.templates import Rendered, render_entry
 from toolchain.runner.circom import CircomFlags, compile_argv, parse_includes
@@ -122,9 +122,16 @@ def cache_key(name: str, source: str, deps: dict[str, str], flags: CircomFlags) 
 
 
 def compile_entry(
-    project: Project, entry: CircuitEntry, tools: Tools, report: Reporter = lambda _: None
+    project: Project,
+    entry: CircuitEntry,
+    tools: Tools,
+    report: Reporter = lambda _: None,
+    cache_root: Path | None = None,
 ) -> BuildResult:
-    """Render and compile one circuit, reusing the build dir or the cache when the key matches."""
+    """Render and compile one circuit, reusing the build dir or the cache when the key matches.
+
+    The compile cache lives under `cache_root` (default: `cache_dir()`, i.e. $ZKT_CACHE).
+    """
     started = time.perf_counter()
     tools.require("circomlib")
     rendered = render_to_build(project, entry)
@@ -135,28 +142,24 @@ def compile_entry(
     if _build_is_current(project, entry.name, key):
         status = "up to date"
     else:
-        status = _fill_cache(project, entry, key, dirs, flags, tools, report)
-        _check_constraints(entry, _cache_entry(key) / f"{entry.name}.r1cs")
-        _install_build(project, entry.name, key)
+        cached = (cache_root or cache_dir()) / "compile" / key
+        status = _fill_cache(project, entry, cached, dirs, flags, tools, report)
+        _check_constraints(entry, cached / f"{entry.name}.r1cs")
+        _install_build(project, entry.name, key, cached)
     # Checked again on the build copy: the expected count may change without the source.
     header = _check_constraints(entry, project.r1cs(entry.name))
     return BuildResult(entry.name, status, key, header, time.perf_counter() - started)
 
 
-def _cache_entry(key: str) -> Path:
-    return cache_dir() / "compile" / key
-
-
 def _fill_cache(
     project: Project,
     entry: CircuitEntry,
-    key: str,
+    target: Path,
     dirs: list[Path],
     flags: CircomFlags,
     tools: Tools,
     report: Reporter,
 ) -> str:
-    target = _cache_entry(key)
     if all((target / rel).is_file() for rel in output_files(entry.name)):
         return "from cache"
     circom = resolve_circom(tools)
@@ -200,9 +203,8 @@ def _check_constraints(entry: CircuitEntry, r1cs: Path) -> R1csHeader:
     return header
 
 
-def _install_build(project: Project, name: str, key: str) -> None:
-    """Copy the cache entry's outputs into build/<name>/ and write the stamp last."""
-    source = _cache_entry(key)
+def _install_build(project: Project, name: str, key: str, source: Path) -> None:
+    """Copy the cache entry `source`'s outputs into build/<name>/ and write the stamp last."""
     files: dict[str, str] = {}
     for rel in output_files(name):
         data = (source / rel).read_bytes()

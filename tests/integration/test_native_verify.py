@@ -14,7 +14,7 @@ import pytest
 
 from tests.unit.formats.helpers import rebuild, replace_section, split_sections
 from toolchain.api import Workspace
-from toolchain.ceremony import native_verify, phase2
+from toolchain.ceremony import phase2, verify_phase2
 from toolchain.ceremony.entropy import fresh_entropy
 from toolchain.errors import VerificationError
 from toolchain.formats.curve_codec import encode_g1
@@ -53,8 +53,8 @@ def test_native_verify_accepts_snarkjs_contributions(
 ) -> None:
     initial, first, second = keys
     engine = get_engine()
-    step = timed(lambda: native_verify.verify_zkey_step(first, second, engine))
-    whole = timed(lambda: native_verify.verify_zkey_chain(initial, second, engine))
+    step = timed(lambda: verify_phase2.verify_zkey_step(first, second, engine))
+    whole = timed(lambda: verify_phase2.verify_zkey_chain(initial, second, engine))
     r1cs = compiled.project.r1cs(NAME)
     accepted: list[bool] = []
     snarkjs = timed(
@@ -76,4 +76,4 @@ def test_native_verify_refuses_one_changed_h_point(keys: list[Path], tmp_path: P
         tmp_path / "bad.zkey", magic, version, replace_section(sections, SECTION_H, bytes(h))
     )
     with pytest.raises(VerificationError, match=r"H section \(9\) is not the base key's scaled"):
-        native_verify.verify_zkey_step(first, bad, get_engine())
+        verify_phase2.verify_zkey_step(first, bad, get_engine())

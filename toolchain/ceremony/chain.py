@@ -12,13 +12,12 @@ order, followed by exactly one new contribution. They work on parsed contributio
 from __future__ import annotations
 
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Protocol, TypeVar
 
 from toolchain.errors import VerificationError
 from toolchain.formats.curve_codec import ContributionParams
-from toolchain.formats.ptau import PtauContribution, open_ptau
-from toolchain.formats.zkey import MpcParams, ZkeyContribution, open_zkey
+from toolchain.formats.ptau import PtauContribution, PtauFile
+from toolchain.formats.zkey import MpcParams, ZkeyContribution
 
 
 class Contribution(Protocol):
@@ -84,21 +83,13 @@ def check_mpc_extends(previous: MpcParams, current: MpcParams, what: str) -> Zke
     return check_extends(previous.contributions, current.contributions, what)
 
 
-def check_ptau_extends(previous: Path, current: Path) -> PtauContribution:
-    """The one contribution the ptau `current` adds to the accepted ptau `previous`."""
-    accepted, candidate = open_ptau(previous), open_ptau(current)
+def check_ptau_extends(accepted: PtauFile, candidate: PtauFile) -> PtauContribution:
+    """The one contribution the ptau `candidate` adds to the accepted ptau `accepted`."""
     if candidate.header.power != accepted.header.power:
         raise VerificationError(
-            f"{current}: power {candidate.header.power}, the accepted file {previous} has"
-            f" power {accepted.header.power}"
+            f"{candidate.path}: power {candidate.header.power}, the accepted file"
+            f" {accepted.path} has power {accepted.header.power}"
         )
     return check_extends(
-        accepted.read_contributions(), candidate.read_contributions(), str(current)
-    )
-
-
-def check_zkey_extends(previous: Path, current: Path) -> ZkeyContribution:
-    """The one phase-2 contribution the zkey `current` adds to the accepted zkey `previous`."""
-    return check_mpc_extends(
-        open_zkey(previous).read_mpc_params(), open_zkey(current).read_mpc_params(), str(current)
+        accepted.read_contributions(), candidate.read_contributions(), str(candidate.path)
     )

@@ -2,27 +2,33 @@
 
 snarkjs's `zkey verify` replays a key's chain but accepts a key with no contribution (δ = γ:
 anyone can forge proofs) and a chain rebuilt from genesis instead of extended. These checks
-close those gaps; `accept_contribution` and `accept_final` run them in order.
+close those gaps; `accept_contribution` and `accept_final` run them in order, on keys each read
+once (`phase2.read_key`).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from toolchain.ceremony import chain, native_verify
-from toolchain.ceremony.phase2 import mpc_params, snarkjs_verify
+from toolchain.ceremony import chain, verify_phase2
+from toolchain.ceremony.phase2 import ParsedKey, read_key, snarkjs_verify
 from toolchain.config import BeaconOptions
 from toolchain.errors import VerificationError
-from toolchain.formats.zkey import MpcParams, open_zkey
+from toolchain.formats.zkey import MpcParams, ZkeyContribution
 from toolchain.runner.tools import Tools
 
 
 def check_has_contribution(zkey: Path) -> None:
     """At least one phase-2 contribution, and δ no longer equal to γ."""
-    header = open_zkey(zkey).header
-    if not mpc_params(zkey).contributions or header.delta_g2 == header.gamma_g2:
+    check_key_has_contribution(read_key(zkey))
+
+
+def check_key_has_contribution(key: ParsedKey) -> None:
+    """check_has_contribution on a key already read."""
+    header = key.file.header
+    if not key.mpc.contributions or header.delta_g2 == header.gamma_g2:
         raise VerificationError(
-            f"{zkey.name}: no phase-2 contribution (delta equals gamma): proofs could be forged"
+            f"{key.name}: no phase-2 contribution (delta equals gamma): proofs could be forged"
         )
 
 
@@ -48,15 +54,18 @@ def check_snarkjs_accepts(tools: Tools, r1cs: Path, ptau: Path, zkey: Path) -> N
         raise VerificationError(f"{zkey.name}: snarkjs zkey verify rejects it against {r1cs.name}")
 
 
-def accept_contribution(accepted: Path, candidate: Path) -> None:
-    """Accepted when it extends the accepted key by one valid contribution, same circuit.
+def accept_contribution(accepted: Path, candidate: Path) -> ZkeyContribution:
+    """Accepted when it extends the accepted key by one valid contribution, same circuit; that
+    contribution is returned.
 
     The cryptography is checked natively (proof of knowledge, delta step, L and H rescaled):
     no snarkjs needed, and a second implementation beside `snarkjs zkey verify`.
     """
-    chain.check_mpc_extends(mpc_params(accepted), mpc_params(candidate), candidate.name)
-    check_has_contribution(candidate)
-    native_verify.verify_zkey_step(accepted, candidate)
+    previous, current = read_key(accepted), read_key(candidate)
+    added = chain.check_mpc_extends(previous.mpc, current.mpc, current.name)
+    check_key_has_contribution(current)
+    verify_phase2.check_added(previous, current)
+    return added
 
 
 def accept_final(
@@ -64,6 +73,7 @@ def accept_final(
 ) -> None:
     """The final key: snarkjs verify, a real contribution, and the committed beacon last."""
     check_snarkjs_accepts(tools, r1cs, ptau, zkey)
-    check_has_contribution(zkey)
+    key = read_key(zkey)
+    check_key_has_contribution(key)
     if beacon is not None:
-        check_beacon_committed(mpc_params(zkey), beacon, zkey.name)
+        check_beacon_committed(key.mpc, beacon, key.name)

@@ -21,7 +21,7 @@ from toolchain.ceremony.entropy import Secret
 from toolchain.ceremony.transcript import Record, append_record, file_hashes, now, read_transcript
 from toolchain.config import BeaconOptions
 from toolchain.errors import IntegrityError, UsageError
-from toolchain.integrity.hashing import hash_file
+from toolchain.hashing import hash_file
 from toolchain.paths import Project
 from toolchain.runner.tools import PINNED, Tools
 
@@ -101,11 +101,11 @@ class LocalCeremony:
 
     def _accept(self, last: Record, key: Path, out: Path, kind: str, who: str) -> Record:
         try:
-            checks.accept_contribution(key, out)
+            added = checks.accept_contribution(key, out)
         except BaseException:
             out.unlink(missing_ok=True)
             raise
-        latest = phase2.mpc_params(out).contributions[-1].transcript.hex()
+        latest = added.transcript.hex()
         return self._append(last.index + 1, kind, who, latest, last.contribution_hash, out, {})
 
     def _append(

@@ -22,13 +22,13 @@ any challenge but the current one and verifies the result before accepting it.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from toolchain.ceremony import native_verify  # cycle-safe: used at call time only
-from toolchain.ceremony.chain import check_extends, check_ptau_extends
+from toolchain.ceremony import verify_phase1
+from toolchain.ceremony.chain import check_extends
+from toolchain.ceremony.challenge import HASH_SIZE, current_challenge, first_challenge_hash
 from toolchain.ceremony.entropy import Secret
 from toolchain.ceremony.snarkjs_step import Progress, run_snarkjs, snarkjs_writes, staged
 from toolchain.ceremony.transcript import Record, append_record, file_hashes, now, read_transcript
@@ -38,24 +38,18 @@ from toolchain.errors import (
     UsageError,
     VerificationError,
 )
-from toolchain.formats.curve_codec import (
-    ContributionParams,
-    encode_g1_uncompressed,
-    encode_g2_uncompressed,
-)
+from toolchain.formats.curve_codec import ContributionParams
 from toolchain.formats.ptau import MAX_POWER, PtauContribution, PtauFile, open_ptau
-from toolchain.integrity.hashing import hash_file
-from toolchain.native.curve import G1_GENERATOR, G2_GENERATOR
+from toolchain.hashing import hash_file
+from toolchain.native.chacha import MAX_BEACON_EXP
 from toolchain.runner import command
 from toolchain.runner import snarkjs as snarkjs_args
 from toolchain.runner.tools import Tools
 
-MIN_BEACON_EXP = 10  # snarkjs's range for the beacon's 2^exp SHA-256 iterations
-MAX_BEACON_EXP = 63
+MIN_BEACON_EXP = 10  # snarkjs's range for the beacon's 2^exp SHA-256 iterations (to 63)
 MAX_BEACON_BYTES = 255
 MAX_NAME_UNITS = 64  # snarkjs keeps the first 64 UTF-16 units of a contribution name
 
-HASH_SIZE = 64
 G1_UNCOMPRESSED = 64  # challenge files; responses compress points to half
 G2_UNCOMPRESSED = 128
 _HEX = re.compile(r"(?:[0-9a-fA-F]{2})+")
@@ -264,32 +258,13 @@ def verify(
     `ptau` extends it by exactly one contribution, which snarkjs cannot check, and the native
     check of that contribution (a second implementation of its pairing checks)."""
     checked = open_ptau(ptau)  # a damaged file is named here, before snarkjs (which can hang)
-    added = check_ptau_extends(previous, ptau) if previous is not None else None
+    added = None
     if previous is not None:
-        native_verify.verify_ptau_step(previous, ptau)
+        added = verify_phase1.check_ptau_step(open_ptau(previous), checked)
     _verify_with_snarkjs(tools, ptau, progress, shown=ptau)
     return PtauReport(
         checked.header.power, checked.is_prepared, checked.read_contributions(), added
     )
-
-
-def first_challenge_hash(power: int) -> bytes:
-    """The challenge before any contribution (snarkjs's "First Contribution Hash"): blake2b-512
-    of blake2b-512("") and the blank accumulator's points (all generators), uncompressed."""
-    n = 1 << power
-    g1, g2 = encode_g1_uncompressed(G1_GENERATOR), encode_g2_uncompressed(G2_GENERATOR)
-    hasher = hashlib.blake2b(hashlib.blake2b(digest_size=HASH_SIZE).digest(), digest_size=HASH_SIZE)
-    for point, count in ((g1, 2 * n - 1), (g2, n), (g1, n), (g1, n), (g2, 1)):
-        _update_repeated(hasher, point, count)
-    return hasher.digest()
-
-
-def current_challenge(ptau: PtauFile) -> bytes:
-    """The challenge the next contribution builds on: the last one's next, or the first."""
-    contributions = ptau.read_contributions()
-    if contributions:
-        return contributions[-1].next_challenge
-    return first_challenge_hash(ptau.header.power)
 
 
 def challenge_size(power: int) -> int:
@@ -423,11 +398,3 @@ def _short(digest: bytes) -> str:
 
 def _blake2b_file(path: Path) -> bytes:
     return bytes.fromhex(hash_file(path, "blake2b"))
-
-
-def _update_repeated(hasher: hashlib.blake2b, data: bytes, count: int) -> None:
-    chunk = 1 << 14  # 2^28 points one by one would take minutes; 1-2 MB blocks do not
-    block = data * chunk
-    for _ in range(count // chunk):
-        hasher.update(block)
-    hasher.update(data * (count % chunk))

@@ -7,6 +7,7 @@ be renamed into place, never over an input. Acceptance checks live in checks.py.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from toolchain.ceremony.entropy import Secret
@@ -17,7 +18,7 @@ from toolchain.formats.snarkjs_json import (
     dump_verification_key,
     verification_key_from_zkey,
 )
-from toolchain.formats.zkey import MpcParams, open_zkey
+from toolchain.formats.zkey import MpcParams, ZkeyFile, open_zkey
 from toolchain.fsutil import refuse_overwrite, write_atomic
 from toolchain.runner import snarkjs as snarkjs_args
 from toolchain.runner.tools import Tools
@@ -57,6 +58,25 @@ def _check_one_more(before: Path, after: Path) -> None:
     old, new = mpc_params(before), mpc_params(after)
     if len(new.contributions) != len(old.contributions) + 1:
         raise VerificationError(f"snarkjs did not add a contribution to {before.name}")
+
+
+@dataclass(frozen=True)
+class ParsedKey:
+    """A key read once for acceptance: its checked header and sections, and section 10."""
+
+    file: ZkeyFile
+    mpc: MpcParams
+
+    @property
+    def name(self) -> str:
+        """The key's file name, as messages show it."""
+        return self.file.path.name
+
+
+def read_key(zkey: Path) -> ParsedKey:
+    """Open a key and decode its contributions, once for every check that follows."""
+    file = open_zkey(zkey)
+    return ParsedKey(file, file.read_mpc_params())
 
 
 def mpc_params(zkey: Path) -> MpcParams:

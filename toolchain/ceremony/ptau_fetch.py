@@ -23,7 +23,7 @@ import httpx
 from tqdm import tqdm
 
 from toolchain.errors import ConfigError, IntegrityError, UsageError, ZktError
-from toolchain.integrity.hashing import hash_file
+from toolchain.hashing import hash_file
 from toolchain.paths import cache_dir
 
 SOURCES = Path(__file__).with_name("ptau_sources.tsv")

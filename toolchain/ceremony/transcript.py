@@ -19,7 +19,7 @@ from pathlib import Path
 
 from toolchain.errors import FormatError, IntegrityError
 from toolchain.fsutil import write_atomic
-from toolchain.integrity.hashing import hash_file
+from toolchain.hashing import hash_file
 
 GENESIS_LINK = "0" * 64
 

@@ -12,6 +12,10 @@ Points decode to native.curve's plain affine tuples, the identity being all zero
 point is on its curve; subgroup membership is not checked here (the verifier's and the ceremony
 checks' job: it costs a scalar multiplication per G2 point).
 
+What snarkjs hashes (and writes to challenge files) is big-endian and uncompressed, G2
+coefficients c1 before c0 (`encode_*_uncompressed`); response files compress points to x and a
+sign bit (`encode_*_compressed`).
+
 A contribution (phase 1 and phase 2 alike) ends with:
 
     type       u32   0 = contribution, 1 = beacon
@@ -38,6 +42,7 @@ from toolchain.native.curve import (
     is_on_curve_g2,
 )
 from toolchain.native.field import P
+from toolchain.native.hash_to_curve import is_negative_fp, is_negative_fp2
 
 G1_SIZE = 64
 G2_SIZE = 128
@@ -140,6 +145,24 @@ def encode_g2_uncompressed(point: G2Affine) -> bytes:
     """ffjavascript's toRprUncompressed for G2: each coordinate c1 before c0, big-endian."""
     (x0, x1), (y0, y1) = point
     return b"".join(v.to_bytes(32, "big") for v in (x1, x0, y1, y0))
+
+
+def encode_g1_compressed(point: G1Affine) -> bytes:
+    """ffjavascript's toRprCompressed: x big-endian, 0x80 when y > (p−1)/2, 0x40 for identity."""
+    if point == G1_IDENTITY:
+        return b"\x40" + bytes(31)
+    flag = 0x80 if is_negative_fp(point[1]) else 0
+    raw = point[0].to_bytes(32, "big")
+    return bytes([raw[0] | flag]) + raw[1:]
+
+
+def encode_g2_compressed(point: G2Affine) -> bytes:
+    """toRprCompressed for G2: x.c1 ‖ x.c0 big-endian, the sign taken from y as in Fp2."""
+    if point == G2_IDENTITY:
+        return b"\x40" + bytes(63)
+    flag = 0x80 if is_negative_fp2(point[1]) else 0
+    raw = point[0][1].to_bytes(32, "big") + point[0][0].to_bytes(32, "big")
+    return bytes([raw[0] | flag]) + raw[1:]
 
 
 def resolve_count(start: int, count: int | None, total: int) -> int:

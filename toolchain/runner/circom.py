@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
-_COUNT = re.compile(r"^(non-linear constraints|linear constraints|wires|labels): (\d+)$", re.M)
 
 
 @dataclass(frozen=True)
@@ -32,11 +31,6 @@ def compile_argv(
 def strip_ansi(text: str) -> str:
     """circom colours its output; remove the escape codes for logs and messages."""
     return _ANSI.sub("", text)
-
-
-def parse_counts(output: str) -> dict[str, int]:
-    """The counts circom prints after a compile (`non-linear constraints: 244`...)."""
-    return {key: int(value) for key, value in _COUNT.findall(strip_ansi(output))}
 
 
 def parse_version(output: str) -> str | None:

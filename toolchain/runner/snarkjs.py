@@ -57,11 +57,6 @@ def solidity_verifier_argv(zkey: Path, out: Path) -> list[str]:
     return ["zkey", "export", "solidityverifier", str(zkey), str(out)]
 
 
-def calldata_argv(public: Path, proof: Path) -> list[str]:
-    """`zkey export soliditycalldata` (prints the calldata on stdout)."""
-    return ["zkey", "export", "soliditycalldata", str(public), str(proof)]
-
-
 # Powers of Tau (phase 1). snarkjs reads options only as `--key=value` (a separate value would be
 # taken for a positional argument); entropy is never passed here: snarkjs prompts for it on stdin.
 PTAU_CURVE = "bn128"

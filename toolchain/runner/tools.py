@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from toolchain.errors import ToolError, UsageError
-from toolchain.integrity.hashing import hash_file
+from toolchain.hashing import hash_file
 from toolchain.runner import circom as circom_args
 from toolchain.runner import command
 

@@ -9,6 +9,7 @@ import pytest
 
 from tests.integration.ceremony.conftest import Chain
 from toolchain.ceremony import phase1
+from toolchain.ceremony.challenge import first_challenge_hash
 from toolchain.ceremony.entropy import fresh_entropy
 from toolchain.ceremony.transcript import read_transcript
 from toolchain.errors import IntegrityError, VerificationError
@@ -87,7 +88,7 @@ def test_transcript_links_the_challenges(accepted: Chain) -> None:
         (2, "contribution", "bob"),
     ]
     contributions = open_ptau(accepted.last).read_contributions()
-    first = phase1.first_challenge_hash(3).hex()
+    first = first_challenge_hash(3).hex()
     assert records[0].previous_hash == "" and records[0].contribution_hash == first
     assert [r.previous_hash for r in records[1:]] == [first, contributions[0].next_challenge.hex()]
     assert [r.contribution_hash for r in records[1:]] == [
@@ -101,4 +102,4 @@ def test_transcript_links_the_challenges(accepted: Chain) -> None:
 def test_first_challenge_hash_is_the_one_snarkjs_prints(accepted: Chain) -> None:
     logged = "\n".join(accepted.first_challenge_logged)
     printed = logged.split("First Contribution Hash:")[1].split("[")[0]
-    assert "".join(printed.split()) == phase1.first_challenge_hash(3).hex()
+    assert "".join(printed.split()) == first_challenge_hash(3).hex()

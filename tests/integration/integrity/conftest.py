@@ -10,7 +10,7 @@ import pytest
 
 from tests.conftest import copy_project
 from toolchain.api import Workspace, open_workspace
-from toolchain.integrity import manifest
+from toolchain.integrity.lock import lock
 from toolchain.runner import command
 from toolchain.runner.tools import node_path
 
@@ -44,7 +44,7 @@ def locked_template(
     ws = copy_keyed(keyed, tmp_path_factory.mktemp("locked") / "project", LOCKED)
     for name in LOCKED:
         export_verifier(ws, name)
-    manifest.lock(ws.project, ws.registry, ws.tools, dev_ptau)
+    lock(ws.project, ws.registry, ws.tools, dev_ptau)
     return ws.project.root
 
 

@@ -14,15 +14,17 @@ from toolchain.api import Workspace
 from toolchain.ceremony.devptau import write_dev_ptau
 from toolchain.ceremony.phase2 import new_zkey
 from toolchain.errors import IntegrityError
-from toolchain.integrity import manifest
-from toolchain.integrity.manifest import MISSING, OK, Report
+from toolchain.integrity import verify as manifest_verify
+from toolchain.integrity.lock import lock
+from toolchain.integrity.model import manifest_path, read_manifest
+from toolchain.integrity.report import Report, Status
 from toolchain.paths import Project
 
 NAME = "multiplier_2"
 
 
 def verify(ws: Workspace, ptau: Path | None = None) -> Report:
-    return manifest.verify(ws.project, ws.registry, ws.tools, ptau=ptau)
+    return manifest_verify.verify(ws.project, ws.registry, ws.tools, ptau=ptau)
 
 
 def artifact_path(project: Project, kind: str) -> Path:
@@ -40,7 +42,7 @@ def artifact_path(project: Project, kind: str) -> Path:
 def test_clean_lock_verifies_and_prints_every_row(locked: Workspace) -> None:
     report = verify(locked)
     assert not report.failures
-    locked_ids = manifest.read_manifest(manifest.manifest_path(locked.project)).artifacts
+    locked_ids = read_manifest(manifest_path(locked.project)).artifacts
     assert [row.artifact for row in report.rows][:2] == ["ptau", f"{NAME}/source"]
     assert {row.artifact for row in report.rows} == locked_ids.keys()
     lines = report.table().splitlines()
@@ -103,12 +105,12 @@ def test_zkey_set_up_from_another_ptau_fails(locked: Workspace, tmp_path: Path) 
 
 def test_lock_refuses_a_swapped_key_and_keeps_the_manifest(locked: Workspace) -> None:
     project = locked.project
-    before = manifest.manifest_path(project).read_bytes()
+    before = manifest_path(project).read_bytes()
     shutil.copyfile(project.vkey("range_32"), project.vkey(NAME))
     with pytest.raises(IntegrityError, match="refusing to lock") as info:
-        manifest.lock(project, locked.registry, locked.tools)
+        lock(project, locked.registry, locked.tools)
     assert f"artifacts/{NAME}/verification_key.json (vkey)" in str(info.value)
-    assert manifest.manifest_path(project).read_bytes() == before
+    assert manifest_path(project).read_bytes() == before
 
 
 def test_hand_edited_manifest_fails(locked: Workspace) -> None:
@@ -129,8 +131,8 @@ def test_hand_edited_manifest_fails(locked: Workspace) -> None:
 def test_missing_artifact_is_reported(locked: Workspace) -> None:
     locked.project.verifier_sol(NAME).unlink()
     report = verify(locked)
-    assert row_of(report, f"{NAME}/verifier") == (MISSING, "not found")
-    assert row_of(report, f"{NAME}/vkey")[0] == OK
+    assert row_of(report, f"{NAME}/verifier") == (Status.MISSING, "not found")
+    assert row_of(report, f"{NAME}/vkey")[0] == Status.OK
     with pytest.raises(
         IntegrityError, match=rf"artifacts/{NAME}/verifier.sol \(verifier MISSING\)"
     ):

@@ -12,14 +12,16 @@ from tests.integration.integrity.conftest import copy_keyed
 from tests.unit.integrity.helpers import failing
 from toolchain import api, build
 from toolchain.api import Workspace
-from toolchain.integrity import manifest
-from toolchain.integrity.manifest import BUILD_KINDS, Report
+from toolchain.integrity import verify as manifest_verify
+from toolchain.integrity.lock import lock
+from toolchain.integrity.model import BUILD_KINDS
+from toolchain.integrity.report import Report
 
 NAME = "multiplier_2"
 
 
 def verify(ws: Workspace, rebuild: bool) -> Report:
-    return manifest.verify(ws.project, ws.registry, ws.tools, rebuild=rebuild)
+    return manifest_verify.verify(ws.project, ws.registry, ws.tools, rebuild=rebuild)
 
 
 def test_example_project_locks_verifies_and_rebuilds(
@@ -27,7 +29,7 @@ def test_example_project_locks_verifies_and_rebuilds(
 ) -> None:
     names = [entry.name for entry in keyed.registry.circuit]
     ws = copy_keyed(keyed, tmp_path / "project", names)
-    locked = manifest.lock(ws.project, ws.registry, ws.tools, dev_ptau)
+    locked = lock(ws.project, ws.registry, ws.tools, dev_ptau)
     assert len(locked.rows) == 1 + 5 * len(names)  # ptau + source, r1cs, wasm, zkey, vkey
     report = verify(ws, rebuild=False)
     assert not report.failures

@@ -6,6 +6,7 @@ Synthetic lists first, then the committed snarkjs-made ptau and zkey chains (tes
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
@@ -15,12 +16,12 @@ from toolchain.ceremony.chain import (
     check_mpc_extends,
     check_ptau_extends,
     check_same_circuit,
-    check_zkey_extends,
     label,
 )
 from toolchain.errors import VerificationError
 from toolchain.formats.curve_codec import ContributionParams
-from toolchain.formats.zkey import MpcParams, open_zkey
+from toolchain.formats.ptau import PtauFile, open_ptau
+from toolchain.formats.zkey import MpcParams, ZkeyContribution, open_zkey
 
 
 @dataclass(frozen=True)
@@ -97,12 +98,20 @@ def test_mpc_params_compare_circuit_hash_first() -> None:
 # <c>_0000.zkey (setup) → 0001 → 0002 → final (beacon).
 
 
+def ptau(step: str) -> PtauFile:
+    return open_ptau(vector("ptau", f"pot4_{step}.ptau"))
+
+
+def check_zkey_extends(previous: Path, current: Path) -> ZkeyContribution:
+    """check_mpc_extends on two keys' section 10, named as the acceptance checks name them."""
+    mpcs = [open_zkey(path).read_mpc_params() for path in (previous, current)]
+    return check_mpc_extends(*mpcs, str(current))
+
+
 def test_ptau_vectors_extend_one_step_at_a_time() -> None:
-    added = check_ptau_extends(vector("ptau", "pot4_0001.ptau"), vector("ptau", "pot4_0002.ptau"))
+    added = check_ptau_extends(ptau("0001"), ptau("0002"))
     assert added.params.name == "Second contribution"
-    beacon = check_ptau_extends(
-        vector("ptau", "pot4_0002.ptau"), vector("ptau", "pot4_beacon.ptau")
-    )
+    beacon = check_ptau_extends(ptau("0002"), ptau("beacon"))
     assert beacon.params.is_beacon
 
 
@@ -116,9 +125,7 @@ def test_ptau_vectors_extend_one_step_at_a_time() -> None:
 )
 def test_ptau_vectors_refused(previous: str, current: str, message: str) -> None:
     with pytest.raises(VerificationError, match=message):
-        check_ptau_extends(
-            vector("ptau", f"pot4_{previous}.ptau"), vector("ptau", f"pot4_{current}.ptau")
-        )
+        check_ptau_extends(ptau(previous), ptau(current))
 
 
 def test_zkey_vectors_extend_one_step_at_a_time() -> None:

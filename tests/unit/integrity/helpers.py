@@ -10,7 +10,8 @@ from typing import Any
 from tests.unit.formats.helpers import vector
 from toolchain.ceremony.transcript import Record, append_record, file_hashes, read_transcript
 from toolchain.formats.zkey import open_zkey
-from toolchain.integrity.manifest import Report, manifest_path
+from toolchain.integrity.model import manifest_path
+from toolchain.integrity.report import Report
 from toolchain.paths import Project
 
 

@@ -21,21 +21,24 @@ from tests.unit.integrity.helpers import (
 )
 from toolchain.api import Workspace
 from toolchain.errors import IntegrityError, UsageError
-from toolchain.integrity import manifest
-from toolchain.integrity.hashing import hash_file
-from toolchain.integrity.manifest import MISMATCH, MISSING, OK, SKIPPED, Report
+from toolchain.hashing import hash_file
+from toolchain.integrity import lock as manifest_lock
+from toolchain.integrity import verify as manifest_verify
+from toolchain.integrity.lock import transcript_head
+from toolchain.integrity.model import manifest_path
+from toolchain.integrity.report import Report, Status
 
 
 def lock(ws: Workspace, ptau: Path | None) -> Report:
-    return manifest.lock(ws.project, ws.registry, ws.tools, ptau)
+    return manifest_lock.lock(ws.project, ws.registry, ws.tools, ptau)
 
 
 def verify(ws: Workspace, ptau: Path | None = None) -> Report:
-    return manifest.verify(ws.project, ws.registry, ws.tools, ptau=ptau)
+    return manifest_verify.verify(ws.project, ws.registry, ws.tools, ptau=ptau)
 
 
 def locked(ws: Workspace) -> dict[str, Any]:
-    return dict(json.loads(manifest.manifest_path(ws.project).read_text())["artifacts"])
+    return dict(json.loads(manifest_path(ws.project).read_text())["artifacts"])
 
 
 def test_lock_records_every_artifact_and_its_inputs(vector_ws: Workspace, ptau: Path) -> None:
@@ -43,7 +46,7 @@ def test_lock_records_every_artifact_and_its_inputs(vector_ws: Workspace, ptau: 
     arts = locked(vector_ws)
     kinds = ["source", "r1cs", "wasm", "zkey", "vkey"]
     assert [row.artifact for row in report.rows] == ["ptau", *[f"{NAME}/{k}" for k in kinds]]
-    assert all(row.status == OK for row in report.rows)
+    assert all(row.status == Status.OK for row in report.rows)
     zkey = arts[f"{NAME}/zkey"]
     assert zkey["inputs"] == {
         f"{NAME}/r1cs": f"sha256:{arts[f'{NAME}/r1cs']['sha256']}",
@@ -59,9 +62,9 @@ def test_lock_records_every_artifact_and_its_inputs(vector_ws: Workspace, ptau: 
 
 def test_lock_is_deterministic_and_keeps_the_locked_ptau(vector_ws: Workspace, ptau: Path) -> None:
     lock(vector_ws, ptau)
-    first = manifest.manifest_path(vector_ws.project).read_bytes()
+    first = manifest_path(vector_ws.project).read_bytes()
     lock(vector_ws, None)
-    assert manifest.manifest_path(vector_ws.project).read_bytes() == first
+    assert manifest_path(vector_ws.project).read_bytes() == first
 
 
 def test_lock_needs_a_keyed_circuit_and_a_ptau(vector_ws: Workspace, ptau: Path) -> None:
@@ -81,7 +84,7 @@ def test_lock_refuses_artifacts_that_do_not_belong_together(
     with pytest.raises(IntegrityError, match="refusing to lock") as info:
         lock(vector_ws, ptau)
     assert "verification_key.json (vkey): differs from the key derived" in str(info.value)
-    assert not manifest.manifest_path(vector_ws.project).exists()
+    assert not manifest_path(vector_ws.project).exists()
     place(vector("multiplier", "verification_key.json"), vector_ws.project.vkey(NAME))
     with pytest.raises(IntegrityError, match=r"final.zkey \(zkey\): zkey alpha1, beta1, beta2"):
         lock(vector_ws, vector("ptau", "pot4_0000.ptau"))
@@ -92,7 +95,7 @@ def test_verify_passes_after_lock(vector_ws: Workspace, ptau: Path) -> None:
     report = verify(vector_ws)
     assert not report.failures
     status, detail = row_of(report, f"{NAME}/zkey")
-    assert status == OK and "alpha/beta from the ptau" in detail and "3 phase-2" in detail
+    assert status == Status.OK and "alpha/beta from the ptau" in detail and "3 phase-2" in detail
 
 
 def test_flipped_byte_fails_only_that_artifact(vector_ws: Workspace, ptau: Path) -> None:
@@ -102,7 +105,7 @@ def test_flipped_byte_fails_only_that_artifact(vector_ws: Workspace, ptau: Path)
     assert failing(report).keys() == {f"{NAME}/r1cs"}
     assert "content differs from the lock" in failing(report)[f"{NAME}/r1cs"]
     status, detail = row_of(report, f"{NAME}/zkey")
-    assert status == OK and f"{NAME}/r1cs failed: relation skipped" in detail
+    assert status == Status.OK and f"{NAME}/r1cs failed: relation skipped" in detail
 
 
 def test_absent_ptau_is_skipped_visibly(vector_ws: Workspace, ptau: Path) -> None:
@@ -111,7 +114,7 @@ def test_absent_ptau_is_skipped_visibly(vector_ws: Workspace, ptau: Path) -> Non
     report = verify(vector_ws)
     assert not report.failures
     status, detail = row_of(report, "ptau")
-    assert status == SKIPPED and "ptau not present" in detail
+    assert status == Status.SKIPPED and "ptau not present" in detail
     assert "ptau not present: skipped relation" in row_of(report, f"{NAME}/zkey")[1]
     assert "SKIPPED" in report.table()
 
@@ -135,7 +138,7 @@ def test_ptau_claiming_a_published_name_needs_its_pinned_hash(
 
     edit_manifest(vector_ws.project, claim)
     status, detail = row_of(verify(vector_ws), "ptau")
-    assert status == MISMATCH and "blake2b is not the pinned one" in detail
+    assert status == Status.MISMATCH and "blake2b is not the pinned one" in detail
 
 
 def test_hand_edited_manifest_fails(vector_ws: Workspace, ptau: Path) -> None:
@@ -168,10 +171,10 @@ def test_missing_artifacts_are_reported(vector_ws: Workspace, ptau: Path) -> Non
     shutil.rmtree(vector_ws.project.root / "build")
     report = verify(vector_ws)
     assert {row.artifact: row.status for row in report.failures} == {
-        f"{NAME}/source": MISSING,
-        f"{NAME}/r1cs": MISSING,
-        f"{NAME}/wasm": MISSING,
-        f"{NAME}/vkey": MISSING,
+        f"{NAME}/source": Status.MISSING,
+        f"{NAME}/r1cs": Status.MISSING,
+        f"{NAME}/wasm": Status.MISSING,
+        f"{NAME}/vkey": Status.MISSING,
     }
     assert "run `zkt compile` first, or verify with --rebuild" in failing(report)[f"{NAME}/r1cs"]
 
@@ -197,9 +200,9 @@ def test_transcript_is_locked_and_checked(vector_ws: Workspace, ptau: Path) -> N
     path = transcript(vector_ws, ptau)
     report = lock(vector_ws, ptau)
     status, detail = row_of(report, f"{NAME}/transcript")
-    assert status == OK and detail == "4 records ending at final.zkey"
+    assert status == Status.OK and detail == "4 records ending at final.zkey"
     arts = locked(vector_ws)
-    head = manifest.transcript_head(path)
+    head = transcript_head(path)
     assert arts[f"{NAME}/transcript"]["settings"] == {"records": 4, "head": head}
     assert arts[f"{NAME}/zkey"]["settings"]["transcript_head"] == head
     path.write_bytes(path.read_bytes().replace(b'"p1"', b'"px"'))

@@ -14,17 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.unit.formats.helpers import (
-    log_hashes,
-    rebuild,
-    replace_section,
-    split_sections,
-    vector,
-)
-from toolchain.ceremony import native_verify as nv
+from tests.unit.ceremony.helpers import section, tampered
+from tests.unit.formats.helpers import log_hashes, vector
+from toolchain.ceremony import verify_phase2 as nv
 from toolchain.errors import VerificationError
 from toolchain.formats.curve_codec import ContributionParams, encode_g1, encode_g2
-from toolchain.formats.ptau import open_ptau
 from toolchain.formats.zkey import (
     SECTION_B2,
     SECTION_C,
@@ -37,8 +31,9 @@ from toolchain.formats.zkey import (
     open_zkey,
 )
 from toolchain.native.curve import G1_GENERATOR, G2_GENERATOR, G1Affine
-from toolchain.native.engine import Engine, get_engine
+from toolchain.native.engine import Engine
 from toolchain.native.field import R
+from toolchain.native.hash_to_curve import hash_to_g2
 
 INITIAL = vector("multiplier", "multiplier_0000.zkey")
 FIRST = vector("multiplier", "multiplier_0001.zkey")
@@ -47,12 +42,6 @@ FINAL = vector("multiplier", "multiplier_final.zkey")
 # Offsets of delta_g1 and delta_g2 in the header payload (see formats/zkey.py).
 DELTA_G1_AT = 4 + 32 + 4 + 32 + 12 + 64 + 64 + 128 + 128
 DELTA_G2_AT = DELTA_G1_AT + 64
-
-
-@pytest.fixture(scope="module")
-def engine() -> Engine:
-    """The fastest engine here, for the many hostile keys."""
-    return get_engine()
 
 
 def encode_params(params: ContributionParams) -> bytes:
@@ -80,18 +69,6 @@ def mpc_of(path: Path) -> MpcParams:
     return open_zkey(path).read_mpc_params()
 
 
-def tampered(path: Path, out: Path, **payloads: bytes) -> Path:
-    """A copy of a key with whole sections replaced, given as section_<id>=payload."""
-    magic, version, sections = split_sections(path)
-    for key, payload in payloads.items():
-        sections = replace_section(sections, int(key.removeprefix("section_")), payload)
-    return rebuild(out, magic, version, sections)
-
-
-def section(path: Path, section_id: int) -> bytes:
-    return dict(split_sections(path)[2])[section_id]
-
-
 def with_mpc(path: Path, out: Path, mpc: MpcParams) -> Path:
     return tampered(path, out, **{f"section_{SECTION_CONTRIBUTIONS}": encode_mpc(mpc)})
 
@@ -111,7 +88,7 @@ def forged_contribution(
     g1_sx = engine.mul_g1(g1_s, secret)
     base = MpcParams(mpc.cs_hash, [*mpc.contributions, _placeholder(g1_s, g1_sx)])
     transcript = nv.expected_transcripts(base)[-1]
-    g2_spx = engine.mul_g2(nv.hash_to_g2(transcript), pok_secret)
+    g2_spx = engine.mul_g2(hash_to_g2(transcript), pok_secret)
     return ZkeyContribution(
         delta_after_g1=engine.mul_g1(delta_before, secret),
         g1_s=g1_s,
@@ -157,7 +134,7 @@ def extend(
     return tampered(path, out, **payloads)
 
 
-# --- snarkjs's hashing and random stream --------------------------------------------------------
+# --- snarkjs's transcript hashing ------------------------------------------------------------
 
 
 def test_contribution_hashes_match_snarkjs_log() -> None:
@@ -169,36 +146,6 @@ def test_contribution_hashes_match_snarkjs_log() -> None:
 def test_transcripts_are_recomputed_as_snarkjs_wrote_them() -> None:
     mpc = mpc_of(FINAL)
     assert nv.expected_transcripts(mpc) == [c.transcript for c in mpc.contributions]
-
-
-def test_hash_to_curve_matches_ffjavascript() -> None:
-    # Printed by ffjavascript 0.3.1 (G1.fromRng, G2.fromRng) for the seed 00 01 … 1f.
-    seed = struct.unpack(">8I", bytes(range(32)))
-    assert nv.g1_from_rng(nv.ChaCha(seed)) == (
-        15480443861575693460683885405833999077459819114556897722236832620851334310557,
-        18580161866790971735523317729831174747820352204833830032669297381118852400352,
-    )
-    assert nv.hash_to_g2(bytes(range(32))) == (
-        (
-            4331880802040179507408134841181032487087173600464364024802210002059667950604,
-            4271516305872202364858900391755946161657037246250020514439168976697447665804,
-        ),
-        (
-            14194165528950986229237743759035044030322996258565805903348263410557850081640,
-            3572495062036222432809855904167672718120072387698078762897023322348755581936,
-        ),
-    )
-
-
-def test_chacha_first_words_match_ffjavascript() -> None:
-    rng = nv.ChaCha(struct.unpack(">8I", bytes(range(32))))
-    assert [rng.next_u32(), rng.next_u32()] == [1816182965, 134578817]
-
-
-def test_same_ratio_refuses_identity_points(engine: Engine) -> None:
-    zero = (0, 0)
-    assert nv.same_ratio(engine, G1_GENERATOR, G1_GENERATOR, G2_GENERATOR, G2_GENERATOR)
-    assert not nv.same_ratio(engine, zero, zero, G2_GENERATOR, G2_GENERATOR)
 
 
 # --- valid keys -----------------------------------------------------------------------------
@@ -359,78 +306,3 @@ def test_step_takes_exactly_one_contribution(refused: Refused) -> None:
 def test_chain_needs_an_initial_key(engine: Engine) -> None:
     with pytest.raises(VerificationError, match="not an initial key"):
         nv.verify_zkey_chain(FIRST, FINAL, engine)
-
-
-# --- phase 1 (.ptau) ----------------------------------------------------------------------------
-
-PTAU = [vector("ptau", f"pot4_{step}.ptau") for step in ("0000", "0001", "0002", "beacon")]
-
-
-def test_snarkjs_ptau_step_passes_on_every_engine(each_engine: Engine) -> None:
-    nv.verify_ptau_step(PTAU[0], PTAU[1], each_engine)
-
-
-@pytest.mark.parametrize("step", [1, 2, 3])
-def test_each_snarkjs_ptau_step_passes(engine: Engine, step: int) -> None:
-    nv.verify_ptau_step(PTAU[step - 1], PTAU[step], engine)
-
-
-def patched_ptau(path: Path, out: Path, section_id: int, old: bytes, new: bytes) -> Path:
-    """A copy with the last occurrence of `old` in one section replaced by `new`."""
-    data = section(path, section_id)
-    at = data.rindex(old)
-    return tampered(path, out, **{f"section_{section_id}": data[:at] + new + data[at + len(old) :]})
-
-
-def ptau_refused(engine: Engine, key: Path, reason: str, before: Path = PTAU[1]) -> None:
-    with pytest.raises(VerificationError, match=reason):
-        nv.verify_ptau_step(before, key, engine)
-
-
-@pytest.mark.parametrize(
-    ("section_id", "what", "new"),
-    [
-        (2, "tau_g1", encode_g1(G1_GENERATOR)),
-        (4, "alpha_tau_g1", encode_g1(G1_GENERATOR)),
-        (3, "tau_g2", encode_g2(G2_GENERATOR)),
-    ],
-)
-def test_ptau_point_not_a_power_of_tau(
-    engine: Engine, tmp_path: Path, section_id: int, what: str, new: bytes
-) -> None:
-    data = section(PTAU[2], section_id)
-    key = tampered(
-        PTAU[2], tmp_path / "bad.ptau", **{f"section_{section_id}": data[: -len(new)] + new}
-    )
-    ptau_refused(engine, key, f"{what} is not a sequence of powers of tau")
-
-
-def test_ptau_proof_of_knowledge_broken(engine: Engine, tmp_path: Path) -> None:
-    c = open_ptau(PTAU[2]).read_contributions()[-1]
-    key = patched_ptau(
-        PTAU[2], tmp_path / "bad.ptau", 7, encode_g1(c.key.alpha_g1_sx), encode_g1(G1_GENERATOR)
-    )
-    ptau_refused(engine, key, "alpha proof of knowledge fails")
-
-
-def test_ptau_first_point_not_moved_by_the_secret(engine: Engine, tmp_path: Path) -> None:
-    c = open_ptau(PTAU[2]).read_contributions()[-1]
-    # The record and the file's own beta_g2 replaced together: only the ratio check can tell.
-    forged = encode_g2(engine.mul_g2(c.beta_g2, 2))
-    key = patched_ptau(PTAU[2], tmp_path / "1.ptau", 7, encode_g2(c.beta_g2), forged)
-    key = tampered(key, tmp_path / "2.ptau", section_6=forged)
-    ptau_refused(engine, key, "beta_g2 is not the previous file's times the proven secret")
-
-
-def test_ptau_next_challenge_forged(engine: Engine, tmp_path: Path) -> None:
-    c = open_ptau(PTAU[2]).read_contributions()[-1]
-    key = patched_ptau(PTAU[2], tmp_path / "bad.ptau", 7, c.next_challenge, bytes(64))
-    ptau_refused(engine, key, "next challenge hash does not match")
-
-
-def test_ptau_beacon_key_not_from_its_hash(engine: Engine, tmp_path: Path) -> None:
-    c = open_ptau(PTAU[3]).read_contributions()[-1]
-    assert c.params.beacon_hash is not None
-    other = hashlib.sha256(b"other").digest()
-    key = patched_ptau(PTAU[3], tmp_path / "bad.ptau", 7, c.params.beacon_hash, other)
-    ptau_refused(engine, key, "the tau key is not the one its beacon hash derives", PTAU[2])

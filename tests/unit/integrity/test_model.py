@@ -1,4 +1,4 @@
-"""The manifest model: strict parsing (errors name the key), deterministic JSON, the report."""
+"""The manifest model: strict parsing (errors name the key), deterministic JSON."""
 
 from __future__ import annotations
 
@@ -9,15 +9,9 @@ from typing import Any
 
 import pytest
 
-from toolchain.errors import FormatError, IntegrityError, UsageError
-from toolchain.integrity.manifest import (
-    MISMATCH,
-    MISSING,
-    OK,
-    SKIPPED,
+from toolchain.errors import FormatError, UsageError
+from toolchain.integrity.model import (
     Manifest,
-    Report,
-    Row,
     dump_manifest,
     kind_of,
     parse_manifest,
@@ -151,34 +145,3 @@ def test_write_is_atomic_and_read_back(tmp_path: Path) -> None:
     write_manifest(path, parse(sample()))
     assert read_manifest(path) == parse(sample())
     assert [p.name for p in path.parent.iterdir()] == ["manifest.json"]
-
-
-def rows() -> list[Row]:
-    return [
-        Row("ptau", "ptau", "pot.ptau", SKIPPED, "ptau not present"),
-        Row("m/zkey", "zkey", "artifacts/m/final.zkey", OK, "fine"),
-        Row("m/vkey", "vkey", "artifacts/m/verification_key.json", MISMATCH, "differs"),
-        Row("m/verifier", "verifier", "artifacts/m/verifier.sol", MISSING, "not found"),
-    ]
-
-
-def test_report_table_has_one_row_per_artifact() -> None:
-    lines = Report(rows()).table().splitlines()
-    assert lines[0].split() == ["artifact", "kind", "status", "detail"]
-    assert len(lines) == 5
-    assert lines[3].split()[:3] == ["artifacts/m/verification_key.json", "vkey", MISMATCH]
-    kind_at = lines[0].index("kind")
-    assert all(
-        line[kind_at:].startswith(row.kind) for line, row in zip(lines[1:], rows(), strict=True)
-    )
-
-
-def test_report_fails_on_mismatch_and_missing_only() -> None:
-    report = Report(rows())
-    assert [row.artifact for row in report.failures] == ["m/vkey", "m/verifier"]
-    with pytest.raises(IntegrityError, match="2 artifact") as info:
-        report.raise_for_failures()
-    assert "artifacts/m/verification_key.json (vkey MISMATCH)" in str(info.value)
-    assert "artifacts/m/verifier.sol (verifier MISSING)" in str(info.value)
-    assert info.value.exit_code == 6
-    Report(rows()[:2]).raise_for_failures()

@@ -1,0 +1,13 @@
+"""Fixtures the ceremony verifier tests share."""
+
+from __future__ import annotations
+
+import pytest
+
+from toolchain.native.engine import Engine, get_engine
+
+
+@pytest.fixture(scope="module")
+def engine() -> Engine:
+    """The fastest engine here, for the many hostile keys."""
+    return get_engine()

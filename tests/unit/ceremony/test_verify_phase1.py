@@ -1,0 +1,89 @@
+"""Native phase-1 verification on the committed snarkjs-made ptau chain, and on hostile copies."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+
+from tests.unit.ceremony.helpers import section, tampered
+from tests.unit.formats.helpers import vector
+from toolchain.ceremony import verify_phase1 as nv
+from toolchain.errors import VerificationError
+from toolchain.formats.curve_codec import encode_g1, encode_g2
+from toolchain.formats.ptau import open_ptau
+from toolchain.native.curve import G1_GENERATOR, G2_GENERATOR
+from toolchain.native.engine import Engine
+
+PTAU = [vector("ptau", f"pot4_{step}.ptau") for step in ("0000", "0001", "0002", "beacon")]
+
+
+def test_snarkjs_ptau_step_passes_on_every_engine(each_engine: Engine) -> None:
+    nv.verify_ptau_step(PTAU[0], PTAU[1], each_engine)
+
+
+@pytest.mark.parametrize("step", [1, 2, 3])
+def test_each_snarkjs_ptau_step_passes(engine: Engine, step: int) -> None:
+    nv.verify_ptau_step(PTAU[step - 1], PTAU[step], engine)
+
+
+def patched_ptau(path: Path, out: Path, section_id: int, old: bytes, new: bytes) -> Path:
+    """A copy with the last occurrence of `old` in one section replaced by `new`."""
+    data = section(path, section_id)
+    at = data.rindex(old)
+    return tampered(path, out, **{f"section_{section_id}": data[:at] + new + data[at + len(old) :]})
+
+
+def ptau_refused(engine: Engine, key: Path, reason: str, before: Path = PTAU[1]) -> None:
+    with pytest.raises(VerificationError, match=reason):
+        nv.verify_ptau_step(before, key, engine)
+
+
+@pytest.mark.parametrize(
+    ("section_id", "what", "new"),
+    [
+        (2, "tau_g1", encode_g1(G1_GENERATOR)),
+        (4, "alpha_tau_g1", encode_g1(G1_GENERATOR)),
+        (3, "tau_g2", encode_g2(G2_GENERATOR)),
+    ],
+)
+def test_ptau_point_not_a_power_of_tau(
+    engine: Engine, tmp_path: Path, section_id: int, what: str, new: bytes
+) -> None:
+    data = section(PTAU[2], section_id)
+    key = tampered(
+        PTAU[2], tmp_path / "bad.ptau", **{f"section_{section_id}": data[: -len(new)] + new}
+    )
+    ptau_refused(engine, key, f"{what} is not a sequence of powers of tau")
+
+
+def test_ptau_proof_of_knowledge_broken(engine: Engine, tmp_path: Path) -> None:
+    c = open_ptau(PTAU[2]).read_contributions()[-1]
+    key = patched_ptau(
+        PTAU[2], tmp_path / "bad.ptau", 7, encode_g1(c.key.alpha_g1_sx), encode_g1(G1_GENERATOR)
+    )
+    ptau_refused(engine, key, "alpha proof of knowledge fails")
+
+
+def test_ptau_first_point_not_moved_by_the_secret(engine: Engine, tmp_path: Path) -> None:
+    c = open_ptau(PTAU[2]).read_contributions()[-1]
+    # The record and the file's own beta_g2 replaced together: only the ratio check can tell.
+    forged = encode_g2(engine.mul_g2(c.beta_g2, 2))
+    key = patched_ptau(PTAU[2], tmp_path / "1.ptau", 7, encode_g2(c.beta_g2), forged)
+    key = tampered(key, tmp_path / "2.ptau", section_6=forged)
+    ptau_refused(engine, key, "beta_g2 is not the previous file's times the proven secret")
+
+
+def test_ptau_next_challenge_forged(engine: Engine, tmp_path: Path) -> None:
+    c = open_ptau(PTAU[2]).read_contributions()[-1]
+    key = patched_ptau(PTAU[2], tmp_path / "bad.ptau", 7, c.next_challenge, bytes(64))
+    ptau_refused(engine, key, "next challenge hash does not match")
+
+
+def test_ptau_beacon_key_not_from_its_hash(engine: Engine, tmp_path: Path) -> None:
+    c = open_ptau(PTAU[3]).read_contributions()[-1]
+    assert c.params.beacon_hash is not None
+    other = hashlib.sha256(b"other").digest()
+    key = patched_ptau(PTAU[3], tmp_path / "bad.ptau", 7, c.params.beacon_hash, other)
+    ptau_refused(engine, key, "the tau key is not the one its beacon hash derives", PTAU[2])
