@@ -84,7 +84,8 @@ def snarkjs(tools: Path, *args: str) -> None:
 
 def _measure_circuit(ws: Any, name: str, ptau: Path, tools: Path, out: Path) -> list[str]:
     """Witness, prove and verify of one circuit: snarkjs CLI beside native, as table rows."""
-    from toolchain import api
+    from toolchain.api.compile import compile_circuits
+    from toolchain.api.prove import load_inputs
     from toolchain.ceremony.phase2 import export_verification_key, new_zkey
     from toolchain.formats.snarkjs_json import read_proof, read_public, read_verification_key
     from toolchain.formats.wtns import read_wtns
@@ -93,14 +94,14 @@ def _measure_circuit(ws: Any, name: str, ptau: Path, tools: Path, out: Path) -> 
     from toolchain.native.verifier import verify_proof
     from toolchain.native.witness import WitnessCalculator
 
-    (built,) = api.compile_circuits(ws, (name,))
+    (built,) = compile_circuits(ws, (name,))
     p = ws.project
     new_zkey(ws.tools, p.r1cs(name), ptau, p.zkey(name))
     export_verification_key(p.zkey(name), p.vkey(name))
     input_path = p.root / "circuits" / "inputs" / name / "valid.json"
     wtns, proof, public = out / "w.wtns", out / "proof.json", out / "public.json"
     calculator = WitnessCalculator(p.wasm(name), sym_path=p.sym(name))
-    inputs = api.load_inputs(input_path)
+    inputs = load_inputs(input_path)
     args = {
         "witness": ("wtns", "calculate", p.wasm(name), input_path, wtns),
         "prove": ("groth16", "prove", p.zkey(name), wtns, proof, public),
@@ -140,7 +141,7 @@ def _row(name: str, n: int, step: str, theirs: float, ours: list[float]) -> str:
 
 def bench_prove() -> str:
     """snarkjs CLI vs native: witness, prove, verify on ~2^10, 2^12, 2^14 constraints."""
-    from toolchain import api
+    from toolchain.api.workspace import open_workspace
     from toolchain.ceremony.devptau import write_dev_ptau
 
     names = [engine.name for engine in engines()]
@@ -150,7 +151,7 @@ def bench_prove() -> str:
     with tempfile.TemporaryDirectory(prefix="zkt-bench-") as tmp:
         os.environ["ZKT_CACHE"] = str(Path(tmp) / "cache")
         tools = Path(os.environ.setdefault("ZKT_TOOLS_DIR", str(REPO / ".zkt" / "tools")))
-        ws = api.open_workspace(fresh_project(Path(tmp) / "project"))
+        ws = open_workspace(fresh_project(Path(tmp) / "project"))
         ptau = Path(tmp) / "dev.ptau"
         write_dev_ptau(ptau, 14, "zk-toolchain bench")
         for name in PROVE_CIRCUITS:

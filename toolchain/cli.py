@@ -9,7 +9,15 @@ from pathlib import Path
 
 import click
 
-from toolchain import __version__, api, backends
+from toolchain import __version__, backends
+from toolchain.api import artifacts as artifacts_api
+from toolchain.api import ceremony as ceremony_api
+from toolchain.api import compile as compile_api
+from toolchain.api import prove as prove_api
+from toolchain.api import ptau as ptau_api
+from toolchain.api import tools as tools_api
+from toolchain.api import workspace as workspace_api
+from toolchain.api import zkey as zkey_api
 from toolchain.ceremony import checks, phase1, phase2
 from toolchain.ceremony.chain import label
 from toolchain.ceremony.entropy import Secret, fresh_entropy
@@ -25,9 +33,9 @@ def _status(message: str) -> None:
     click.echo(message, err=True)
 
 
-def _workspace(ctx: click.Context) -> api.Workspace:
+def _workspace(ctx: click.Context) -> workspace_api.Workspace:
     root: Path | None = ctx.obj.get("project")
-    return api.open_workspace(root)
+    return workspace_api.open_workspace(root)
 
 
 def _tools(ctx: click.Context) -> Tools:
@@ -66,7 +74,7 @@ def cli(ctx: click.Context, project: Path | None) -> None:
 @click.pass_context
 def render(ctx: click.Context, names: tuple[str, ...]) -> None:
     """Render circuits from their templates into build/NAME/NAME.circom (all when none named)."""
-    for path in api.render(_workspace(ctx), names):
+    for path in compile_api.render(_workspace(ctx), names):
         click.echo(path)
 
 
@@ -80,7 +88,7 @@ def compile_cmd(ctx: click.Context, names: tuple[str, ...]) -> None:
     version and the flags: an unchanged circuit is not recompiled. $ZKT_CIRCOM=native|wasmtime|node
     forces how circom runs.
     """
-    api.compile_circuits(_workspace(ctx), names, report=_status)
+    compile_api.compile_circuits(_workspace(ctx), names, report=_status)
 
 
 @cli.command()
@@ -89,7 +97,7 @@ def compile_cmd(ctx: click.Context, names: tuple[str, ...]) -> None:
 @click.pass_context
 def info(ctx: click.Context, name: str, as_json: bool) -> None:
     """Constraint, wire, input, output and label counts of a circuit (compiles it if needed)."""
-    counts = api.circuit_info(_workspace(ctx), name)
+    counts = compile_api.circuit_info(_workspace(ctx), name)
     if as_json:
         click.echo(json.dumps(counts, indent=2))
         return
@@ -117,7 +125,7 @@ def witness(ctx: click.Context, name: str, input_json: Path, out: Path | None) -
     """
     ws = _workspace(ctx)
     target = out or ws.project.build_dir(name) / f"{name}.wtns"
-    count = api.compute_witness(ws, name, input_json, target)
+    count = prove_api.compute_witness(ws, name, input_json, target).count
     _status(f"{name}: {count} witness values written to {target}")
 
 
@@ -162,7 +170,7 @@ def prove_cmd(
     The proving key defaults to artifacts/NAME/final.zkey and the output folder to
     build/NAME/proof/. Every backend writes the same snarkjs-compatible JSON.
     """
-    result = api.prove(_workspace(ctx), name, input_json, backend, zkey, out, engine)
+    result = prove_api.prove(_workspace(ctx), name, input_json, backend, zkey, out, engine)
     _status(f"{name}: proof by {result.backend} in {result.proof.parent}")
 
 
@@ -191,7 +199,7 @@ def verify_cmd(
     the number of public inputs, their range, and that every point is on its curve, not the
     identity, and (G2) in the prime-order subgroup.
     """
-    used = api.verify(_workspace(ctx), name, proof, public, backend, vkey, engine)
+    used = prove_api.verify(_workspace(ctx), name, proof, public, backend, vkey, engine)
     click.echo(f"{name}: valid proof ({used} verifier)")
 
 
@@ -205,7 +213,7 @@ def ptau() -> None:
 @click.pass_context
 def pick(ctx: click.Context, name: str) -> None:
     """The smallest published ptau power that fits circuit NAME's Groth16 setup."""
-    release = api.pick_ptau(_workspace(ctx), name)
+    release = ptau_api.pick_ptau(_workspace(ctx), name)
     click.echo(f"{name}: power {release.power} ({release.file_name})")
 
 
@@ -229,7 +237,7 @@ def fetch(power: int, mirrors: tuple[str, ...], out: Path | None) -> None:
     The blake2b-512 of every file is pinned; mirrors are tried in turn, an interrupted
     download resumes (HTTP Range), and a file is renamed into place only when its hash matches.
     """
-    path = api.fetch_ptau(power, out, list(mirrors) or None)
+    path = ptau_api.fetch_ptau(power, out, list(mirrors) or None)
     _status(f"ptau 2^{power} verified: {path}")
 
 
@@ -245,7 +253,7 @@ def dev(power: int, out: Path, seed: str) -> None:
     from it; use `zkt ptau fetch` or a real phase-1 ceremony.
     """
     _status(f"WARNING: {out} is an INSECURE development ptau (public seed {seed!r})")
-    api.dev_ptau(power, out, seed)
+    ptau_api.dev_ptau(power, out, seed)
     _status(f"dev ptau 2^{power} written: {out}")
 
 
@@ -277,7 +285,7 @@ def setup_cmd(ctx: click.Context, names: tuple[str, ...], ptau: Path | None) -> 
     build/NAME/ceremony/NAME_0000.zkey and record 0 to ceremony/transcripts/NAME.jsonl.
     It has no contribution yet: continue with `zkt ceremony contribute`.
     """
-    for record in api.setup(_workspace(ctx), names, ptau, _status):
+    for record in ceremony_api.setup(_workspace(ctx), names, ptau, _status):
         _status(f"setup: {record.file.path} (circuit hash {record.contribution_hash[:16]}…)")
 
 
@@ -298,7 +306,7 @@ def ceremony_contribute(ctx: click.Context, name: str, contributor: str, prompt:
     is never written anywhere. The result is accepted only if it extends the latest key by
     exactly one contribution for the same circuit.
     """
-    record = api.contribute(_workspace(ctx), name, contributor, _entropy(prompt))
+    record = ceremony_api.contribute(_workspace(ctx), name, contributor, _entropy(prompt))
     _status(f"{name}: contribution {record.index} by {contributor} accepted")
     click.echo(f"contribution hash {record.contribution_hash}")
 
@@ -308,7 +316,7 @@ def ceremony_contribute(ctx: click.Context, name: str, contributor: str, prompt:
 @click.pass_context
 def ceremony_beacon(ctx: click.Context, name: str) -> None:
     """Close circuit NAME's chain with the beacon committed in ceremony.toml."""
-    record = api.beacon(_workspace(ctx), name)
+    record = ceremony_api.beacon(_workspace(ctx), name)
     _status(f"{name}: beacon applied as contribution {record.index}")
 
 
@@ -322,7 +330,7 @@ def ceremony_finalize(ctx: click.Context, name: str, ptau: Path | None) -> None:
     Verification: snarkjs zkey verify (rebuilds the initial key from r1cs + ptau), at least one
     real contribution (delta != gamma) and the committed beacon as the last contribution.
     """
-    final = api.finalize(_workspace(ctx), name, ptau, _status)
+    final = ceremony_api.finalize(_workspace(ctx), name, ptau, _status)
     _status(f"{name}: verified; artifacts in {final.parent}")
 
 
@@ -345,7 +353,7 @@ def ceremony_run(
     For the circuits named, else those ceremony.toml lists. Each contribution gets fresh OS
     entropy. A circuit whose ceremony already ended with the beacon is left untouched.
     """
-    api.run_ceremony(_workspace(ctx), names, contributors, ptau, _status)
+    ceremony_api.run_ceremony(_workspace(ctx), names, contributors, ptau, _status)
 
 
 @ceremony.command(name="ptau")
@@ -355,7 +363,7 @@ def ceremony_ptau(ctx: click.Context) -> None:
 
     Prints its path, for `zkt artifacts lock --ptau` / `verify --ptau`.
     """
-    click.echo(api.ceremony_ptau(_workspace(ctx), None, _status))
+    click.echo(ceremony_api.ceremony_ptau(_workspace(ctx), None, _status))
 
 
 @ceremony.command(name="status")
@@ -363,7 +371,7 @@ def ceremony_ptau(ctx: click.Context) -> None:
 @click.pass_context
 def ceremony_status(ctx: click.Context, name: str) -> None:
     """The accepted steps of circuit NAME's ceremony, from its transcript."""
-    for r in api.transcript(_workspace(ctx), name):
+    for r in ceremony_api.transcript(_workspace(ctx), name):
         click.echo(f"{r.index:>3} {r.kind:<12} {r.name:<24} {r.contribution_hash[:16]}  {r.time}")
 
 
@@ -436,7 +444,7 @@ def zkey_verify(
     ratio) is checked natively; --native skips snarkjs altogether.
     """
     tools = _tools(ctx)
-    for passed in api.verify_zkey(tools, zkey_path, r1cs, ptau, previous, native):
+    for passed in zkey_api.verify_zkey(tools, zkey_path, r1cs, ptau, previous, native):
         click.echo(f"ok  {passed}")
 
 
@@ -446,7 +454,7 @@ def zkey_verify(
 @click.pass_context
 def zkey_export(ctx: click.Context, zkey_path: Path, out: Path) -> None:
     """Write OUT/verification_key.json (native, as snarkjs) and OUT/verifier.sol."""
-    for path in api.export_zkey(_tools(ctx), zkey_path, out):
+    for path in zkey_api.export_zkey(_tools(ctx), zkey_path, out):
         click.echo(path)
 
 
@@ -455,7 +463,7 @@ def zkey_export(ctx: click.Context, zkey_path: Path, out: Path) -> None:
 @click.argument("public", type=click.Path(dir_okay=False, path_type=Path))
 def zkey_calldata(proof: Path, public: Path) -> None:
     """Solidity calldata for PROOF and PUBLIC (as snarkjs zkey export soliditycalldata)."""
-    click.echo(api.calldata(proof, public))
+    click.echo(zkey_api.calldata(proof, public))
 
 
 PTAU_FILE = click.Path(dir_okay=False, path_type=Path)
@@ -740,7 +748,7 @@ def artifacts_lock(ctx: click.Context, ptau: Path | None) -> None:
     source, r1cs, wasm, final key, ceremony transcript, verification key and verifier.sol, plus
     the ptau. Nothing is written, and the exit code is 6, if they do not belong together.
     """
-    report = api.lock_artifacts(_workspace(ctx), ptau, report=_status)
+    report = artifacts_api.lock_artifacts(_workspace(ctx), ptau, report=_status)
     click.echo(report.table())
     _status(f"{len(report.rows)} artifacts locked in artifacts/manifest.json")
 
@@ -765,7 +773,7 @@ def artifacts_verify(ctx: click.Context, rebuild: bool, ptau: Path | None) -> No
     coefficient) and ptau (alpha, beta), the transcript ends at the final key. An absent ptau is
     reported as SKIPPED. Without --rebuild, build/ must hold a `zkt compile` of the circuits.
     """
-    report = api.verify_artifacts(_workspace(ctx), rebuild, ptau, report=_status)
+    report = artifacts_api.verify_artifacts(_workspace(ctx), rebuild, ptau, report=_status)
     click.echo(report.table())
     report.raise_for_failures()
 
@@ -779,7 +787,7 @@ def tools() -> None:
 @click.pass_context
 def install(ctx: click.Context) -> None:
     """Install the pinned npm tools with `npm ci --ignore-scripts` (project-local folder)."""
-    target = api.install_tools(_optional_root(ctx))
+    target = tools_api.install_tools(_optional_root(ctx))
     _status(f"pinned tools installed in {target}")
 
 
@@ -787,7 +795,7 @@ def install(ctx: click.Context) -> None:
 @click.pass_context
 def doctor(ctx: click.Context) -> None:
     """Show each tool's version, location and sha256; exit 3 when one is missing or unpinned."""
-    rows = api.tools_doctor(_optional_root(ctx))
+    rows = tools_api.tools_doctor(_optional_root(ctx)).rows
     for row in rows:
         mark = "ok " if row.ok else "BAD"
         click.echo(f"{mark} {row.name:<16} {row.version:<10} {row.location}")
