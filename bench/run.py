@@ -33,7 +33,7 @@ def zkt(project: Path, *args: str) -> float:
     """Wall time of one `zkt` CLI run (seconds); fails loudly if the command fails."""
     started = time.perf_counter()
     subprocess.run(
-        [sys.executable, "-m", "toolchain.cli", *args], cwd=project, check=True, capture_output=True
+        [sys.executable, "-m", "toolchain", *args], cwd=project, check=True, capture_output=True
     )
     return time.perf_counter() - started
 

@@ -10,8 +10,8 @@ from toolchain.api.workspace import Workspace
 from toolchain.ceremony import devptau, phase1, ptau_fetch
 from toolchain.ceremony.chain import label
 from toolchain.ceremony.entropy import Secret
-from toolchain.ceremony.phase1 import Response as Response
-from toolchain.ceremony.phase1 import Step as Step
+from toolchain.ceremony.phase1 import Response
+from toolchain.ceremony.phase1 import Step as Step  # re-exported: the CLI annotates with it
 from toolchain.ceremony.ptau_fetch import PtauRelease
 from toolchain.ceremony.snarkjs_step import Progress
 from toolchain.runner.tools import Tools

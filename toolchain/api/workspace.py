@@ -9,7 +9,7 @@ from pathlib import Path
 from toolchain.config import Registry, read_registry
 from toolchain.errors import ConfigError, UsageError
 from toolchain.paths import Project, find_project_root, tools_dir
-from toolchain.runner.tools import Tools
+from toolchain.runner.tools import Tools as Tools  # re-exported: the CLI annotates with it
 
 
 @dataclass
