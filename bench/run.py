@@ -1,6 +1,10 @@
 """Benchmarks for `nox -s bench`: measured side by side in one run, written as tables with ratios.
 
-    python bench/run.py [compile] [prove]
+    python bench/run.py [startup] [compile] [prove]
+
+startup: `zkt --version` and `zkt --help` (the console script, whole processes) beside
+`python -c "import click"`, the floor any click CLI pays; the median of STARTUP_REPEAT runs
+each, interleaved, and the ratio to that floor (goal: at most 2.5×).
 
 compile: `zkt compile` of every example circuit in a fresh copy of the project, three ways —
 full compile (empty compile cache; circom's own module cache warm), restore from the cache
@@ -36,6 +40,36 @@ def zkt(project: Path, *args: str) -> float:
         [sys.executable, "-m", "toolchain", *args], cwd=project, check=True, capture_output=True
     )
     return time.perf_counter() - started
+
+
+STARTUP_REPEAT = 21
+
+
+def wall(argv: list[str]) -> float:
+    """Wall time of one process (seconds); fails loudly if it fails."""
+    started = time.perf_counter()
+    subprocess.run(argv, check=True, capture_output=True)
+    return time.perf_counter() - started
+
+
+def bench_startup() -> str:
+    """`zkt --version` and `zkt --help` beside `python -c "import click"`: median, ratio."""
+    script = Path(sys.executable).with_name("zkt")
+    zkt_argv = [str(script)] if script.is_file() else [sys.executable, "-m", "toolchain"]
+    runs = {
+        'python -c "import click"': [sys.executable, "-c", "import click"],
+        "zkt --version": [*zkt_argv, "--version"],
+        "zkt --help": [*zkt_argv, "--help"],
+    }
+    times: dict[str, list[float]] = {label: [] for label in runs}
+    for _ in range(STARTUP_REPEAT):  # interleaved, so a busy moment hits every row alike
+        for label, argv in runs.items():
+            times[label].append(wall(argv))
+    medians = {label: sorted(t)[len(t) // 2] for label, t in times.items()}
+    floor = medians['python -c "import click"']
+    lines = ["| startup (whole process) | median s | vs import click |", "|---|---:|---:|"]
+    lines += [f"| {label} | {secs:.3f} | {secs / floor:.1f}× |" for label, secs in medians.items()]
+    return "\n".join(lines)
 
 
 def fresh_project(root: Path) -> Path:
@@ -165,7 +199,11 @@ def bench_prove() -> str:
     return "\n".join(lines)
 
 
-BENCHES: dict[str, Callable[[], str]] = {"compile": bench_compile, "prove": bench_prove}
+BENCHES: dict[str, Callable[[], str]] = {
+    "startup": bench_startup,
+    "compile": bench_compile,
+    "prove": bench_prove,
+}
 
 
 def main(names: list[str]) -> None:
