@@ -1,6 +1,10 @@
 """Benchmarks for `nox -s bench`: measured side by side in one run, written as tables with ratios.
 
-    python bench/run.py [compile] [prove]
+    python bench/run.py [startup] [compile] [prove]
+
+startup: `zkt --version` and `zkt --help` (the console script, whole processes) beside
+`python -c "import click"`, the floor any click CLI pays; the median of STARTUP_REPEAT runs
+each, interleaved, and the ratio to that floor (goal: at most 2.5×).
 
 compile: `zkt compile` of every example circuit in a fresh copy of the project, three ways —
 full compile (empty compile cache; circom's own module cache warm), restore from the cache
@@ -33,9 +37,39 @@ def zkt(project: Path, *args: str) -> float:
     """Wall time of one `zkt` CLI run (seconds); fails loudly if the command fails."""
     started = time.perf_counter()
     subprocess.run(
-        [sys.executable, "-m", "toolchain.cli", *args], cwd=project, check=True, capture_output=True
+        [sys.executable, "-m", "toolchain", *args], cwd=project, check=True, capture_output=True
     )
     return time.perf_counter() - started
+
+
+STARTUP_REPEAT = 21
+
+
+def wall(argv: list[str]) -> float:
+    """Wall time of one process (seconds); fails loudly if it fails."""
+    started = time.perf_counter()
+    subprocess.run(argv, check=True, capture_output=True)
+    return time.perf_counter() - started
+
+
+def bench_startup() -> str:
+    """`zkt --version` and `zkt --help` beside `python -c "import click"`: median, ratio."""
+    script = Path(sys.executable).with_name("zkt")
+    zkt_argv = [str(script)] if script.is_file() else [sys.executable, "-m", "toolchain"]
+    runs = {
+        'python -c "import click"': [sys.executable, "-c", "import click"],
+        "zkt --version": [*zkt_argv, "--version"],
+        "zkt --help": [*zkt_argv, "--help"],
+    }
+    times: dict[str, list[float]] = {label: [] for label in runs}
+    for _ in range(STARTUP_REPEAT):  # interleaved, so a busy moment hits every row alike
+        for label, argv in runs.items():
+            times[label].append(wall(argv))
+    medians = {label: sorted(t)[len(t) // 2] for label, t in times.items()}
+    floor = medians['python -c "import click"']
+    lines = ["| startup (whole process) | median s | vs import click |", "|---|---:|---:|"]
+    lines += [f"| {label} | {secs:.3f} | {secs / floor:.1f}× |" for label, secs in medians.items()]
+    return "\n".join(lines)
 
 
 def fresh_project(root: Path) -> Path:
@@ -84,7 +118,8 @@ def snarkjs(tools: Path, *args: str) -> None:
 
 def _measure_circuit(ws: Any, name: str, ptau: Path, tools: Path, out: Path) -> list[str]:
     """Witness, prove and verify of one circuit: snarkjs CLI beside native, as table rows."""
-    from toolchain import api
+    from toolchain.api.compile import compile_circuits
+    from toolchain.api.prove import load_inputs
     from toolchain.ceremony.phase2 import export_verification_key, new_zkey
     from toolchain.formats.snarkjs_json import read_proof, read_public, read_verification_key
     from toolchain.formats.wtns import read_wtns
@@ -93,14 +128,14 @@ def _measure_circuit(ws: Any, name: str, ptau: Path, tools: Path, out: Path) -> 
     from toolchain.native.verifier import verify_proof
     from toolchain.native.witness import WitnessCalculator
 
-    (built,) = api.compile_circuits(ws, (name,))
+    (built,) = compile_circuits(ws, (name,))
     p = ws.project
     new_zkey(ws.tools, p.r1cs(name), ptau, p.zkey(name))
     export_verification_key(p.zkey(name), p.vkey(name))
     input_path = p.root / "circuits" / "inputs" / name / "valid.json"
     wtns, proof, public = out / "w.wtns", out / "proof.json", out / "public.json"
     calculator = WitnessCalculator(p.wasm(name), sym_path=p.sym(name))
-    inputs = api.load_inputs(input_path)
+    inputs = load_inputs(input_path)
     args = {
         "witness": ("wtns", "calculate", p.wasm(name), input_path, wtns),
         "prove": ("groth16", "prove", p.zkey(name), wtns, proof, public),
@@ -140,7 +175,7 @@ def _row(name: str, n: int, step: str, theirs: float, ours: list[float]) -> str:
 
 def bench_prove() -> str:
     """snarkjs CLI vs native: witness, prove, verify on ~2^10, 2^12, 2^14 constraints."""
-    from toolchain import api
+    from toolchain.api.workspace import open_workspace
     from toolchain.ceremony.devptau import write_dev_ptau
 
     names = [engine.name for engine in engines()]
@@ -150,7 +185,7 @@ def bench_prove() -> str:
     with tempfile.TemporaryDirectory(prefix="zkt-bench-") as tmp:
         os.environ["ZKT_CACHE"] = str(Path(tmp) / "cache")
         tools = Path(os.environ.setdefault("ZKT_TOOLS_DIR", str(REPO / ".zkt" / "tools")))
-        ws = api.open_workspace(fresh_project(Path(tmp) / "project"))
+        ws = open_workspace(fresh_project(Path(tmp) / "project"))
         ptau = Path(tmp) / "dev.ptau"
         write_dev_ptau(ptau, 14, "zk-toolchain bench")
         for name in PROVE_CIRCUITS:
@@ -164,7 +199,11 @@ def bench_prove() -> str:
     return "\n".join(lines)
 
 
-BENCHES: dict[str, Callable[[], str]] = {"compile": bench_compile, "prove": bench_prove}
+BENCHES: dict[str, Callable[[], str]] = {
+    "startup": bench_startup,
+    "compile": bench_compile,
+    "prove": bench_prove,
+}
 
 
 def main(names: list[str]) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from toolchain.api import Workspace, open_workspace
+from toolchain.api.workspace import Workspace, open_workspace
 
 REPO = Path(__file__).resolve().parents[1]
 

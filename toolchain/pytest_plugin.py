@@ -35,7 +35,7 @@ from toolchain.native.field import R
 from toolchain.paths import REGISTRY, Project, find_project_root
 
 if TYPE_CHECKING:
-    from toolchain.api import Workspace
+    from toolchain.api.workspace import Workspace
     from toolchain.native.witness import WitnessCalculator
 
 FailureKind = Literal["input", "witness", "constraint"]
@@ -158,7 +158,7 @@ class Circuit:
 
     def inputs(self, example: str) -> dict[str, object]:
         """A fresh copy of the example input circuits/inputs/<name>/<example>.json."""
-        from toolchain.api import load_inputs  # already loaded by the factory: no cost here
+        from toolchain.api.prove import load_inputs  # already loaded by the factory: no cost here
 
         return load_inputs(self._project.inputs_dir(self.name) / f"{example}.json")
 
@@ -261,7 +261,8 @@ class CircuitFactory:
     def _build(self, name: str) -> Circuit:
         # Imported on first use: pytest loads this plugin in every run in the environment, and
         # compiling pulls in pydantic, jinja2 and wasmtime (a quarter of a second).
-        from toolchain.api import compile_circuits, open_workspace
+        from toolchain.api.compile import compile_circuits
+        from toolchain.api.workspace import open_workspace
         from toolchain.native.witness import WitnessCalculator
 
         if self._workspace is None:

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import copy_project
-from toolchain import api
-from toolchain.api import Workspace, open_workspace
+from toolchain.api.compile import compile_circuits
+from toolchain.api.workspace import Workspace, open_workspace
 from toolchain.ceremony.devptau import write_dev_ptau
 from toolchain.ceremony.phase2 import export_verification_key, new_zkey
 
@@ -27,7 +27,7 @@ def compiled(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
     The run's cache may already hold some circuits (tests/circuits compiles through it too).
     """
     ws = open_workspace(copy_project(tmp_path_factory.mktemp("compiled")))
-    results = api.compile_circuits(ws)
+    results = compile_circuits(ws)
     assert {r.status for r in results} <= {"compiled", "from cache"}
     return ws
 

@@ -16,7 +16,7 @@ def zkt(
 ) -> subprocess.CompletedProcess[str]:
     """Run the real `zkt` CLI in a subprocess (as a user would)."""
     return subprocess.run(
-        [sys.executable, "-m", "toolchain.cli", *args],
+        [sys.executable, "-m", "toolchain", *args],
         cwd=cwd,
         env={**os.environ, **(env or {})},
         capture_output=True,

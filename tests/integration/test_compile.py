@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from tests.integration.helpers import snarkjs_r1cs_info, zkt
-from toolchain import api
-from toolchain.api import Workspace, open_workspace
+from toolchain.api.compile import compile_circuits
+from toolchain.api.workspace import Workspace, open_workspace
 from toolchain.build import output_files
 from toolchain.runner.compiler import Circom
 
@@ -37,7 +37,7 @@ def test_second_compile_does_no_work(compiled: Workspace, monkeypatch: pytest.Mo
         raise AssertionError("circom ran although nothing changed")
 
     monkeypatch.setattr(Circom, "run", refuse)
-    results = api.compile_circuits(compiled)
+    results = compile_circuits(compiled)
     assert {r.status for r in results} == {"up to date"}
 
 
@@ -46,10 +46,10 @@ def test_changed_template_recompiles_only_its_circuits(tmp_path: Path) -> None:
 
     ws = open_workspace(copy_project(tmp_path))
     names = ("multiplier_2", "multiplier_3", "merkle_4")
-    api.compile_circuits(ws, names)
+    compile_circuits(ws, names)
     template = ws.project.templates_dir / "multiplier.circom.j2"
     template.write_text(template.read_text() + "\n// a comment changes the source hash\n")
-    status = {r.name: r.status for r in api.compile_circuits(open_workspace(tmp_path), names)}
+    status = {r.name: r.status for r in compile_circuits(open_workspace(tmp_path), names)}
     assert status == {
         "multiplier_2": "compiled",
         "multiplier_3": "compiled",
@@ -61,17 +61,17 @@ def test_changed_library_file_recompiles_its_users(tmp_path: Path) -> None:
     from tests.conftest import copy_project
 
     ws = open_workspace(copy_project(tmp_path))
-    api.compile_circuits(ws, ("merkle_4", "multiplier_2"))
+    compile_circuits(ws, ("merkle_4", "multiplier_2"))
     lib = ws.project.lib_dir / "merkle.circom"
     lib.write_text(lib.read_text() + "\n// touched\n")
-    status = {r.name: r.status for r in api.compile_circuits(ws, ("merkle_4", "multiplier_2"))}
+    status = {r.name: r.status for r in compile_circuits(ws, ("merkle_4", "multiplier_2"))}
     assert status == {"merkle_4": "compiled", "multiplier_2": "up to date"}
 
 
 def test_damaged_build_is_restored_from_cache(compiled: Workspace) -> None:
     r1cs = compiled.project.r1cs("multiplier_2")
     r1cs.write_bytes(b"garbage")
-    (result,) = api.compile_circuits(compiled, ("multiplier_2",))
+    (result,) = compile_circuits(compiled, ("multiplier_2",))
     assert result.status == "from cache"
     assert r1cs.read_bytes()[:4] == b"r1cs"
 
@@ -87,7 +87,7 @@ def test_node_and_wasmtime_routes_give_identical_outputs(
         monkeypatch.setenv("ZKT_CIRCOM", route)
         monkeypatch.setenv("ZKT_CACHE", str(tmp_path / f"cache-{route}"))
         ws = open_workspace(copy_project(tmp_path / route))
-        (result,) = api.compile_circuits(ws, (name,))
+        (result,) = compile_circuits(ws, (name,))
         assert result.status == "compiled"
         outputs[route] = [
             (ws.project.build_dir(name) / f).read_bytes() for f in output_files(name)[:3]

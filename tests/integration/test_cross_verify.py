@@ -9,8 +9,8 @@ import pytest
 
 from tests.conftest import REPO
 from tests.integration.helpers import zkt
-from toolchain import api
-from toolchain.api import Workspace
+from toolchain.api.prove import prove, verify
+from toolchain.api.workspace import Workspace
 from toolchain.backends.snarkjs import SnarkjsBackend
 from toolchain.config import read_registry
 
@@ -23,17 +23,17 @@ def valid_input(name: str) -> Path:
 
 @pytest.mark.parametrize("name", CIRCUITS)
 def test_native_proof_verifies_under_snarkjs(keyed: Workspace, name: str, tmp_path: Path) -> None:
-    result = api.prove(keyed, name, valid_input(name), "native", out_dir=tmp_path)
+    result = prove(keyed, name, valid_input(name), "native", out_dir=tmp_path)
     assert result.backend == "native"
     vkey = keyed.project.vkey(name)
     assert SnarkjsBackend(keyed.tools).verify(vkey, result.public, result.proof)
-    assert api.verify(keyed, name, result.proof, result.public, "native") == "native"
+    assert verify(keyed, name, result.proof, result.public, "native") == "native"
 
 
 @pytest.mark.parametrize("name", CIRCUITS)
 def test_snarkjs_proof_verifies_natively(keyed: Workspace, name: str, tmp_path: Path) -> None:
-    result = api.prove(keyed, name, valid_input(name), "snarkjs", out_dir=tmp_path)
-    assert api.verify(keyed, name, result.proof, result.public, "native") == "native"
+    result = prove(keyed, name, valid_input(name), "snarkjs", out_dir=tmp_path)
+    assert verify(keyed, name, result.proof, result.public, "native") == "native"
 
 
 def test_cli_prove_then_verify_and_reject_tampering(keyed: Workspace, tmp_path: Path) -> None:

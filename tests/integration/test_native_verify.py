@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.unit.formats.helpers import rebuild, replace_section, split_sections
-from toolchain.api import Workspace
+from toolchain.api.workspace import Workspace
 from toolchain.ceremony import phase2, verify_phase2
 from toolchain.ceremony.entropy import fresh_entropy
 from toolchain.errors import VerificationError

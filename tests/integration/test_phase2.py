@@ -10,8 +10,11 @@ import pytest
 
 from tests.conftest import REPO, copy_project
 from tests.integration.helpers import snarkjs, zkt
-from toolchain import api
-from toolchain.api import Workspace, open_workspace
+from toolchain.api import ceremony as ceremony_api
+from toolchain.api import compile as compile_api
+from toolchain.api import prove as prove_api
+from toolchain.api import zkey as zkey_api
+from toolchain.api.workspace import Workspace, open_workspace
 from toolchain.ceremony import checks, phase2
 from toolchain.ceremony.entropy import fresh_entropy
 from toolchain.config import BeaconOptions
@@ -31,12 +34,12 @@ def ceremony_ws(tmp_path: Path) -> Workspace:
 
 def test_local_ceremony_end_to_end(ceremony_ws: Workspace, dev_ptau: Path, tmp_path: Path) -> None:
     ws, secret = ceremony_ws, fresh_entropy("words only alice knows")
-    (setup,) = api.setup(ws, (NAME,), dev_ptau)
-    alice = api.contribute(ws, NAME, "alice", secret)
-    bob = api.contribute(ws, NAME, "bob", fresh_entropy())
-    beacon = api.beacon(ws, NAME)
-    final = api.finalize(ws, NAME, dev_ptau, lambda _: None)
-    records = api.transcript(ws, NAME)
+    (setup,) = ceremony_api.setup(ws, (NAME,), dev_ptau)
+    alice = ceremony_api.contribute(ws, NAME, "alice", secret)
+    bob = ceremony_api.contribute(ws, NAME, "bob", fresh_entropy())
+    beacon = ceremony_api.beacon(ws, NAME)
+    final = ceremony_api.finalize(ws, NAME, dev_ptau, lambda _: None)
+    records = ceremony_api.transcript(ws, NAME)
     assert records == [setup, alice, bob, beacon]
     assert [r.kind for r in records] == ["setup", "contribution", "contribution", "beacon"]
     assert [r.contribution_hash for r in records[:3]] == [r.previous_hash for r in records[1:]]
@@ -46,21 +49,21 @@ def test_local_ceremony_end_to_end(ceremony_ws: Workspace, dev_ptau: Path, tmp_p
     snarkjs("zkey", "export", "verificationkey", str(final), str(exported))
     assert ws.project.vkey(NAME).read_bytes() == exported.read_bytes()
     assert "contract Groth16Verifier" in ws.project.verifier_sol(NAME).read_text()
-    proof = api.prove(ws, NAME, REPO / "circuits/inputs" / NAME / "valid.json", "native")
-    assert api.verify(ws, NAME, proof.proof, proof.public, "snarkjs") == "snarkjs"
+    proof = prove_api.prove(ws, NAME, REPO / "circuits/inputs" / NAME / "valid.json", "native")
+    assert prove_api.verify(ws, NAME, proof.proof, proof.public, "snarkjs") == "snarkjs"
 
 
 def test_finalize_refuses_a_key_without_contribution(
     ceremony_ws: Workspace, dev_ptau: Path
 ) -> None:
-    api.setup(ceremony_ws, (NAME,), dev_ptau)
+    ceremony_api.setup(ceremony_ws, (NAME,), dev_ptau)
     with pytest.raises(VerificationError, match="no phase-2 contribution"):
-        api.finalize(ceremony_ws, NAME, dev_ptau, lambda _: None)
+        ceremony_api.finalize(ceremony_ws, NAME, dev_ptau, lambda _: None)
     assert not ceremony_ws.project.zkey(NAME).exists()
 
 
 def test_zkey_verify_cli_refuses_no_contribution(ceremony_ws: Workspace, dev_ptau: Path) -> None:
-    api.setup(ceremony_ws, (NAME,), dev_ptau)
+    ceremony_api.setup(ceremony_ws, (NAME,), dev_ptau)
     p = ceremony_ws.project
     args = ["--r1cs", str(p.r1cs(NAME)), "--ptau", str(dev_ptau)]
     done = zkt("zkey", "verify", str(p.ceremony_key(NAME, 0)), *args, cwd=p.root)
@@ -71,9 +74,9 @@ def test_zkey_verify_cli_refuses_no_contribution(ceremony_ws: Workspace, dev_pta
 @pytest.fixture
 def accepted_chain(ceremony_ws: Workspace, dev_ptau: Path) -> list[Path]:
     """setup → alice → bob, through the local ceremony: the keys a verifier has accepted."""
-    api.setup(ceremony_ws, (NAME,), dev_ptau)
+    ceremony_api.setup(ceremony_ws, (NAME,), dev_ptau)
     for who in ("alice", "bob"):
-        api.contribute(ceremony_ws, NAME, who, fresh_entropy())
+        ceremony_api.contribute(ceremony_ws, NAME, who, fresh_entropy())
     return [ceremony_ws.project.ceremony_key(NAME, i) for i in range(3)]
 
 
@@ -87,15 +90,15 @@ def test_rebuilt_history_is_refused_though_snarkjs_accepts_it(
         phase2.contribute(tools, forged[-2], forged[-1], who, fresh_entropy())
     assert phase2.snarkjs_verify(tools, r1cs, dev_ptau, forged[-1])  # snarkjs sees no problem
     with pytest.raises(VerificationError, match="rebuilt"):
-        api.verify_zkey(tools, forged[-1], r1cs, dev_ptau, previous=accepted_chain[-1])
+        zkey_api.verify_zkey(tools, forged[-1], r1cs, dev_ptau, previous=accepted_chain[-1])
     extension = tmp_path / "carol.zkey"
     phase2.contribute(tools, accepted_chain[-1], extension, "carol", fresh_entropy())
-    passed = api.verify_zkey(tools, extension, r1cs, dev_ptau, previous=accepted_chain[-1])
+    passed = zkey_api.verify_zkey(tools, extension, r1cs, dev_ptau, previous=accepted_chain[-1])
     assert passed[-2:] == [
         "extends multiplier_2_0002.zkey by exactly one contribution",
         "native: proof of knowledge, delta step, L and H rescaled, rest unchanged",
     ]
-    native = api.verify_zkey(tools, extension, None, None, accepted_chain[-1], native=True)
+    native = zkey_api.verify_zkey(tools, extension, None, None, accepted_chain[-1], native=True)
     assert "snarkjs zkey verify" not in native and native[-1].startswith("native:")
 
 
@@ -113,7 +116,7 @@ def test_two_contributions_at_once_are_refused(
 def test_key_of_another_circuit_is_refused(
     ceremony_ws: Workspace, dev_ptau: Path, accepted_chain: list[Path], tmp_path: Path
 ) -> None:
-    api.compile_circuits(ceremony_ws, ("multiplier_3",))
+    compile_api.compile_circuits(ceremony_ws, ("multiplier_3",))
     other = tmp_path / "other.zkey"
     phase2.new_zkey(ceremony_ws.tools, ceremony_ws.project.r1cs("multiplier_3"), dev_ptau, other)
     contributed = tmp_path / "other_1.zkey"
@@ -141,7 +144,7 @@ def test_tampered_key_on_disk_stops_the_ceremony(
     data[-1] ^= 1
     accepted_chain[-1].write_bytes(bytes(data))
     with pytest.raises(IntegrityError, match="differs from the transcript"):
-        api.contribute(ceremony_ws, NAME, "carol", fresh_entropy())
+        ceremony_api.contribute(ceremony_ws, NAME, "carol", fresh_entropy())
 
 
 def test_setup_twice_is_refused_and_status_lists_steps(
@@ -161,7 +164,7 @@ def test_setup_twice_is_refused_and_status_lists_steps(
 
 def test_calldata_matches_snarkjs(tmp_path: Path) -> None:
     vectors = REPO / "tests" / "vectors" / "poly"
-    ours = api.calldata(vectors / "proof.json", vectors / "public.json")
+    ours = zkey_api.calldata(vectors / "proof.json", vectors / "public.json")
     theirs = snarkjs(
         "zkey",
         "export",

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import copy_project
-from toolchain.api import Workspace, open_workspace
+from toolchain.api.workspace import Workspace, open_workspace
 from toolchain.integrity.lock import lock
 from toolchain.runner import command
 from toolchain.runner.tools import node_path

@@ -10,7 +10,7 @@ import pytest
 
 from tests.integration.integrity.conftest import LOCKED
 from tests.unit.integrity.helpers import edit_manifest, failing, flip_byte, forge, row_of
-from toolchain.api import Workspace
+from toolchain.api.workspace import Workspace
 from toolchain.ceremony.devptau import write_dev_ptau
 from toolchain.ceremony.phase2 import new_zkey
 from toolchain.errors import IntegrityError

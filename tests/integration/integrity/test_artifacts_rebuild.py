@@ -10,8 +10,9 @@ import pytest
 
 from tests.integration.integrity.conftest import copy_keyed
 from tests.unit.integrity.helpers import failing
-from toolchain import api, build
-from toolchain.api import Workspace
+from toolchain import build
+from toolchain.api.compile import compile_circuits
+from toolchain.api.workspace import Workspace
 from toolchain.integrity import verify as manifest_verify
 from toolchain.integrity.lock import lock
 from toolchain.integrity.model import BUILD_KINDS
@@ -67,5 +68,5 @@ def test_rebuild_ignores_the_compile_cache(
     assert not verify(locked, rebuild=True).failures
     # what the cache would have given: `zkt compile` restores the poisoned r1cs, verify sees it
     shutil.rmtree(project.build_dir(NAME))
-    assert api.compile_circuits(locked, (NAME,))[0].status == "from cache"
+    assert compile_circuits(locked, (NAME,))[0].status == "from cache"
     assert failing(verify(locked, rebuild=False)).keys() == {f"{NAME}/r1cs"}

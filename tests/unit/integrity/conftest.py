@@ -16,7 +16,7 @@ import pytest
 from tests.conftest import copy_project
 from tests.unit.formats.helpers import vector
 from toolchain import build
-from toolchain.api import Workspace, open_workspace
+from toolchain.api.workspace import Workspace, open_workspace
 
 NAME = "multiplier_2"
 

@@ -19,7 +19,7 @@ from tests.unit.integrity.helpers import (
     row_of,
     write_transcript,
 )
-from toolchain.api import Workspace
+from toolchain.api.workspace import Workspace
 from toolchain.errors import IntegrityError, UsageError
 from toolchain.hashing import hash_file
 from toolchain.integrity import lock as manifest_lock

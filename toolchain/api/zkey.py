@@ -1,0 +1,68 @@
+"""File-level phase-2 operations on .zkey files: contribute, beacon, verify, export, calldata."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from toolchain.ceremony import checks, phase2
+from toolchain.ceremony.entropy import Secret
+from toolchain.errors import UsageError
+from toolchain.formats.snarkjs_json import read_proof, read_public
+from toolchain.runner.tools import Tools
+
+
+def contribute_zkey(
+    tools: Tools, zkey_in: Path, zkey_out: Path, contributor: str, entropy: Secret
+) -> Path:
+    """Contribute to `zkey_in`, writing `zkey_out`, accepted only as one valid contribution more."""
+    phase2.contribute(tools, zkey_in, zkey_out, contributor, entropy)
+    checks.accept_contribution(zkey_in, zkey_out)
+    return zkey_out
+
+
+def beacon_zkey(
+    tools: Tools, zkey_in: Path, zkey_out: Path, beacon_hash: str, iterations_exp: int
+) -> Path:
+    """Apply a public beacon to `zkey_in`, writing `zkey_out`, accepted as one contribution more."""
+    phase2.apply_beacon(tools, zkey_in, zkey_out, beacon_hash, iterations_exp, "beacon")
+    checks.accept_contribution(zkey_in, zkey_out)
+    return zkey_out
+
+
+def verify_zkey(
+    tools: Tools,
+    zkey: Path,
+    r1cs: Path | None,
+    ptau: Path | None,
+    previous: Path | None,
+    native: bool = False,
+) -> list[str]:
+    """Our checks, plus snarkjs's (r1cs + ptau) unless `native`; the names of those passed."""
+    passed = []
+    if not native:
+        if r1cs is None or ptau is None:
+            raise UsageError("--r1cs and --ptau are needed unless --native is given")
+        checks.check_snarkjs_accepts(tools, r1cs, ptau, zkey)
+        passed.append("snarkjs zkey verify")
+    elif previous is None:
+        raise UsageError("--native checks a contribution against --previous: give it")
+    checks.check_has_contribution(zkey)
+    passed.append("has a phase-2 contribution (delta != gamma)")
+    if previous is not None:
+        checks.accept_contribution(previous, zkey)
+        passed.append(f"extends {previous.name} by exactly one contribution")
+        passed.append("native: proof of knowledge, delta step, L and H rescaled, rest unchanged")
+    return passed
+
+
+def export_zkey(tools: Tools, zkey: Path, out_dir: Path) -> list[Path]:
+    """verification_key.json and verifier.sol for `zkey`, into `out_dir`."""
+    return [
+        phase2.export_verification_key(zkey, out_dir / "verification_key.json"),
+        phase2.export_solidity_verifier(tools, zkey, out_dir / "verifier.sol"),
+    ]
+
+
+def calldata(proof: Path, public: Path) -> str:
+    """Solidity calldata for a proof, as `snarkjs zkey export soliditycalldata` prints it."""
+    return phase2.solidity_calldata(read_proof(proof), read_public(public))

@@ -1,0 +1,134 @@
+"""`zkt setup` and `zkt ceremony ...`: a local phase-2 ceremony per circuit."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from toolchain.cli.common import FILE, PROMPT, status, typed_entropy, workspace
+
+PTAU = click.option(
+    "--ptau",
+    type=FILE,
+    help="Prepared ptau (default: what ceremony/ceremony.toml [phase1] says).",
+)
+
+
+@click.command(name="setup")
+@click.argument("names", nargs=-1)
+@PTAU
+@click.pass_context
+def setup_cmd(ctx: click.Context, names: tuple[str, ...], ptau: Path | None) -> None:
+    """Start the phase-2 ceremony of circuits: groth16 setup from the r1cs and a prepared ptau.
+
+    Circuits default to those ceremony.toml lists. The initial key goes to
+    build/NAME/ceremony/NAME_0000.zkey and record 0 to ceremony/transcripts/NAME.jsonl.
+    It has no contribution yet: continue with `zkt ceremony contribute`.
+    """
+    from toolchain.api.ceremony import setup
+
+    for record in setup(workspace(ctx), names, ptau, status):
+        status(f"setup: {record.file.path} (circuit hash {record.contribution_hash[:16]}…)")
+
+
+@click.group()
+def ceremony() -> None:
+    """A local phase-2 ceremony per circuit: contribute, beacon, finalize, status."""
+
+
+@ceremony.command(name="contribute")
+@click.argument("name")
+@click.option("--name", "contributor", required=True, help="Your name, as recorded.")
+@PROMPT
+@click.pass_context
+def ceremony_contribute(ctx: click.Context, name: str, contributor: str, prompt: bool) -> None:
+    """Add your contribution to circuit NAME's latest accepted key.
+
+    Entropy comes from the OS (plus what you type with --prompt), reaches snarkjs on stdin and
+    is never written anywhere. The result is accepted only if it extends the latest key by
+    exactly one contribution for the same circuit.
+    """
+    from toolchain.api.ceremony import contribute, contribution_entropy
+
+    ws = workspace(ctx)
+    record = contribute(ws, name, contributor, contribution_entropy(typed_entropy(prompt)))
+    status(f"{name}: contribution {record.index} by {contributor} accepted")
+    click.echo(f"contribution hash {record.contribution_hash}")
+
+
+@ceremony.command(name="beacon")
+@click.argument("name")
+@click.pass_context
+def ceremony_beacon(ctx: click.Context, name: str) -> None:
+    """Close circuit NAME's chain with the beacon committed in ceremony.toml."""
+    from toolchain.api.ceremony import beacon
+
+    record = beacon(workspace(ctx), name)
+    status(f"{name}: beacon applied as contribution {record.index}")
+
+
+@ceremony.command(name="finalize")
+@click.argument("name")
+@PTAU
+@click.pass_context
+def ceremony_finalize(ctx: click.Context, name: str, ptau: Path | None) -> None:
+    """Verify NAME's last key in full and export final.zkey, verification_key.json, verifier.sol.
+
+    Verification: snarkjs zkey verify (rebuilds the initial key from r1cs + ptau), at least one
+    real contribution (delta != gamma) and the committed beacon as the last contribution.
+    """
+    from toolchain.api.ceremony import finalize
+
+    final = finalize(workspace(ctx), name, ptau, status)
+    status(f"{name}: verified; artifacts in {final.parent}")
+
+
+@ceremony.command(name="run")
+@click.argument("names", nargs=-1)
+@click.option(
+    "--contributor",
+    "contributors",
+    multiple=True,
+    required=True,
+    help="A participant's name (repeat for each; each contributes once, in order).",
+)
+@PTAU
+@click.pass_context
+def ceremony_run(
+    ctx: click.Context, names: tuple[str, ...], contributors: tuple[str, ...], ptau: Path | None
+) -> None:
+    """Run a whole local ceremony: setup, one contribution per --contributor, beacon, finalize.
+
+    For the circuits named, else those ceremony.toml lists. Each contribution gets fresh OS
+    entropy. A circuit whose ceremony already ended with the beacon is left untouched.
+    """
+    from toolchain.api.ceremony import run_ceremony
+
+    run_ceremony(workspace(ctx), names, contributors, ptau, status)
+
+
+@ceremony.command(name="ptau")
+@click.pass_context
+def ceremony_ptau(ctx: click.Context) -> None:
+    """Make sure the ptau ceremony.toml names is here (fetch it, or regenerate the dev one).
+
+    Prints its path, for `zkt artifacts lock --ptau` / `verify --ptau`.
+    """
+    from toolchain.api.ceremony import ceremony_ptau as find_ptau
+
+    click.echo(find_ptau(workspace(ctx), None, status))
+
+
+@ceremony.command(name="status")
+@click.argument("name")
+@click.pass_context
+def ceremony_status(ctx: click.Context, name: str) -> None:
+    """The accepted steps of circuit NAME's ceremony, from its transcript."""
+    from toolchain.api.ceremony import transcript
+
+    for r in transcript(workspace(ctx), name):
+        click.echo(f"{r.index:>3} {r.kind:<12} {r.name:<24} {r.contribution_hash[:16]}  {r.time}")
+
+
+COMMANDS = [setup_cmd, ceremony]

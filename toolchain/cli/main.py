@@ -1,0 +1,59 @@
+"""The `zkt` root group (--project, --version) and `main`: error families to exit codes."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from toolchain import __version__
+from toolchain.cli import artifacts, ceremony, prove, ptau, tools, zkey
+from toolchain.cli import compile as compiling
+from toolchain.errors import ZktError
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="zkt")
+@click.option(
+    "--project",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Project root (default: $ZKT_PROJECT or the nearest parent with circuits/circuits.toml).",
+)
+@click.pass_context
+def cli(ctx: click.Context, project: Path | None) -> None:
+    """zk-toolchain: circom templates to hash-locked Groth16 artifacts and proofs.
+
+    Circuits are listed in circuits/circuits.toml and rendered from templates/*.circom.j2.
+    Set ZKT_DEBUG=1 to see tracebacks.
+    """
+    ctx.ensure_object(dict)
+    ctx.obj["project"] = project
+
+
+for verbs in (compiling, prove, ptau, ceremony, zkey, artifacts, tools):
+    for command in verbs.COMMANDS:
+        cli.add_command(command)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point of the `zkt` console script and of `python -m toolchain`."""
+    try:
+        cli.main(args=argv, prog_name="zkt", standalone_mode=False)
+    except ZktError as exc:
+        if os.environ.get("ZKT_DEBUG"):
+            raise
+        click.echo(f"zkt: error: {exc}", err=True)
+        sys.exit(exc.exit_code)
+    except OSError as exc:  # a missing or unreadable file named on the command line
+        if os.environ.get("ZKT_DEBUG"):
+            raise
+        click.echo(f"zkt: error: {exc.filename or ''}: {exc.strerror or exc}", err=True)
+        sys.exit(2)
+    except click.exceptions.Abort:
+        click.echo("zkt: aborted", err=True)
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)

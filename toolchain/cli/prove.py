@@ -1,0 +1,137 @@
+"""`zkt witness`, `zkt prove`, `zkt verify`: inputs to a checked Groth16 proof."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import cache
+from pathlib import Path
+
+import click
+
+from toolchain.cli.common import FILE, status, workspace
+
+
+class LazyChoice(click.Choice[str]):
+    """A click.Choice read on first use: the names live in modules too heavy for `zkt --help`."""
+
+    def __init__(self, load: Callable[[], tuple[str, ...]]) -> None:
+        self._load = cache(load)
+        super().__init__(())
+
+    @property
+    def choices(self) -> tuple[str, ...]:
+        """The names `load` returns (loaded once)."""
+        return self._load()
+
+    @choices.setter
+    def choices(self, _: tuple[str, ...]) -> None:
+        """click.Choice.__init__ assigns the (empty) choices: they come from `load` instead."""
+
+
+def _backends() -> tuple[str, ...]:
+    from toolchain.api.prove import backend_names
+
+    return backend_names()
+
+
+def _engines() -> tuple[str, ...]:
+    from toolchain.api.prove import engine_names
+
+    return engine_names()
+
+
+BACKEND = click.option(
+    "--backend",
+    type=LazyChoice(_backends),
+    default="auto",
+    show_default=True,
+    help="Groth16 implementation; auto proves with the fastest available, verifies natively.",
+)
+ENGINE = click.option(
+    "--engine",
+    type=LazyChoice(_engines),
+    default=None,
+    help="Arithmetic of the native backend (implies it): mcl (C++, pip install "
+    "'zk-toolchain[fast]'), pure (Python) or auto (mcl when installed). "
+    "Default: $ZKT_ENGINE, else auto.",
+)
+
+
+@click.command(name="witness")
+@click.argument("name")
+@click.argument("input_json", type=FILE)
+@click.option(
+    "-o", "--out", type=FILE, help="Where to write the .wtns (default: build/NAME/NAME.wtns)."
+)
+@click.pass_context
+def witness_cmd(ctx: click.Context, name: str, input_json: Path, out: Path | None) -> None:
+    """Compute a witness in process with wasmtime (no Node): same bytes as snarkjs.
+
+    Inputs are checked first: missing or unknown signals, wrong array sizes and values that
+    are negative or not below the field modulus r are refused with the signal's name. A failing
+    circom assert is reported with the circuit's own message.
+    """
+    from toolchain.api.prove import compute_witness
+
+    written = compute_witness(workspace(ctx), name, input_json, out)
+    status(f"{name}: {written.count} witness values written to {written.path}")
+
+
+@click.command(name="prove")
+@click.argument("name")
+@click.argument("input_json", type=FILE)
+@BACKEND
+@ENGINE
+@click.option("--zkey", type=FILE, help="Proving key.")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Output folder.")
+@click.pass_context
+def prove_cmd(
+    ctx: click.Context,
+    name: str,
+    input_json: Path,
+    backend: str,
+    engine: str | None,
+    zkey: Path | None,
+    out: Path | None,
+) -> None:
+    """Compute the witness and a Groth16 proof: OUT/proof.json and OUT/public.json.
+
+    The proving key defaults to artifacts/NAME/final.zkey and the output folder to
+    build/NAME/proof/. Every backend writes the same snarkjs-compatible JSON.
+    """
+    from toolchain.api.prove import prove
+
+    result = prove(workspace(ctx), name, input_json, backend, zkey, out, engine)
+    status(f"{name}: proof by {result.backend} in {result.proof.parent}")
+
+
+@click.command(name="verify")
+@click.argument("name")
+@click.argument("proof", type=FILE)
+@click.argument("public", type=FILE)
+@BACKEND
+@ENGINE
+@click.option("--vkey", type=FILE, help="Verification key JSON.")
+@click.pass_context
+def verify_cmd(
+    ctx: click.Context,
+    name: str,
+    proof: Path,
+    public: Path,
+    backend: str,
+    engine: str | None,
+    vkey: Path | None,
+) -> None:
+    """Verify PROOF (proof.json) for PUBLIC (public.json); exit 0 only for a valid proof.
+
+    The key defaults to artifacts/NAME/verification_key.json. The native verifier also checks
+    the number of public inputs, their range, and that every point is on its curve, not the
+    identity, and (G2) in the prime-order subgroup.
+    """
+    from toolchain.api.prove import verify
+
+    used = verify(workspace(ctx), name, proof, public, backend, vkey, engine)
+    click.echo(f"{name}: valid proof ({used} verifier)")
+
+
+COMMANDS = [witness_cmd, prove_cmd, verify_cmd]

@@ -1,0 +1,111 @@
+"""`zkt zkey ...`: file-level phase-2 operations on .zkey files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from toolchain.cli.common import FILE, PROMPT, status, tools, typed_entropy
+
+
+@click.group()
+def zkey() -> None:
+    """File-level phase-2 operations on .zkey files (contribute, beacon, verify, export)."""
+
+
+@zkey.command(name="contribute")
+@click.argument("zkey_in", type=FILE)
+@click.argument("zkey_out", type=FILE)
+@click.option("--name", "contributor", required=True, help="Your name, as recorded.")
+@PROMPT
+@click.pass_context
+def zkey_contribute(
+    ctx: click.Context, zkey_in: Path, zkey_out: Path, contributor: str, prompt: bool
+) -> None:
+    """Contribute to ZKEY_IN, writing ZKEY_OUT (checked: exactly one more contribution)."""
+    from toolchain.api.ceremony import contribution_entropy
+    from toolchain.api.zkey import contribute_zkey
+
+    pinned = tools(ctx)
+    entropy = contribution_entropy(typed_entropy(prompt))
+    contribute_zkey(pinned, zkey_in, zkey_out, contributor, entropy)
+    status(f"{zkey_out}: contribution by {contributor} added")
+
+
+@zkey.command(name="beacon")
+@click.argument("zkey_in", type=FILE)
+@click.argument("zkey_out", type=FILE)
+@click.option("--hash", "beacon_hash", required=True, help="Beacon value (hex).")
+@click.option("--iterations-exp", type=click.IntRange(10, 63), required=True)
+@click.pass_context
+def zkey_beacon(
+    ctx: click.Context, zkey_in: Path, zkey_out: Path, beacon_hash: str, iterations_exp: int
+) -> None:
+    """Apply a public beacon to ZKEY_IN, writing ZKEY_OUT."""
+    from toolchain.api.zkey import beacon_zkey
+
+    beacon_zkey(tools(ctx), zkey_in, zkey_out, beacon_hash, iterations_exp)
+    status(f"{zkey_out}: beacon applied")
+
+
+@zkey.command(name="verify")
+@click.argument("zkey_path", type=FILE)
+@click.option("--r1cs", type=FILE)
+@click.option("--ptau", type=FILE)
+@click.option(
+    "--previous",
+    type=FILE,
+    help="The last key you accepted: ZKEY must extend it by exactly one contribution.",
+)
+@click.option(
+    "--native",
+    is_flag=True,
+    help="Check against --previous natively only (no snarkjs, no r1cs or ptau needed).",
+)
+@click.pass_context
+def zkey_verify(
+    ctx: click.Context,
+    zkey_path: Path,
+    r1cs: Path | None,
+    ptau: Path | None,
+    previous: Path | None,
+    native: bool,
+) -> None:
+    """Verify ZKEY against its r1cs and ptau, beyond what snarkjs checks.
+
+    Refuses a key with no phase-2 contribution (delta = gamma: proofs can be forged) and, with
+    --previous, a chain that does not extend the accepted key by exactly one valid contribution
+    with every earlier one unchanged (snarkjs accepts a history rebuilt from genesis). The new
+    contribution's cryptography (proof of knowledge, delta step, L and H rescaled by the same
+    ratio) is checked natively; --native skips snarkjs altogether.
+    """
+    from toolchain.api.zkey import verify_zkey
+
+    for passed in verify_zkey(tools(ctx), zkey_path, r1cs, ptau, previous, native):
+        click.echo(f"ok  {passed}")
+
+
+@zkey.command(name="export")
+@click.argument("zkey_path", type=FILE)
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True)
+@click.pass_context
+def zkey_export(ctx: click.Context, zkey_path: Path, out: Path) -> None:
+    """Write OUT/verification_key.json (native, as snarkjs) and OUT/verifier.sol."""
+    from toolchain.api.zkey import export_zkey
+
+    for path in export_zkey(tools(ctx), zkey_path, out):
+        click.echo(path)
+
+
+@zkey.command(name="calldata")
+@click.argument("proof", type=FILE)
+@click.argument("public", type=FILE)
+def zkey_calldata(proof: Path, public: Path) -> None:
+    """Solidity calldata for PROOF and PUBLIC (as snarkjs zkey export soliditycalldata)."""
+    from toolchain.api.zkey import calldata
+
+    click.echo(calldata(proof, public))
+
+
+COMMANDS = [zkey]
