@@ -18,10 +18,9 @@ import secrets
 from collections.abc import Sequence
 
 from toolchain.errors import InvalidValueError
-from toolchain.formats.snarkjs_json import Proof
-from toolchain.formats.zkey import Coefficient, Zkey
 from toolchain.native.engine import Engine, get_engine
 from toolchain.native.field import R
+from toolchain.native.groth16 import Coefficient, Proof, Zkey
 
 
 def evaluate_ab(

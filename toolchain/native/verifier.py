@@ -12,10 +12,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from toolchain.errors import InvalidValueError, VerificationError
-from toolchain.formats.snarkjs_json import Proof, VerificationKey
 from toolchain.native.curve import G1_IDENTITY, G2_IDENTITY, G1Affine, G2Affine, is_in_subgroup_g2
 from toolchain.native.engine import Engine, get_engine
 from toolchain.native.field import R
+from toolchain.native.groth16 import Proof, VerificationKey
 
 
 def check_public_inputs(vk: VerificationKey, public: Sequence[int]) -> None:

@@ -12,15 +12,9 @@ from pathlib import Path
 import pytest
 
 from toolchain.errors import InvalidValueError, ToolError, UsageError
-from toolchain.formats.snarkjs_json import (
-    Proof,
-    VerificationKey,
-    read_proof,
-    read_public,
-    read_verification_key,
-)
+from toolchain.formats.snarkjs_json import read_proof, read_public, read_verification_key
 from toolchain.formats.wtns import read_wtns
-from toolchain.formats.zkey import Zkey, read_zkey
+from toolchain.formats.zkey import read_zkey
 from toolchain.native import engine_mcl
 from toolchain.native.curve import (
     G1_GENERATOR,
@@ -39,6 +33,7 @@ from toolchain.native.engine import (
 )
 from toolchain.native.engine_mcl import MclEngine
 from toolchain.native.field import P, R, to_mont
+from toolchain.native.groth16 import Proof, VerificationKey, Zkey
 from toolchain.native.prover import create_proof, public_signals
 from toolchain.native.verifier import verify_proof
 

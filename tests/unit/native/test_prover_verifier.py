@@ -9,15 +9,9 @@ from pathlib import Path
 import pytest
 
 from toolchain.errors import InvalidValueError, VerificationError
-from toolchain.formats.snarkjs_json import (
-    Proof,
-    VerificationKey,
-    read_proof,
-    read_public,
-    read_verification_key,
-)
+from toolchain.formats.snarkjs_json import read_proof, read_public, read_verification_key
 from toolchain.formats.wtns import read_wtns
-from toolchain.formats.zkey import Zkey, read_zkey
+from toolchain.formats.zkey import read_zkey
 from toolchain.native.curve import (
     G1_GENERATOR,
     G1_IDENTITY,
@@ -30,6 +24,7 @@ from toolchain.native.curve import (
 )
 from toolchain.native.engine import get_engine
 from toolchain.native.field import P, R
+from toolchain.native.groth16 import Proof, VerificationKey, Zkey
 from toolchain.native.prover import create_proof, prove, public_signals
 from toolchain.native.verifier import verify_proof
 
