@@ -91,7 +91,7 @@ def _measure_circuit(ws: Any, name: str, ptau: Path, tools: Path, out: Path) -> 
     from toolchain.formats.zkey import read_zkey
     from toolchain.native.prover import prove
     from toolchain.native.verifier import verify_proof
-    from toolchain.native.witness import WitnessCalculator
+    from toolchain.witness.calculator import WitnessCalculator
 
     (built,) = api.compile_circuits(ws, (name,))
     p = ws.project

@@ -24,10 +24,10 @@ from toolchain.fsutil import refuse_overwrite
 from toolchain.integrity import manifest
 from toolchain.native import engine as native_engine
 from toolchain.native.engine_mcl import load_mcl
-from toolchain.native.witness import WitnessCalculator
 from toolchain.paths import Project, find_project_root, tools_dir
 from toolchain.runner import tools as tool_finder
 from toolchain.runner.tools import Tools, ToolStatus
+from toolchain.witness.calculator import WitnessCalculator
 
 
 @dataclass
