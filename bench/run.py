@@ -128,7 +128,7 @@ def _measure_circuit(ws: Any, name: str, ptau: Path, tools: Path, out: Path) -> 
 
 def engines() -> list[Any]:
     """Every engine that loads here: pure always, mcl with the fast extra."""
-    from toolchain.native.engine import get_engine, mcl_unavailable_reason
+    from toolchain.native.engines import get_engine, mcl_unavailable_reason
 
     return [get_engine("pure")] + ([] if mcl_unavailable_reason() else [get_engine("mcl")])
 

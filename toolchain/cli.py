@@ -16,7 +16,7 @@ from toolchain.ceremony.entropy import Secret, fresh_entropy
 from toolchain.ceremony.phase1 import Step
 from toolchain.ceremony.snarkjs_step import Progress
 from toolchain.errors import ConfigError, ZktError
-from toolchain.native.engine import ENGINE_NAMES
+from toolchain.native.engines import ENGINE_NAMES
 from toolchain.paths import find_project_root, tools_dir
 from toolchain.runner.tools import Tools
 

@@ -41,6 +41,7 @@ from pathlib import Path
 from typing import Any
 
 from toolchain.ceremony import chain, phase1
+from toolchain.config import engine_name
 from toolchain.errors import InvalidValueError, VerificationError
 from toolchain.formats.curve_codec import (
     G1_SIZE,
@@ -86,7 +87,8 @@ from toolchain.native.curve import (
     G1Affine,
     G2Affine,
 )
-from toolchain.native.engine import Engine, get_engine
+from toolchain.native.engine import Engine
+from toolchain.native.engines import get_engine
 from toolchain.native.field import P, R
 
 # ffjavascript's bn128 cofactorG2 (0x30644e…9fa8d): fromRng multiplies by it to reach order r.
@@ -395,7 +397,7 @@ def check_rescaled(engine: Engine, base: ZkeyFile, current: ZkeyFile, section_id
 
 def verify_zkey_against(base: Path, current: Path, engine: Engine | None = None) -> None:
     """`current` follows from `base` through the contributions it adds; VerificationError if not."""
-    engine = engine or get_engine()
+    engine = engine or get_engine(engine_name(None))
     base_key, current_key = open_zkey(base), open_zkey(current)
     base_mpc, current_mpc = base_key.read_mpc_params(), current_key.read_mpc_params()
     chain.check_same_circuit(base_mpc.cs_hash, current_mpc.cs_hash, current_key.path.name)
@@ -630,7 +632,7 @@ def next_challenge(ptau: PtauFile, challenge: bytes, key: PtauPublicKey) -> byte
 
 def verify_ptau_step(previous: Path, current: Path, engine: Engine | None = None) -> None:
     """`current` adds exactly one valid contribution to the accepted ptau `previous`."""
-    engine = engine or get_engine()
+    engine = engine or get_engine(engine_name(None))
     c = chain.check_ptau_extends(previous, current)
     before, after = open_ptau(previous), open_ptau(current)
     challenge = phase1.current_challenge(before)

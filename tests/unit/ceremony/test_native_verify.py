@@ -22,6 +22,7 @@ from tests.unit.formats.helpers import (
     vector,
 )
 from toolchain.ceremony import native_verify as nv
+from toolchain.config import engine_name
 from toolchain.errors import VerificationError
 from toolchain.formats.curve_codec import ContributionParams, encode_g1, encode_g2
 from toolchain.formats.ptau import open_ptau
@@ -37,7 +38,8 @@ from toolchain.formats.zkey import (
     open_zkey,
 )
 from toolchain.native.curve import G1_GENERATOR, G2_GENERATOR, G1Affine
-from toolchain.native.engine import Engine, get_engine
+from toolchain.native.engine import Engine
+from toolchain.native.engines import get_engine
 from toolchain.native.field import R
 
 INITIAL = vector("multiplier", "multiplier_0000.zkey")
@@ -52,7 +54,7 @@ DELTA_G2_AT = DELTA_G1_AT + 64
 @pytest.fixture(scope="module")
 def engine() -> Engine:
     """The fastest engine here, for the many hostile keys."""
-    return get_engine()
+    return get_engine(engine_name(None))
 
 
 def encode_params(params: ContributionParams) -> bytes:
