@@ -126,7 +126,7 @@ def _measure_circuit(ws: Any, name: str, ptau: Path, tools: Path, out: Path) -> 
     from toolchain.formats.zkey import read_zkey
     from toolchain.native.prover import prove
     from toolchain.native.verifier import verify_proof
-    from toolchain.native.witness import WitnessCalculator
+    from toolchain.witness.calculator import WitnessCalculator
 
     (built,) = compile_circuits(ws, (name,))
     p = ws.project
@@ -163,7 +163,7 @@ def _measure_circuit(ws: Any, name: str, ptau: Path, tools: Path, out: Path) -> 
 
 def engines() -> list[Any]:
     """Every engine that loads here: pure always, mcl with the fast extra."""
-    from toolchain.native.engine import get_engine, mcl_unavailable_reason
+    from toolchain.native.engines import get_engine, mcl_unavailable_reason
 
     return [get_engine("pure")] + ([] if mcl_unavailable_reason() else [get_engine("mcl")])
 

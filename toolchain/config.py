@@ -14,6 +14,7 @@ include = ["vendor/circuits"]     # extra include dirs, relative to the project 
 
 from __future__ import annotations
 
+import os
 import tomllib
 from pathlib import Path
 from typing import Any, Literal, TypeVar
@@ -23,6 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from toolchain.errors import ConfigError, UsageError
 
 RESERVED_PARAMS = frozenset({"name", "public", "main_component"})
+ENGINE_ENV = "ZKT_ENGINE"
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
 
@@ -184,3 +186,8 @@ class CeremonyConfig(_Strict):
 def read_ceremony_config(path: Path) -> CeremonyConfig:
     """Parse and validate ceremony.toml; errors name the file and key."""
     return _read_model(CeremonyConfig, path)
+
+
+def engine_name(explicit: str | None) -> str:
+    """The native engine to use: `explicit` if given, else $ZKT_ENGINE, else "auto"."""
+    return explicit or os.environ.get(ENGINE_ENV) or "auto"

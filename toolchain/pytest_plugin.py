@@ -30,13 +30,13 @@ import pytest
 from toolchain.errors import ConfigError, InputError, WitnessError, ZktError
 from toolchain.formats.r1cs import R1cs, R1csHeader, read_r1cs
 from toolchain.formats.sym import Symbols, read_sym
-from toolchain.native.constraints import Unsatisfied, check_constraints
 from toolchain.native.field import R
 from toolchain.paths import REGISTRY, Project, find_project_root
+from toolchain.witness.constraints import Unsatisfied, check_constraints
 
 if TYPE_CHECKING:
     from toolchain.api.workspace import Workspace
-    from toolchain.native.witness import WitnessCalculator
+    from toolchain.witness.calculator import WitnessCalculator
 
 FailureKind = Literal["input", "witness", "constraint"]
 
@@ -263,7 +263,7 @@ class CircuitFactory:
         # compiling pulls in pydantic, jinja2 and wasmtime (a quarter of a second).
         from toolchain.api.compile import compile_circuits
         from toolchain.api.workspace import open_workspace
-        from toolchain.native.witness import WitnessCalculator
+        from toolchain.witness.calculator import WitnessCalculator
 
         if self._workspace is None:
             self._workspace = open_workspace(_find_root(self._starts))

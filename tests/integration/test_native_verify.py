@@ -16,11 +16,12 @@ from tests.unit.formats.helpers import rebuild, replace_section, split_sections
 from toolchain.api.workspace import Workspace
 from toolchain.ceremony import phase2, verify_phase2
 from toolchain.ceremony.entropy import fresh_entropy
+from toolchain.config import engine_name
 from toolchain.errors import VerificationError
 from toolchain.formats.curve_codec import encode_g1
 from toolchain.formats.zkey import SECTION_H
 from toolchain.native.curve import G1_GENERATOR
-from toolchain.native.engine import get_engine
+from toolchain.native.engines import get_engine
 
 NAME = "merkle_4"
 
@@ -52,7 +53,7 @@ def test_native_verify_accepts_snarkjs_contributions(
     compiled: Workspace, dev_ptau: Path, keys: list[Path]
 ) -> None:
     initial, first, second = keys
-    engine = get_engine()
+    engine = get_engine(engine_name(None))
     step = timed(lambda: verify_phase2.verify_zkey_step(first, second, engine))
     whole = timed(lambda: verify_phase2.verify_zkey_chain(initial, second, engine))
     r1cs = compiled.project.r1cs(NAME)
@@ -76,4 +77,4 @@ def test_native_verify_refuses_one_changed_h_point(keys: list[Path], tmp_path: P
         tmp_path / "bad.zkey", magic, version, replace_section(sections, SECTION_H, bytes(h))
     )
     with pytest.raises(VerificationError, match=r"H section \(9\) is not the base key's scaled"):
-        verify_phase2.verify_zkey_step(first, bad, get_engine())
+        verify_phase2.verify_zkey_step(first, bad, get_engine(engine_name(None)))

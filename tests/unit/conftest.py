@@ -8,8 +8,10 @@ from typing import NoReturn
 
 import pytest
 
-from toolchain.native.engine import Engine, PureEngine, mcl_unavailable_reason
+from toolchain.native.engine import Engine
 from toolchain.native.engine_mcl import MclEngine
+from toolchain.native.engine_pure import PureEngine
+from toolchain.native.engines import mcl_unavailable_reason
 
 ENGINES = ("pure", "mcl")
 

@@ -12,8 +12,8 @@ from toolchain.api.workspace import Workspace, existing
 from toolchain.errors import InputError, VerificationError
 from toolchain.formats.wtns import write_wtns
 from toolchain.fsutil import refuse_overwrite
-from toolchain.native.engine import ENGINE_NAMES
-from toolchain.native.witness import WitnessCalculator
+from toolchain.native.engines import ENGINE_NAMES
+from toolchain.witness.calculator import WitnessCalculator
 
 
 def backend_names() -> tuple[str, ...]:

@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from toolchain.api.workspace import optional_root, project_tools
+from toolchain.config import ENGINE_ENV, engine_name
 from toolchain.errors import ToolError, ZktError
-from toolchain.native import engine as native_engine
+from toolchain.native import engines as native_engine
 from toolchain.native.engine_mcl import load_mcl
 from toolchain.paths import tools_dir
 from toolchain.runner import tools as tool_finder
@@ -43,12 +44,12 @@ def tools_doctor(root: Path | None) -> DoctorReport:
 def engine_status() -> ToolStatus:
     """The arithmetic engine of the native prover and verifier ($ZKT_ENGINE, else auto)."""
     try:
-        chosen = native_engine.get_engine().name
+        chosen = native_engine.get_engine(engine_name(None)).name
     except ZktError as exc:  # $ZKT_ENGINE names an unknown engine, or mcl without its wheel
-        return ToolStatus("engine", "-", f"${native_engine.ENGINE_ENV}", "-", False, str(exc))
+        return ToolStatus("engine", "-", f"${ENGINE_ENV}", "-", False, str(exc))
     why_not_mcl = native_engine.mcl_unavailable_reason()
     if why_not_mcl:
         return ToolStatus("engine: pure", "-", "toolchain.native", "-", True, why_not_mcl)
     wheel = f"mclbn256 {importlib.metadata.version('mclbn256')}, alt_bn128 checked"
-    note = "" if chosen == "mcl" else f"mcl installed; ${native_engine.ENGINE_ENV} chose {chosen}"
+    note = "" if chosen == "mcl" else f"mcl installed; ${ENGINE_ENV} chose {chosen}"
     return ToolStatus(f"engine: {chosen}", f"mcl {load_mcl().version()}", wheel, "-", True, note)

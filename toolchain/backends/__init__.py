@@ -6,8 +6,9 @@ from toolchain.backends.base import ProverBackend
 from toolchain.backends.native import NativeBackend
 from toolchain.backends.rapidsnark import RapidsnarkBackend
 from toolchain.backends.snarkjs import SnarkjsBackend
+from toolchain.config import engine_name
 from toolchain.errors import ToolError, UsageError, ZktError
-from toolchain.native.engine import get_engine
+from toolchain.native.engines import get_engine
 from toolchain.runner.tools import Tools
 
 NAMES = ("auto", "snarkjs", "rapidsnark", "native")
@@ -25,7 +26,7 @@ def all_backends(tools: Tools, engine: str | None = None) -> list[ProverBackend]
 def _native_is_fast(engine: str | None) -> bool:
     """On mcl the native prover beats the snarkjs CLI (2^14: 1.6 s against 2.1 s, whole process)."""
     try:
-        return get_engine(engine).name == "mcl"
+        return get_engine(engine_name(engine)).name == "mcl"
     except ZktError:
         return False
 

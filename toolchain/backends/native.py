@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from toolchain.config import engine_name
 from toolchain.formats.snarkjs_json import (
     dump_proof,
     dump_public,
@@ -14,7 +15,7 @@ from toolchain.formats.snarkjs_json import (
 from toolchain.formats.wtns import read_wtns
 from toolchain.formats.zkey import read_zkey
 from toolchain.fsutil import write_atomic
-from toolchain.native.engine import get_engine
+from toolchain.native.engines import get_engine
 from toolchain.native.prover import prove
 from toolchain.native.verifier import verify_proof
 
@@ -40,11 +41,13 @@ class NativeBackend:
 
     def prove(self, zkey: Path, wtns: Path, proof_out: Path, public_out: Path) -> None:
         """Prove with random blinding; write snarkjs-identical JSON."""
-        proof, public = prove(read_zkey(zkey), read_wtns(wtns), get_engine(self.engine))
+        proof, public = prove(
+            read_zkey(zkey), read_wtns(wtns), get_engine(engine_name(self.engine))
+        )
         write_atomic(proof_out, dump_proof(proof).encode())
         write_atomic(public_out, dump_public(public).encode())
 
     def verify(self, vkey: Path, public: Path, proof: Path) -> bool:
         """Verify with every input and point checked first."""
         vk, inputs = read_verification_key(vkey), read_public(public)
-        return verify_proof(vk, inputs, read_proof(proof), get_engine(self.engine))
+        return verify_proof(vk, inputs, read_proof(proof), get_engine(engine_name(self.engine)))

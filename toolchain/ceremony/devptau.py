@@ -18,12 +18,14 @@ import hashlib
 import struct
 from pathlib import Path
 
+from toolchain.config import engine_name
 from toolchain.errors import UsageError
 from toolchain.formats.binfile import write_binfile
 from toolchain.formats.curve_codec import encode_g1, encode_g2
 from toolchain.fsutil import atomic_open
 from toolchain.native.curve import G1_GENERATOR, G2_GENERATOR
-from toolchain.native.engine import Engine, get_engine
+from toolchain.native.engine import Engine
+from toolchain.native.engines import get_engine
 from toolchain.native.field import P, R, batch_inverse, root_of_unity
 
 MAX_DEV_POWER = 20
@@ -105,6 +107,6 @@ def write_dev_ptau(path: Path, power: int, seed: str, engine: Engine | None = No
     """Write an INSECURE prepared ptau of 2^power, atomically; its bytes depend on the seed only."""
     if not 1 <= power <= MAX_DEV_POWER:
         raise UsageError(f"dev ptau power must be 1..{MAX_DEV_POWER}, not {power}")
-    sections = dev_ptau_sections(power, seed, engine or get_engine())
+    sections = dev_ptau_sections(power, seed, engine or get_engine(engine_name(None)))
     with atomic_open(Path(path)) as fh:
         write_binfile(fh, b"ptau", 1, sections)

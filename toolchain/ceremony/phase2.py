@@ -13,13 +13,10 @@ from pathlib import Path
 from toolchain.ceremony.entropy import Secret
 from toolchain.ceremony.snarkjs_step import run_snarkjs, snarkjs_writes, staged
 from toolchain.errors import VerificationError
-from toolchain.formats.snarkjs_json import (
-    Proof,
-    dump_verification_key,
-    verification_key_from_zkey,
-)
+from toolchain.formats.snarkjs_json import dump_verification_key, verification_key_from_zkey
 from toolchain.formats.zkey import MpcParams, ZkeyFile, open_zkey
 from toolchain.fsutil import refuse_overwrite, write_atomic
+from toolchain.native.groth16 import Proof
 from toolchain.runner import snarkjs as snarkjs_args
 from toolchain.runner.tools import Tools
 

@@ -18,6 +18,7 @@ from pathlib import Path
 from toolchain.ceremony import chain
 from toolchain.ceremony.challenge import current_challenge, next_challenge
 from toolchain.ceremony.pairing_checks import CHUNK_POINTS, check_in_g2, random_scalars, same_ratio
+from toolchain.config import engine_name
 from toolchain.errors import VerificationError
 from toolchain.formats.curve_codec import encode_g1_uncompressed, read_g1_range, read_g2_range
 from toolchain.formats.ptau import SECTION_TAU_G2, PtauContribution, PtauFile, open_ptau
@@ -37,7 +38,8 @@ from toolchain.native.curve import (
     G1Affine,
     G2Affine,
 )
-from toolchain.native.engine import Engine, get_engine
+from toolchain.native.engine import Engine
+from toolchain.native.engines import get_engine
 from toolchain.native.hash_to_curve import fr_from_rng, g1_from_rng, hash_to_g2
 
 
@@ -168,7 +170,7 @@ def check_ptau_step(
     before: PtauFile, after: PtauFile, engine: Engine | None = None
 ) -> PtauContribution:
     """The one valid contribution `after` adds to the accepted `before` (both opened once)."""
-    engine = engine or get_engine()
+    engine = engine or get_engine(engine_name(None))
     c = chain.check_ptau_extends(before, after)
     challenge = current_challenge(before)
     g2_sps = check_ptau_key(engine, c, challenge)

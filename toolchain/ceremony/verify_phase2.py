@@ -30,6 +30,7 @@ from pathlib import Path
 from toolchain.ceremony import chain
 from toolchain.ceremony.pairing_checks import CHUNK_POINTS, check_in_g2, random_scalars, same_ratio
 from toolchain.ceremony.phase2 import ParsedKey, read_key
+from toolchain.config import engine_name
 from toolchain.errors import VerificationError
 from toolchain.formats.curve_codec import encode_g1_uncompressed, encode_g2_uncompressed
 from toolchain.formats.zkey import (
@@ -46,7 +47,8 @@ from toolchain.formats.zkey import (
 )
 from toolchain.native.chacha import MAX_BEACON_EXP, beacon_rng
 from toolchain.native.curve import G1_GENERATOR, G1_IDENTITY, G2_GENERATOR, G1Affine
-from toolchain.native.engine import Engine, get_engine
+from toolchain.native.engine import Engine
+from toolchain.native.engines import get_engine
 from toolchain.native.hash_to_curve import fr_from_rng, g1_from_rng, hash_to_g2
 
 _COMPARE_BYTES = 1 << 20
@@ -224,7 +226,7 @@ def check_follows(base: ParsedKey, current: ParsedKey, engine: Engine | None = N
 def check_added(base: ParsedKey, current: ParsedKey, engine: Engine | None = None) -> None:
     """The contributions `current` adds to `base` (whose chain it extends) and their effect:
     the chain, both headers' delta, the unchanged sections, L and H rescaled."""
-    engine = engine or get_engine()
+    engine = engine or get_engine(engine_name(None))
     deltas = check_chain(engine, current.mpc)
     check_header_delta(engine, base.file, deltas[len(base.mpc.contributions)])
     check_header_delta(engine, current.file, deltas[-1])

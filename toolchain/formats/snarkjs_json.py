@@ -21,24 +21,18 @@ Every number is a string of decimal digits (no sign, no leading zero, no whitesp
 verifier's). `nPublic` must equal len(IC) − 1. Errors name the file and the field, e.g.
 `proof.json: pi_a[0] is not a decimal string`.
 
-vk_alphabeta_12 is ffjavascript's pairing e(alpha, beta). It equals py_ecc's optimal ate pairing
-raised to 2x(6x² + 3x + 1), x the BN parameter (ffjavascript's final exponentiation computes
-that fixed power of the usual one; the tests check `verification_key_from_zkey` against
-snarkjs's own export byte for byte). `parse_verification_key` parses it but does not recompute
-it: the verifier never uses it.
+vk_alphabeta_12 is ffjavascript's pairing e(alpha, beta) (`native.pairing.snarkjs_pairing`; the
+tests check `verification_key_from_zkey` against snarkjs's own export byte for byte).
+`parse_verification_key` parses it but does not recompute it: the verifier never uses it.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal, NoReturn, TypeVar
 
-from py_ecc.fields import optimized_bn128_FQ as FQ
-from py_ecc.fields import optimized_bn128_FQ2 as FQ2
-from py_ecc.optimized_bn128.optimized_pairing import pairing
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -53,7 +47,6 @@ from pydantic_core import ErrorDetails, PydanticCustomError
 from toolchain.errors import FormatError, InvalidValueError
 from toolchain.formats.zkey import SECTION_IC, ZkeyFile
 from toolchain.native.curve import (
-    BN_X,
     G1_IDENTITY,
     G2_IDENTITY,
     Fp2,
@@ -63,9 +56,8 @@ from toolchain.native.curve import (
     is_on_curve_g2,
 )
 from toolchain.native.field import P, R
-
-Fp6 = tuple[Fp2, Fp2, Fp2]
-Fp12 = tuple[Fp6, Fp6]
+from toolchain.native.groth16 import Proof, VerificationKey
+from toolchain.native.pairing import snarkjs_pairing
 
 _DECIMAL = re.compile(r"0|[1-9][0-9]*")
 _MAX_DIGITS = len(str(P))
@@ -73,7 +65,6 @@ _MAX_DIGITS = len(str(P))
 _JSON_STRUCTURE = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
 # snarkjs's files nest at most 4 deep (vk_alphabeta_12); anything far deeper is hostile.
 _MAX_DEPTH = 16
-_SNARKJS_GT_EXPONENT = 2 * BN_X * (6 * BN_X * BN_X + 3 * BN_X + 1)
 T = TypeVar("T")
 PointT = TypeVar("PointT", G1Affine, G2Affine)
 
@@ -133,32 +124,6 @@ class VerificationKeyJson(BaseModel):
 _PROOF = TypeAdapter(ProofJson)
 _VKEY = TypeAdapter(VerificationKeyJson)
 _PUBLIC = TypeAdapter(list[Scalar])
-
-
-@dataclass(frozen=True)
-class Proof:
-    """A Groth16 proof (A, B, C) as validated affine points."""
-
-    a_g1: G1Affine
-    b_g2: G2Affine
-    c_g1: G1Affine
-
-
-@dataclass(frozen=True)
-class VerificationKey:
-    """A Groth16 verification key; gamma_abc_g1 is snarkjs's IC (one point per public + 1)."""
-
-    alpha_g1: G1Affine
-    beta_g2: G2Affine
-    gamma_g2: G2Affine
-    delta_g2: G2Affine
-    alphabeta_12: Fp12
-    gamma_abc_g1: list[G1Affine]
-
-    @property
-    def n_public(self) -> int:
-        """The number of public signals the key expects."""
-        return len(self.gamma_abc_g1) - 1
 
 
 # --- parsing -----------------------------------------------------------------------------------
@@ -403,22 +368,3 @@ def verification_key_from_zkey(zkey: ZkeyFile) -> VerificationKey:
         alphabeta_12=snarkjs_pairing(header.alpha_g1, header.beta_g2),
         gamma_abc_g1=zkey.read_g1_section(SECTION_IC),
     )
-
-
-def snarkjs_pairing(p_g1: G1Affine, q_g2: G2Affine) -> Fp12:
-    """e(P, Q) as ffjavascript computes and nests it (both points finite and on their curves)."""
-    (x0, x1), (y0, y1) = q_g2
-    q = (FQ2((x0, x1)), FQ2((y0, y1)), FQ2.one())
-    p = (FQ(p_g1[0]), FQ(p_g1[1]), FQ.one())
-    value = pairing(q, p) ** _SNARKJS_GT_EXPONENT
-    return _to_tower([int(c) for c in value.coeffs])
-
-
-def _to_tower(c: list[int]) -> Fp12:
-    """Re-nest py_ecc's Fp[w]/(w¹² − 18w⁶ + 82) element in the tower (u = w⁶ − 9, v = w²)."""
-
-    # Σ (a + b·u)·w^k = Σ (a − 9b)·w^k + b·w^(k+6), with w^k = v^j·w^i for k = 2j + i.
-    def fp2(k: int) -> Fp2:
-        return (c[k] + 9 * c[k + 6]) % P, c[k + 6]
-
-    return (fp2(0), fp2(2), fp2(4)), (fp2(1), fp2(3), fp2(5))

@@ -25,7 +25,9 @@ Sections (points in the Montgomery encoding of curve_codec; snarkjs's names in b
 `open_zkey` checks the container, the protocol, the curve, the header and the size of every
 section against the header before any big payload is read; the point sections are then read
 whole or in ranges on demand. Header points must not be the identity; other points may be
-(native.curve's all-zero G1_IDENTITY / G2_IDENTITY).
+(native.curve's all-zero G1_IDENTITY / G2_IDENTITY). `read_zkey` decodes sections 2-9 into the
+proving key `native.groth16.Zkey`; section 10, the phase-2 chain proving does not use, is
+`ZkeyFile.read_mpc_params`'s (read_zkey still checks it).
 """
 
 from __future__ import annotations
@@ -50,6 +52,7 @@ from toolchain.formats.curve_codec import (
 )
 from toolchain.native.curve import G1_IDENTITY, G2_IDENTITY, G1Affine, G2Affine
 from toolchain.native.field import P, R
+from toolchain.native.groth16 import Coefficient, Zkey, ZkeyHeader
 
 SECTION_PROTOCOL = 1
 SECTION_HEADER = 2
@@ -73,40 +76,6 @@ _G1_SECTIONS = (SECTION_IC, SECTION_A, SECTION_B1, SECTION_C, SECTION_H)
 
 
 @dataclass(frozen=True)
-class ZkeyHeader:
-    """Section 2: sizes and the fixed verification-key points."""
-
-    n8q: int
-    q: int
-    n8r: int
-    r: int
-    n_vars: int
-    n_public: int
-    domain_size: int
-    alpha_g1: G1Affine
-    beta_g1: G1Affine
-    beta_g2: G2Affine
-    gamma_g2: G2Affine
-    delta_g1: G1Affine
-    delta_g2: G2Affine
-
-    @property
-    def power(self) -> int:
-        """log2 of the domain size."""
-        return self.domain_size.bit_length() - 1
-
-
-@dataclass(frozen=True)
-class Coefficient:
-    """One entry of section 4: `value`·`signal` in row `constraint` of matrix A (0) or B (1)."""
-
-    matrix: int
-    constraint: int
-    signal: int
-    value: int
-
-
-@dataclass(frozen=True)
 class ZkeyContribution:
     """One phase-2 contribution: delta after it, the contributor's public key and trailer."""
 
@@ -124,21 +93,6 @@ class MpcParams:
 
     cs_hash: bytes
     contributions: list[ZkeyContribution]
-
-
-@dataclass(frozen=True)
-class Zkey:
-    """A whole .zkey decoded into plain ints and point tuples."""
-
-    header: ZkeyHeader
-    gamma_abc_g1: list[G1Affine]
-    coefficients: list[Coefficient]
-    a_query: list[G1Affine]
-    b_g1_query: list[G1Affine]
-    b_g2_query: list[G2Affine]
-    l_query: list[G1Affine]
-    h_query: list[G1Affine]
-    mpc: MpcParams
 
 
 @dataclass(frozen=True)
@@ -217,8 +171,9 @@ def _read_small(container: BinFile, fh: BinaryIO, section_id: int, size: int) ->
 
 
 def read_zkey(path: Path) -> Zkey:
-    """Read and decode every section of a .zkey."""
+    """Read and decode every section of a .zkey into the proving key (section 10 checked only)."""
     zf = open_zkey(path)
+    zf.read_mpc_params()  # a damaged contribution chain refuses the key, though proving skips it
     return Zkey(
         header=zf.header,
         gamma_abc_g1=zf.read_g1_section(SECTION_IC),
@@ -228,7 +183,6 @@ def read_zkey(path: Path) -> Zkey:
         b_g2_query=zf.read_g2_section(),
         l_query=zf.read_g1_section(SECTION_C),
         h_query=zf.read_g1_section(SECTION_H),
-        mpc=zf.read_mpc_params(),
     )
 
 

@@ -30,10 +30,11 @@ from toolchain.errors import IntegrityError
 from toolchain.formats.ptau import PtauFile
 from toolchain.formats.r1cs import R1cs, R1csHeader
 from toolchain.formats.snarkjs_json import dump_verification_key, verification_key_from_zkey
-from toolchain.formats.zkey import SECTION_IC, Coefficient, ZkeyFile
+from toolchain.formats.zkey import SECTION_IC, ZkeyFile
 from toolchain.hashing import sha256_bytes
 from toolchain.native.curve import G1_IDENTITY, G1Affine, G2Affine
 from toolchain.native.field import P, R
+from toolchain.native.groth16 import Coefficient
 from toolchain.render.templates import render_entry
 
 _CONSTANT = re.compile(r"uint256\s+constant\s+(\w+)\s*=\s*(\d+)\s*;")

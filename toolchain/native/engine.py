@@ -1,9 +1,8 @@
-"""The arithmetic engine a Groth16 prover and verifier call, and the pure-Python implementation.
+"""Engine protocol for the Groth16 prover and verifier, and the Python part both engines share.
 
 Engines exchange plain-int affine points (identity all-zero, see `curve`) and ints mod r, so
-the mcl engine (`engine_mcl`, C++ through the optional mclbn256 wheel) replaces `PureEngine`
-without touching its callers. `get_engine(name)` picks one: by name, else the ZKT_ENGINE
-environment variable, else "auto" (mcl when it loads and checks out, otherwise pure).
+the mcl engine (`engine_mcl`, C++ through the optional mclbn256 wheel) replaces the pure one
+(`engine_pure`) without touching its callers; `engines.get_engine(name)` picks one.
 """
 
 from __future__ import annotations
@@ -12,12 +11,8 @@ import os
 from collections.abc import Sequence
 from typing import Protocol
 
-from toolchain.errors import ToolError, UsageError
-from toolchain.native import curve, field, msm, pairing, polynomial
+from toolchain.native import curve, field, polynomial
 from toolchain.native.curve import Fp2, G1Affine, G2Affine
-
-ENGINE_ENV = "ZKT_ENGINE"
-ENGINE_NAMES = ("auto", "pure", "mcl")
 
 
 class Engine(Protocol):
@@ -118,85 +113,3 @@ class PythonFieldOps:
     def parse_g2(self, x: Fp2, y: Fp2) -> G2Affine:
         """Return a validated G2 point (coordinates < p, on the twist, in the subgroup)."""
         return curve.parse_g2(x, y)
-
-
-class PureEngine(PythonFieldOps):
-    """The Engine in pure Python: plain ints, gmpy2 for MSMs when importable."""
-
-    name = "pure"
-
-    def __init__(self, *, workers: int | None = None, use_gmpy2: bool | None = None) -> None:
-        """Keep the MSM options: processes (None: every usable core), gmpy2 (None: if found)."""
-        # Large MSMs split over processes ran ~1.5-1.75x faster on 2 idle cores at 2^14 points;
-        # msm.MIN_POINTS_PER_WORKER keeps small ones in this process.
-        self.workers = usable_cpus() if workers is None else workers
-        self.use_gmpy2 = use_gmpy2
-
-    def add_g1(self, a: G1Affine, b: G1Affine) -> G1Affine:
-        """Return a + b in G1."""
-        return curve.to_affine_g1(curve.add_g1(curve.from_affine_g1(a), curve.from_affine_g1(b)))
-
-    def neg_g1(self, a: G1Affine) -> G1Affine:
-        """Return −a in G1."""
-        return curve.to_affine_g1(curve.neg_g1(curve.from_affine_g1(a)))
-
-    def mul_g1(self, a: G1Affine, k: int) -> G1Affine:
-        """Return k·a in G1 for a scalar 0 <= k < r."""
-        return curve.to_affine_g1(curve.mul_g1(curve.from_affine_g1(a), field.parse_scalar(k)))
-
-    def msm_g1(self, points: Sequence[G1Affine], scalars: Sequence[int]) -> G1Affine:
-        """Return Σ scalars[i]·points[i] in G1."""
-        total = msm.msm_g1(points, scalars, workers=self.workers, use_gmpy2=self.use_gmpy2)
-        return curve.to_affine_g1(total)
-
-    def batch_mul_g1(self, base: G1Affine, scalars: Sequence[int]) -> list[G1Affine]:
-        """Return [k·base for k in scalars] in G1."""
-        return msm.batch_mul_g1(base, scalars, workers=self.workers, use_gmpy2=self.use_gmpy2)
-
-    def add_g2(self, a: G2Affine, b: G2Affine) -> G2Affine:
-        """Return a + b in G2."""
-        return curve.to_affine_g2(curve.add_g2(curve.from_affine_g2(a), curve.from_affine_g2(b)))
-
-    def mul_g2(self, a: G2Affine, k: int) -> G2Affine:
-        """Return k·a in G2 for a scalar 0 <= k < r."""
-        return curve.to_affine_g2(curve.mul_g2(curve.from_affine_g2(a), field.parse_scalar(k)))
-
-    def msm_g2(self, points: Sequence[G2Affine], scalars: Sequence[int]) -> G2Affine:
-        """Return Σ scalars[i]·points[i] in G2."""
-        total = msm.msm_g2(points, scalars, workers=self.workers, use_gmpy2=self.use_gmpy2)
-        return curve.to_affine_g2(total)
-
-    def batch_mul_g2(self, base: G2Affine, scalars: Sequence[int]) -> list[G2Affine]:
-        """Return [k·base for k in scalars] in G2."""
-        return msm.batch_mul_g2(base, scalars, workers=self.workers, use_gmpy2=self.use_gmpy2)
-
-    def pairing_check(self, pairs: Sequence[tuple[G1Affine, G2Affine]]) -> bool:
-        """Return True iff Π e(P_i, Q_i) == 1."""
-        return pairing.pairing_check(pairs)
-
-
-def mcl_unavailable_reason() -> str | None:
-    """Return why the mcl engine cannot run here (wheel missing, wrong curve), or None."""
-    # Imported here: engine_mcl imports this module, and loads mcl only when asked to.
-    from toolchain.native.engine_mcl import load_mcl
-
-    try:
-        load_mcl()
-    except ToolError as exc:
-        return str(exc)
-    return None
-
-
-def get_engine(name: str | None = None) -> Engine:
-    """Return the engine called name, else $ZKT_ENGINE's, else mcl if it loads, else pure."""
-    from toolchain.native.engine_mcl import MclEngine
-
-    chosen = name or os.environ.get(ENGINE_ENV) or "auto"
-    if chosen == "auto":
-        chosen = "pure" if mcl_unavailable_reason() else MclEngine.name
-    if chosen == PureEngine.name:
-        return PureEngine()
-    if chosen == MclEngine.name:
-        return MclEngine()  # ToolError naming the missing wheel when it is not installed
-    known = ", ".join(ENGINE_NAMES)
-    raise UsageError(f"unknown engine {chosen!r} (by name or ${ENGINE_ENV}); known: {known}")

@@ -18,10 +18,10 @@ import secrets
 from collections.abc import Sequence
 
 from toolchain.errors import InvalidValueError
-from toolchain.formats.snarkjs_json import Proof
-from toolchain.formats.zkey import Coefficient, Zkey
-from toolchain.native.engine import Engine, get_engine
+from toolchain.native.engine import Engine
+from toolchain.native.engines import get_engine
 from toolchain.native.field import R
+from toolchain.native.groth16 import Coefficient, Proof, Zkey
 
 
 def evaluate_ab(
@@ -89,7 +89,7 @@ def public_signals(zkey: Zkey, witness: Sequence[int]) -> list[int]:
 def prove(
     zkey: Zkey, witness: Sequence[int], engine: Engine | None = None
 ) -> tuple[Proof, list[int]]:
-    """A proof with fresh random blinding, and its public signals."""
+    """A proof with fresh random blinding, and its public signals (None: auto)."""
     r, s = secrets.randbelow(R), secrets.randbelow(R)
-    proof = create_proof(zkey, witness, r, s, engine or get_engine())
+    proof = create_proof(zkey, witness, r, s, engine or get_engine("auto"))
     return proof, public_signals(zkey, witness)

@@ -12,10 +12,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from toolchain.errors import InvalidValueError, VerificationError
-from toolchain.formats.snarkjs_json import Proof, VerificationKey
 from toolchain.native.curve import G1_IDENTITY, G2_IDENTITY, G1Affine, G2Affine, is_in_subgroup_g2
-from toolchain.native.engine import Engine, get_engine
+from toolchain.native.engine import Engine
+from toolchain.native.engines import get_engine
 from toolchain.native.field import R
+from toolchain.native.groth16 import Proof, VerificationKey
 
 
 def check_public_inputs(vk: VerificationKey, public: Sequence[int]) -> None:
@@ -58,8 +59,8 @@ def _valid_g2(name: str, point: G2Affine) -> None:
 def verify_proof(
     vk: VerificationKey, public: Sequence[int], proof: Proof, engine: Engine | None = None
 ) -> bool:
-    """True iff the proof is valid for these public inputs; malformed inputs raise."""
-    engine = engine or get_engine()
+    """True iff the proof is valid for these public inputs; malformed inputs raise (None: auto)."""
+    engine = engine or get_engine("auto")
     check_public_inputs(vk, public)
     check_points(vk, proof)
     vk_x = engine.add_g1(vk.gamma_abc_g1[0], engine.msm_g1(vk.gamma_abc_g1[1:], list(public)))

@@ -12,8 +12,8 @@ import pytest
 from toolchain.errors import InputError, WitnessError
 from toolchain.formats.wtns import write_wtns
 from toolchain.native.field import R
-from toolchain.native.witness import WitnessCalculator, calculate_witness
 from toolchain.runner.wasi import load_module
+from toolchain.witness.calculator import WitnessCalculator, calculate_witness
 
 pytestmark = pytest.mark.integration
 
@@ -111,7 +111,7 @@ def test_unsatisfied_constraint_carries_circoms_message(
 def test_circuit_log_goes_to_logging(
     circuits: dict[str, Path], module_cache: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    with caplog.at_level(logging.INFO, logger="toolchain.native.witness"):
+    with caplog.at_level(logging.INFO, logger="toolchain.witness.calculator"):
         calculate_witness(
             circuits["bounded"], {"x": 42, "m": [[0, 0], [0, 1]]}, cache_dir=module_cache
         )

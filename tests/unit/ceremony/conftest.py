@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from toolchain.native.engine import Engine, get_engine
+from toolchain.config import engine_name
+from toolchain.native.engine import Engine
+from toolchain.native.engines import get_engine
 
 
 @pytest.fixture(scope="module")
 def engine() -> Engine:
     """The fastest engine here, for the many hostile keys."""
-    return get_engine()
+    return get_engine(engine_name(None))

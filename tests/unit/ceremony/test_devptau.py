@@ -10,7 +10,7 @@ from toolchain.ceremony.devptau import dev_secret, lagrange_values, tau_powers, 
 from toolchain.errors import UsageError
 from toolchain.formats.ptau import open_ptau
 from toolchain.native.curve import G1_GENERATOR, from_affine_g1, mul_g1, to_affine_g1
-from toolchain.native.engine import PureEngine
+from toolchain.native.engine_pure import PureEngine
 from toolchain.native.field import R, root_of_unity
 
 

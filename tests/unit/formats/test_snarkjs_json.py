@@ -12,7 +12,6 @@ import pytest
 from tests.unit.formats.helpers import CIRCUITS, vector
 from toolchain.errors import FormatError, InvalidValueError
 from toolchain.formats.snarkjs_json import (
-    Proof,
     dump_proof,
     dump_public,
     dump_verification_key,
@@ -27,6 +26,7 @@ from toolchain.formats.snarkjs_json import (
 from toolchain.formats.zkey import open_zkey
 from toolchain.native.curve import G1_GENERATOR, G1_IDENTITY, G2_IDENTITY
 from toolchain.native.field import P, R
+from toolchain.native.groth16 import Proof
 
 
 def load(circuit: str, name: str) -> Any:

@@ -16,9 +16,10 @@ from toolchain.config import read_registry
 from toolchain.errors import IntegrityError
 from toolchain.formats.ptau import open_ptau
 from toolchain.formats.r1cs import R1cs, R1csHeader, read_r1cs
-from toolchain.formats.zkey import Coefficient, ZkeyFile, open_zkey
+from toolchain.formats.zkey import ZkeyFile, open_zkey
 from toolchain.hashing import hash_file
 from toolchain.integrity import checks
+from toolchain.native.groth16 import Coefficient
 from toolchain.render.templates import render_entry
 
 

@@ -1,26 +1,19 @@
 """The mcl engine against the pure one: same assertions over every engine (`engine` fixture), the
-proof that mcl runs on alt_bn128 (circom's curve, not mcl's default BN254), and engine choice."""
+proof that mcl runs on alt_bn128 (circom's curve, not mcl's default BN254)."""
 
 from __future__ import annotations
 
 import random
-import sys
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from toolchain.errors import InvalidValueError, ToolError, UsageError
-from toolchain.formats.snarkjs_json import (
-    Proof,
-    VerificationKey,
-    read_proof,
-    read_public,
-    read_verification_key,
-)
+from toolchain.errors import InvalidValueError
+from toolchain.formats.snarkjs_json import read_proof, read_public, read_verification_key
 from toolchain.formats.wtns import read_wtns
-from toolchain.formats.zkey import Zkey, read_zkey
+from toolchain.formats.zkey import read_zkey
 from toolchain.native import engine_mcl
 from toolchain.native.curve import (
     G1_GENERATOR,
@@ -30,15 +23,12 @@ from toolchain.native.curve import (
     G1Affine,
     G2Affine,
 )
-from toolchain.native.engine import (
-    ENGINE_ENV,
-    Engine,
-    PureEngine,
-    get_engine,
-    mcl_unavailable_reason,
-)
+from toolchain.native.engine import Engine
 from toolchain.native.engine_mcl import MclEngine
+from toolchain.native.engine_pure import PureEngine
+from toolchain.native.engines import get_engine
 from toolchain.native.field import P, R, to_mont
+from toolchain.native.groth16 import Proof, VerificationKey, Zkey
 from toolchain.native.prover import create_proof, public_signals
 from toolchain.native.verifier import verify_proof
 
@@ -269,43 +259,8 @@ def test_chunks_cover_every_term_once() -> None:
     assert [i for lo, hi in bounds for i in range(lo, hi)] == list(range(10 * step + 1))
 
 
-# --- engine choice -----------------------------------------------------------------------------
-
-
-def test_auto_prefers_mcl_and_names_or_environment_override(
-    mcl_engine: MclEngine, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.delenv(ENGINE_ENV, raising=False)
-    assert get_engine().name == get_engine("auto").name == "mcl"
-    assert isinstance(get_engine("pure"), PureEngine)
-    monkeypatch.setenv(ENGINE_ENV, "pure")
-    assert isinstance(get_engine(), PureEngine)
-    assert isinstance(get_engine("mcl"), MclEngine)
-
-
-def test_without_the_wheel_auto_is_pure_and_mcl_says_what_to_install(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    monkeypatch.delenv(ENGINE_ENV, raising=False)
-    monkeypatch.setitem(sys.modules, "mclbn256", None)  # makes `import mclbn256` fail
-    monkeypatch.setattr(engine_mcl, "load_mcl", engine_mcl.load_mcl.__wrapped__)
-    assert "pip install 'zk-toolchain[fast]'" in (mcl_unavailable_reason() or "")
-    assert isinstance(get_engine(), PureEngine)
-    with pytest.raises(ToolError, match=r"pip install 'zk-toolchain\[fast\]'"):
-        get_engine("mcl")
-    monkeypatch.setenv(ENGINE_ENV, "mcl")
-    with pytest.raises(ToolError, match="mclbn256"):
-        get_engine()
-
-
-def test_unknown_engine_lists_the_known_ones() -> None:
-    with pytest.raises(UsageError, match="known: auto, pure, mcl"):
-        get_engine("gpu")
-
-
 def test_dev_ptau_is_identical_under_both_engines(mcl_engine: MclEngine, tmp_path: Path) -> None:
     from toolchain.ceremony.devptau import write_dev_ptau
-    from toolchain.native.engine import PureEngine
 
     write_dev_ptau(tmp_path / "pure.ptau", 4, "seed", PureEngine(workers=1))
     write_dev_ptau(tmp_path / "mcl.ptau", 4, "seed", mcl_engine)

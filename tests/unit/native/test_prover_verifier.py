@@ -8,16 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from toolchain.config import engine_name
 from toolchain.errors import InvalidValueError, VerificationError
-from toolchain.formats.snarkjs_json import (
-    Proof,
-    VerificationKey,
-    read_proof,
-    read_public,
-    read_verification_key,
-)
+from toolchain.formats.snarkjs_json import read_proof, read_public, read_verification_key
 from toolchain.formats.wtns import read_wtns
-from toolchain.formats.zkey import Zkey, read_zkey
+from toolchain.formats.zkey import read_zkey
 from toolchain.native.curve import (
     G1_GENERATOR,
     G1_IDENTITY,
@@ -28,8 +23,9 @@ from toolchain.native.curve import (
     is_on_curve_g2,
     to_affine_g2,
 )
-from toolchain.native.engine import get_engine
+from toolchain.native.engines import get_engine
 from toolchain.native.field import P, R
+from toolchain.native.groth16 import Proof, VerificationKey, Zkey
 from toolchain.native.prover import create_proof, prove, public_signals
 from toolchain.native.verifier import verify_proof
 
@@ -68,7 +64,7 @@ def test_native_proof_verifies_and_public_matches(vector: tuple) -> None:  # typ
 
 def test_create_proof_is_deterministic_and_blinded(vector: tuple) -> None:  # type: ignore[type-arg]
     zkey, witness, vk, _, _ = vector
-    engine = get_engine()
+    engine = get_engine(engine_name(None))
     first = create_proof(zkey, witness, 5, 7, engine)
     assert first == create_proof(zkey, witness, 5, 7, engine)
     assert first != create_proof(zkey, witness, 5, 8, engine)
@@ -125,7 +121,7 @@ def test_swapped_points_fail_the_pairing(vector: tuple) -> None:  # type: ignore
 
 def test_witness_not_fitting_the_key_is_refused(vector: tuple) -> None:  # type: ignore[type-arg]
     zkey, witness, *_ = vector
-    engine = get_engine()
+    engine = get_engine(engine_name(None))
     with pytest.raises(InvalidValueError, match="witness has"):
         create_proof(zkey, witness[:-1], 1, 1, engine)
     with pytest.raises(InvalidValueError, match=r"witness\[1\] is not in"):

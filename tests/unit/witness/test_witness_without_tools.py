@@ -10,7 +10,7 @@ import wasmtime
 
 from toolchain.errors import FormatError, InputError, WitnessError
 from toolchain.native.field import R
-from toolchain.native.witness import WitnessCalculator, flatten_inputs, fnv1a_64
+from toolchain.witness.calculator import WitnessCalculator, flatten_inputs, fnv1a_64
 
 # Speaks circom's protocol for one input "in" and two wires (1, then the input + 1). The input
 # value picks the behaviour: 0 computes, 99 traps, anything else raises that exceptionHandler

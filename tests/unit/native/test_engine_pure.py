@@ -1,4 +1,4 @@
-"""Tests for toolchain.native.engine: engine selection and the pure engine's operations."""
+"""Tests for toolchain.native.engine_pure: the pure engine's operations."""
 
 from __future__ import annotations
 
@@ -6,35 +6,11 @@ import random
 
 import pytest
 
-from toolchain.errors import InvalidValueError, UsageError
+from toolchain.errors import InvalidValueError
 from toolchain.native.curve import G1_GENERATOR, G1_IDENTITY, G2_GENERATOR, G2_IDENTITY
-from toolchain.native.engine import (
-    ENGINE_ENV,
-    Engine,
-    PureEngine,
-    get_engine,
-    mcl_unavailable_reason,
-)
+from toolchain.native.engine import Engine
+from toolchain.native.engine_pure import PureEngine
 from toolchain.native.field import R
-
-
-def test_default_engine_is_mcl_when_it_loads_else_pure(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv(ENGINE_ENV, raising=False)
-    assert get_engine().name == ("pure" if mcl_unavailable_reason() else "mcl")
-    assert get_engine("pure").name == "pure"
-
-
-def test_engine_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv(ENGINE_ENV, "pure")
-    assert isinstance(get_engine(), PureEngine)
-    monkeypatch.setenv(ENGINE_ENV, "no-such-engine")
-    with pytest.raises(UsageError, match="no-such-engine"):
-        get_engine()
-
-
-def test_unknown_engine_is_a_usage_error() -> None:
-    with pytest.raises(UsageError, match="no-such-engine"):
-        get_engine("no-such-engine")
 
 
 def test_pure_engine_operations_agree(rng: random.Random) -> None:

@@ -9,8 +9,8 @@ import pytest
 from toolchain.errors import WitnessError
 from toolchain.formats.r1cs import Constraint, R1cs, R1csHeader
 from toolchain.formats.sym import Symbols, read_sym
-from toolchain.native.constraints import Unsatisfied, check_constraints, evaluate
 from toolchain.native.field import R
+from toolchain.witness.constraints import Unsatisfied, check_constraints, evaluate
 
 # Wires: 0 the constant 1, 1 out (output), 2 x, 3 y (private inputs), 4 z, 5 d.
 #   0: x · y = z

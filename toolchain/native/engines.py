@@ -1,0 +1,37 @@
+"""Engine selection by name: "pure", "mcl", or "auto" (mcl when it loads and checks out, else pure).
+
+The name comes from the caller: reading $ZKT_ENGINE is `toolchain.config.engine_name`'s.
+"""
+
+from __future__ import annotations
+
+from toolchain.config import ENGINE_ENV
+from toolchain.errors import ToolError, UsageError
+from toolchain.native import engine_mcl
+from toolchain.native.engine import Engine
+from toolchain.native.engine_mcl import MclEngine
+from toolchain.native.engine_pure import PureEngine
+
+ENGINE_NAMES = ("auto", "pure", "mcl")
+
+
+def mcl_unavailable_reason() -> str | None:
+    """Return why the mcl engine cannot run here (wheel missing, wrong curve), or None."""
+    try:
+        engine_mcl.load_mcl()
+    except ToolError as exc:
+        return str(exc)
+    return None
+
+
+def get_engine(name: str) -> Engine:
+    """Return the engine called `name`; "auto" is mcl if it loads, else pure."""
+    chosen = name
+    if chosen == "auto":
+        chosen = "pure" if mcl_unavailable_reason() else MclEngine.name
+    if chosen == PureEngine.name:
+        return PureEngine()
+    if chosen == MclEngine.name:
+        return MclEngine()  # ToolError naming the missing wheel when it is not installed
+    known = ", ".join(ENGINE_NAMES)
+    raise UsageError(f"unknown engine {chosen!r} (by name or ${ENGINE_ENV}); known: {known}")
