@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -32,6 +33,19 @@ def copy_project(target: Path) -> Path:
     for folder in ("templates", "circuits"):
         shutil.copytree(REPO / folder, target / folder)
     return target
+
+
+def ceremony_project(target: Path, min_contributions: int) -> Workspace:
+    """A fresh project with the example's ceremony.toml (no transcripts), asking for
+    `min_contributions` real contributions."""
+    copy_project(target)
+    (target / "ceremony").mkdir()
+    config = (REPO / "ceremony" / "ceremony.toml").read_text()
+    config = re.sub(
+        r"(?m)^min_contributions = \d+$", f"min_contributions = {min_contributions}", config
+    )
+    (target / "ceremony" / "ceremony.toml").write_text(config)
+    return open_workspace(target)
 
 
 @pytest.fixture

@@ -173,6 +173,8 @@ class CeremonySettings(_Strict):
 
     name: str
     circuits: list[str] = Field(default_factory=list)
+    # Real (non-beacon) contributions a final key needs; production ceremonies ask for >= 20.
+    min_contributions: int = Field(default=1, ge=1, le=100_000)
 
 
 class CeremonyConfig(_Strict):

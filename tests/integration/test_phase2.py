@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO, copy_project
+from tests.conftest import REPO, ceremony_project
 from tests.integration.helpers import snarkjs, zkt
 from toolchain.api import ceremony as ceremony_api
 from toolchain.api import compile as compile_api
 from toolchain.api import prove as prove_api
 from toolchain.api import zkey as zkey_api
-from toolchain.api.workspace import Workspace, open_workspace
+from toolchain.api.workspace import Workspace
 from toolchain.ceremony import checks, phase2
 from toolchain.ceremony.entropy import fresh_entropy
 from toolchain.config import BeaconOptions
@@ -26,10 +25,8 @@ BEACON = BeaconOptions(hash="ab" * 32, iterations_exp=10, source="test")
 
 @pytest.fixture
 def ceremony_ws(tmp_path: Path) -> Workspace:
-    """A fresh copy of the example project, with its ceremony.toml."""
-    root = copy_project(tmp_path / "project")
-    shutil.copytree(REPO / "ceremony", root / "ceremony", ignore=shutil.ignore_patterns("*.jsonl"))
-    return open_workspace(root)
+    """A fresh copy of the example project, with its ceremony.toml asking for 2 contributions."""
+    return ceremony_project(tmp_path / "project", min_contributions=2)
 
 
 def test_local_ceremony_end_to_end(ceremony_ws: Workspace, dev_ptau: Path, tmp_path: Path) -> None:

@@ -13,6 +13,7 @@ from toolchain.ceremony.entropy import Secret, fresh_entropy
 from toolchain.ceremony.local import LocalCeremony
 from toolchain.ceremony.transcript import Record
 from toolchain.config import CeremonyConfig, read_ceremony_config
+from toolchain.hashing import hash_file
 
 
 def contribution_entropy(typed: str = "") -> Secret:
@@ -50,7 +51,8 @@ def ceremony_ptau(ws: Workspace, explicit: Path | None, report: Reporter) -> Pat
 
 
 def _ceremony(ws: Workspace, name: str) -> LocalCeremony:
-    return LocalCeremony(ws.project, ws.tools, name)
+    """Circuit `name`'s ceremony; a name the registry does not know is refused with the list."""
+    return LocalCeremony(ws.project, ws.tools, ws.registry.get(name).name)
 
 
 def setup(
@@ -69,14 +71,32 @@ def contribute(ws: Workspace, name: str, contributor: str, entropy: Secret) -> R
 
 
 def beacon(ws: Workspace, name: str) -> Record:
-    """Apply the beacon committed in ceremony.toml to circuit `name`'s ceremony."""
-    return _ceremony(ws, name).apply_beacon(ceremony_config(ws).beacon)
+    """Close circuit `name`'s ceremony with the beacon committed in ceremony.toml."""
+    config = ceremony_config(ws)
+    return _ceremony(ws, name).apply_beacon(config.beacon, config.ceremony.min_contributions)
 
 
-def finalize(ws: Workspace, name: str, ptau: Path | None, report: Reporter) -> Path:
-    """Verify the last key of `name` in full and export it to artifacts/NAME/."""
+def finalize(
+    ws: Workspace, name: str, ptau: Path | None, report: Reporter, force: bool = False
+) -> Path:
+    """Re-verify `name`'s chain from its initial key, verify the last key in full and export it
+    to artifacts/NAME/; existing artifacts are replaced only when `force`d, and said so."""
+    config, ceremony = ceremony_config(ws), _ceremony(ws, name)
     source = ceremony_ptau(ws, ptau, report)
-    return _ceremony(ws, name).finalize(source, ceremony_config(ws).beacon)
+
+    def replace(final: Path) -> None:
+        report(f"WARNING: {name}: --force replaces {final} (sha256 {hash_file(final)[:16]}…):"
+               " proofs made with it no longer verify")  # fmt: skip
+
+    minimum = config.ceremony.min_contributions
+    return ceremony.finalize(source, config.beacon, minimum, replace if force else None)
+
+
+def verify_ceremony(ws: Workspace, name: str, ptau: Path | None, report: Reporter) -> list[Record]:
+    """Re-verify circuit `name`'s whole chain pairwise from its initial key (`status --verify`)."""
+    compile_circuits(ws, (name,), report)
+    source = ceremony_ptau(ws, ptau, report)
+    return _ceremony(ws, name).verify_chain(ws.project.r1cs(name), source)
 
 
 def run_ceremony(
@@ -95,19 +115,21 @@ def run_ceremony(
     chosen = ceremony_circuits(ws, names)
     source = ceremony_ptau(ws, ptau, report)
     compile_circuits(ws, tuple(chosen), report)
+    minimum = config.ceremony.min_contributions
     for name in chosen:
         ceremony = _ceremony(ws, name)
         records = ceremony.records()
-        if records and records[-1].kind == "beacon" and ws.project.zkey(name).is_file():
+        if ws.project.zkey(name).is_file():
             report(f"{name}: ceremony already finalized ({len(records)} steps)")
             continue
         if not records:
             ceremony.start(source)
-        for who in contributors:
-            record = ceremony.contribute(who, fresh_entropy())
-            report(f"{name}: contribution {record.index} by {who} accepted")
-        ceremony.apply_beacon(config.beacon)
-        ceremony.finalize(source, config.beacon)
+        if not records or records[-1].kind != "beacon":
+            for who in contributors:
+                record = ceremony.contribute(who, fresh_entropy())
+                report(f"{name}: contribution {record.index} by {who} accepted")
+            ceremony.apply_beacon(config.beacon, minimum)
+        ceremony.finalize(source, config.beacon, minimum)
         report(f"{name}: beacon applied, verified, exported to {ws.project.artifacts_dir(name)}")
         done.append(name)
     return done

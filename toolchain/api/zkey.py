@@ -15,6 +15,7 @@ def contribute_zkey(
     tools: Tools, zkey_in: Path, zkey_out: Path, contributor: str, entropy: Secret
 ) -> Path:
     """Contribute to `zkey_in`, writing `zkey_out`, accepted only as one valid contribution more."""
+    checks.check_open(phase2.mpc_params(zkey_in), zkey_in.name)
     phase2.contribute(tools, zkey_in, zkey_out, contributor, entropy)
     checks.accept_contribution(zkey_in, zkey_out)
     return zkey_out
@@ -24,6 +25,7 @@ def beacon_zkey(
     tools: Tools, zkey_in: Path, zkey_out: Path, beacon_hash: str, iterations_exp: int
 ) -> Path:
     """Apply a public beacon to `zkey_in`, writing `zkey_out`, accepted as one contribution more."""
+    checks.check_beacon_may_close(phase2.mpc_params(zkey_in), 1, zkey_in.name)
     phase2.apply_beacon(tools, zkey_in, zkey_out, beacon_hash, iterations_exp, "beacon")
     checks.accept_contribution(zkey_in, zkey_out)
     return zkey_out
@@ -36,6 +38,7 @@ def verify_zkey(
     ptau: Path | None,
     previous: Path | None,
     native: bool = False,
+    min_contributions: int = 1,
 ) -> list[str]:
     """Our checks, plus snarkjs's (r1cs + ptau) unless `native`; the names of those passed."""
     passed = []
@@ -46,8 +49,12 @@ def verify_zkey(
         passed.append("snarkjs zkey verify")
     elif previous is None:
         raise UsageError("--native checks a contribution against --previous: give it")
-    checks.check_has_contribution(zkey)
+    key = phase2.read_key(zkey)
+    checks.check_key_has_contribution(key)
     passed.append("has a phase-2 contribution (delta != gamma)")
+    checks.check_min_contributions(key.mpc, min_contributions, key.name)
+    real = checks.real_contributions(key.mpc)
+    passed.append(f"{real} real contribution(s), beacon excluded (at least {min_contributions})")
     if previous is not None:
         checks.accept_contribution(previous, zkey)
         passed.append(f"extends {previous.name} by exactly one contribution")

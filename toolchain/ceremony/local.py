@@ -6,12 +6,16 @@
                                            and verifier.sol beside it
 
 Each step starts from the latest accepted key, whose file must still hash to what the
-transcript recorded, and is accepted only if it extends that key by exactly one contribution.
+transcript recorded and whose chain must be the recorded one, and is accepted only if it extends
+that key by exactly one contribution. The beacon is the last step: after it nothing is accepted.
+`finalize` re-verifies the whole chain pairwise from the initial key before it exports, and
+never replaces exported artifacts unless forced.
 """
 
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,15 +43,44 @@ class LocalCeremony:
         return read_transcript(self.project.transcript(self.name))
 
     def latest(self) -> tuple[Record, Path]:
-        """The last accepted record and its key file, checked against the recorded hash."""
+        """The last accepted record and its key, checked against the recorded hash and chain."""
         records = self.records()
         if not records:
             raise UsageError(f"{self.name}: no ceremony yet: run `zkt setup {self.name}`")
-        last = records[-1]
-        key = self.project.root / last.file.path
-        if not key.is_file() or hash_file(key) != last.file.sha256:
+        key = self._recorded_key(records[-1])
+        checks.check_matches_transcript(records, phase2.mpc_params(key), f"{self.name}: {key}")
+        return records[-1], key
+
+    def verify_chain(self, r1cs: Path, ptau: Path | None) -> list[Record]:
+        """Re-verify every step pairwise from the initial key, which must match `r1cs` (and
+        `ptau`, when given) as recorded at setup; the records, once all hold."""
+        records = self.records()
+        if not records:
+            raise UsageError(f"{self.name}: no ceremony yet: run `zkt setup {self.name}`")
+        self._check_setup_inputs(records[0], r1cs, ptau)
+        keys = [phase2.read_key(self._recorded_key(record)) for record in records]
+        for number, key in enumerate(keys):
+            if number:
+                checks.accept_step(keys[number - 1], key)
+            checks.check_matches_transcript(records[: number + 1], key.mpc, str(key.file.path))
+        return records
+
+    def _recorded_key(self, record: Record) -> Path:
+        key = self.project.root / record.file.path
+        if not key.is_file() or hash_file(key) != record.file.sha256:
             raise IntegrityError(f"{self.name}: {key} is missing or differs from the transcript")
-        return last, key
+        return key
+
+    def _check_setup_inputs(self, setup: Record, r1cs: Path, ptau: Path | None) -> None:
+        found = {"r1cs_sha256": hash_file(r1cs)}
+        if ptau is not None:
+            found["ptau_blake2b"] = hash_file(ptau, "blake2b")
+        for key, digest in found.items():
+            if setup.inputs.get(key) != digest:
+                raise IntegrityError(
+                    f"{self.name}: the initial key was set up from {key.split('_')[0]}"
+                    f" {setup.inputs.get(key, '?')[:16]}…, this one is {digest[:16]}…"
+                )
 
     def start(self, ptau: Path) -> Record:
         """groth16 setup from the compiled r1cs and `ptau`: record 0."""
@@ -65,25 +98,57 @@ class LocalCeremony:
 
     def contribute(self, contributor: str, entropy: Secret) -> Record:
         """One more contribution by `contributor`, accepted by checks.accept_contribution."""
-        last, key = self.latest()
+        last, key = self.latest_open()
         out = self._key(last.index + 1)
         self._discard_stale(out)
         phase2.contribute(self.tools, key, out, contributor, entropy)
         return self._accept(last, key, out, "contribution", contributor)
 
-    def apply_beacon(self, beacon: BeaconOptions) -> Record:
-        """The committed public beacon as the last contribution."""
+    def latest_open(self) -> tuple[Record, Path]:
+        """The latest record and key; refused after the beacon or once exported."""
         last, key = self.latest()
+        exported = self.project.zkey(self.name).is_file()
+        if last.kind == "beacon" or exported:
+            why = "it was finalized" if exported else f"step {last.index} is the beacon"
+            raise UsageError(
+                f"{self.name}: the ceremony is closed ({why}): nothing may follow the beacon"
+            )
+        return last, key
+
+    def apply_beacon(self, beacon: BeaconOptions, min_contributions: int = 1) -> Record:
+        """The committed public beacon as the last contribution, once enough real ones came."""
+        last, key = self.latest_open()
+        checks.check_beacon_may_close(phase2.mpc_params(key), min_contributions, self.name)
         out = self._key(last.index + 1)
         self._discard_stale(out)
         phase2.apply_beacon(self.tools, key, out, beacon.hash, beacon.iterations_exp, "beacon")
-        return self._accept(last, key, out, "beacon", f"beacon {beacon.source}".strip())
+        return self._accept(
+            last, key, out, "beacon", f"beacon {beacon.source}".strip(), min_contributions
+        )
 
-    def finalize(self, ptau: Path, beacon: BeaconOptions | None) -> Path:
-        """Verify the latest key in full and export it to artifacts/NAME/."""
-        _, key = self.latest()
-        checks.accept_final(self.tools, self.project.r1cs(self.name), ptau, key, beacon)
+    def finalize(
+        self,
+        ptau: Path,
+        beacon: BeaconOptions | None,
+        min_contributions: int = 1,
+        replace: Callable[[Path], None] | None = None,
+    ) -> Path:
+        """Re-verify the chain from the initial key, verify the latest key in full and export it
+        to artifacts/NAME/. Existing artifacts are refused unless `replace` is given, which is
+        told what it replaces before anything changes."""
         final = self.project.zkey(self.name)
+        if final.is_file() and replace is None:
+            raise UsageError(
+                f"{self.name}: already finalized ({final}, sha256 {hash_file(final)[:16]}…):"
+                " artifacts are never replaced, since proofs made with them would stop verifying"
+                " (--force replaces them)"
+            )
+        r1cs = self.project.r1cs(self.name)
+        records = self.verify_chain(r1cs, ptau)
+        key = self._recorded_key(records[-1])
+        checks.accept_final(self.tools, r1cs, ptau, key, beacon, min_contributions)
+        if final.is_file() and replace is not None:
+            replace(final)
         final.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(key, final.with_suffix(".zkey.tmp"))
         final.with_suffix(".zkey.tmp").replace(final)
@@ -99,9 +164,11 @@ class LocalCeremony:
         # refused or interrupted step: it was never accepted, so it may go.
         out.unlink(missing_ok=True)
 
-    def _accept(self, last: Record, key: Path, out: Path, kind: str, who: str) -> Record:
+    def _accept(
+        self, last: Record, key: Path, out: Path, kind: str, who: str, min_contributions: int = 1
+    ) -> Record:
         try:
-            added = checks.accept_contribution(key, out)
+            added = checks.accept_contribution(key, out, min_contributions)
         except BaseException:
             out.unlink(missing_ok=True)
             raise

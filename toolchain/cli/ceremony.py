@@ -71,16 +71,24 @@ def ceremony_beacon(ctx: click.Context, name: str) -> None:
 @ceremony.command(name="finalize")
 @click.argument("name")
 @PTAU
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Replace artifacts already exported (says what it replaces; old proofs stop verifying).",
+)
 @click.pass_context
-def ceremony_finalize(ctx: click.Context, name: str, ptau: Path | None) -> None:
+def ceremony_finalize(ctx: click.Context, name: str, ptau: Path | None, force: bool) -> None:
     """Verify NAME's last key in full and export final.zkey, verification_key.json, verifier.sol.
 
-    Verification: snarkjs zkey verify (rebuilds the initial key from r1cs + ptau), at least one
-    real contribution (delta != gamma) and the committed beacon as the last contribution.
+    Verification: every step again, pairwise from the initial key (which must match the r1cs and
+    ptau recorded at setup); snarkjs zkey verify (rebuilds the initial key from r1cs + ptau); at
+    least min_contributions real contributions (ceremony.toml; the beacon does not count); and
+    the committed beacon as the last contribution. Exported artifacts are never replaced
+    without --force.
     """
     from toolchain.api.ceremony import finalize
 
-    final = finalize(workspace(ctx), name, ptau, status)
+    final = finalize(workspace(ctx), name, ptau, status, force)
     status(f"{name}: verified; artifacts in {final.parent}")
 
 
@@ -122,13 +130,23 @@ def ceremony_ptau(ctx: click.Context) -> None:
 
 @ceremony.command(name="status")
 @click.argument("name")
+@click.option(
+    "--verify",
+    is_flag=True,
+    help="Re-verify every step pairwise from the initial key (needs the intermediate keys).",
+)
+@PTAU
 @click.pass_context
-def ceremony_status(ctx: click.Context, name: str) -> None:
+def ceremony_status(ctx: click.Context, name: str, verify: bool, ptau: Path | None) -> None:
     """The accepted steps of circuit NAME's ceremony, from its transcript."""
-    from toolchain.api.ceremony import transcript
+    from toolchain.api.ceremony import transcript, verify_ceremony
 
-    for r in transcript(workspace(ctx), name):
+    ws = workspace(ctx)
+    records = verify_ceremony(ws, name, ptau, status) if verify else transcript(ws, name)
+    for r in records:
         click.echo(f"{r.index:>3} {r.kind:<12} {r.name:<24} {r.contribution_hash[:16]}  {r.time}")
+    if verify:
+        status(f"{name}: {len(records)} steps re-verified pairwise from the initial key")
 
 
 COMMANDS = [setup_cmd, ceremony]

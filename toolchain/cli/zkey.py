@@ -37,7 +37,12 @@ def zkey_contribute(
 @click.argument("zkey_in", type=FILE)
 @click.argument("zkey_out", type=FILE)
 @click.option("--hash", "beacon_hash", required=True, help="Beacon value (hex).")
-@click.option("--iterations-exp", type=click.IntRange(10, 63), required=True)
+@click.option(
+    "--iterations-exp",
+    type=click.IntRange(10, 63),
+    required=True,
+    help="The beacon hash is iterated 2^N times (SHA-256) before it seeds the contribution.",
+)
 @click.pass_context
 def zkey_beacon(
     ctx: click.Context, zkey_in: Path, zkey_out: Path, beacon_hash: str, iterations_exp: int
@@ -51,8 +56,15 @@ def zkey_beacon(
 
 @zkey.command(name="verify")
 @click.argument("zkey_path", type=FILE)
-@click.option("--r1cs", type=FILE)
-@click.option("--ptau", type=FILE)
+@click.option("--r1cs", type=FILE, help="The circuit's .r1cs (for snarkjs's replay from genesis).")
+@click.option("--ptau", type=FILE, help="The prepared ptau the key was set up from.")
+@click.option(
+    "--min-contributions",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Real (non-beacon) contributions the key must have; production ceremonies ask >= 20.",
+)
 @click.option(
     "--previous",
     type=FILE,
@@ -69,12 +81,14 @@ def zkey_verify(
     zkey_path: Path,
     r1cs: Path | None,
     ptau: Path | None,
+    min_contributions: int,
     previous: Path | None,
     native: bool,
 ) -> None:
     """Verify ZKEY against its r1cs and ptau, beyond what snarkjs checks.
 
-    Refuses a key with no phase-2 contribution (delta = gamma: proofs can be forged) and, with
+    Refuses a key with no phase-2 contribution (delta = gamma: proofs can be forged), with fewer
+    real contributions than --min-contributions (the public beacon does not count), and, with
     --previous, a chain that does not extend the accepted key by exactly one valid contribution
     with every earlier one unchanged (snarkjs accepts a history rebuilt from genesis). The new
     contribution's cryptography (proof of knowledge, delta step, L and H rescaled by the same
@@ -82,7 +96,8 @@ def zkey_verify(
     """
     from toolchain.api.zkey import verify_zkey
 
-    for passed in verify_zkey(tools(ctx), zkey_path, r1cs, ptau, previous, native):
+    checked = verify_zkey(tools(ctx), zkey_path, r1cs, ptau, previous, native, min_contributions)
+    for passed in checked:
         click.echo(f"ok  {passed}")
 
 
