@@ -24,9 +24,10 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+from toolchain.ceremony import checks as ceremony_checks
 from toolchain.ceremony.transcript import Record
 from toolchain.config import CircuitEntry
-from toolchain.errors import IntegrityError
+from toolchain.errors import IntegrityError, VerificationError
 from toolchain.formats.ptau import PtauFile
 from toolchain.formats.r1cs import R1cs, R1csHeader
 from toolchain.formats.snarkjs_json import dump_verification_key, verification_key_from_zkey
@@ -160,6 +161,18 @@ def check_verifier(sol: Path, zkey: ZkeyFile) -> str:
             f"takes {counts or 'no'} public signals, {zkey.path.name} has {zkey.header.n_public}"
         )
     return f"constants are {zkey.path.name}'s key ({len(expected)} checked)"
+
+
+def check_real_contributions(zkey: ZkeyFile, minimum: int) -> str:
+    """The final key holds `minimum` real (non-beacon) contributions: a beacon protects nothing."""
+    mpc = zkey.read_mpc_params()
+    try:
+        ceremony_checks.check_min_contributions(mpc, minimum, zkey.path.name)
+    except VerificationError as exc:
+        raise IntegrityError(str(exc)) from None
+    real = ceremony_checks.real_contributions(mpc)
+    beacon = " + the beacon" if len(mpc.contributions) > real else ""
+    return f"{real} real phase-2 contribution(s){beacon} (at least {minimum} required)"
 
 
 def check_transcript(

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from toolchain.build import Reporter, compile_entry
 from toolchain.ceremony.transcript import read_transcript
-from toolchain.config import Registry
+from toolchain.config import Registry, read_ceremony_config
 from toolchain.errors import IntegrityError, ToolError, ZktError
 from toolchain.formats.ptau import open_ptau
 from toolchain.formats.r1cs import read_r1cs
@@ -234,9 +234,14 @@ class Checker:
         if f"{name}/transcript" not in self.manifest.artifacts and transcript.is_file():
             raise IntegrityError(f"{shown_path(self.project.root, transcript)} was never locked")
         zkey = open_zkey(self._file(f"{name}/zkey"))
-        contributions = len(zkey.read_mpc_params().contributions)
+        real = checks.check_real_contributions(zkey, self._min_contributions())
         notes = [*self._zkey_r1cs(name, zkey), self._zkey_ptau(zkey)]
-        return [*notes, f"{contributions} phase-2 contribution(s)"]
+        return [*notes, real]
+
+    def _min_contributions(self) -> int:
+        """ceremony.toml's min_contributions; 1 for a project without a ceremony.toml."""
+        path = self.project.ceremony_config
+        return read_ceremony_config(path).ceremony.min_contributions if path.is_file() else 1
 
     def _zkey_r1cs(self, name: str, zkey: ZkeyFile) -> list[str]:
         skip = self._unusable(f"{name}/r1cs")

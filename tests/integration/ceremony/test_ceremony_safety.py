@@ -160,3 +160,21 @@ def test_an_unknown_circuit_is_named(started: Workspace) -> None:
         "status",
         "multiplier_9",
     )
+
+
+def test_lock_and_verify_count_real_contributions(closed: Workspace, dev_ptau: Path) -> None:
+    ceremony_api.finalize(closed, NAME, dev_ptau, lambda _: None)
+    lock = ("artifacts", "lock", "--ptau", str(dev_ptau))
+    locked = zkt(*lock, cwd=closed.project.root)
+    assert locked.returncode == 0, locked.stderr
+    assert "2 real phase-2 contribution(s) + the beacon (at least 2 required)" in locked.stdout
+    config = closed.project.ceremony_config
+    config.write_text(config.read_text().replace("min_contributions = 2", "min_contributions = 3"))
+    needed = "final.zkey: 2 real contributions (the beacon excluded), at least 3 needed"
+    done = zkt("artifacts", "verify", "--ptau", str(dev_ptau), cwd=closed.project.root)
+    assert done.returncode == INTEGRITY and needed in done.stdout, done.stdout
+    manifest = closed.project.root / "artifacts" / "manifest.json"
+    before = manifest.read_bytes()
+    relock = zkt(*lock, cwd=closed.project.root)
+    assert relock.returncode == INTEGRITY and "refusing to lock" in relock.stderr
+    assert needed in relock.stderr and manifest.read_bytes() == before
