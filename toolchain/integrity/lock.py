@@ -23,7 +23,6 @@ from toolchain.integrity.files import (
     artifact_path,
     find_ptau,
     release_by_hash,
-    shown_path,
 )
 from toolchain.integrity.model import (
     FORMAT,
@@ -38,7 +37,7 @@ from toolchain.integrity.model import (
 )
 from toolchain.integrity.report import Report
 from toolchain.integrity.verify import Checker
-from toolchain.paths import Project
+from toolchain.paths import Project, shown_path
 from toolchain.render.templates import render_entry
 from toolchain.runner.circom import CircomFlags
 from toolchain.runner.tools import CIRCOM_VERSION, Tools

@@ -25,7 +25,6 @@ from toolchain.integrity.files import (
     artifact_path,
     find_ptau,
     release_by_name,
-    shown_path,
 )
 from toolchain.integrity.model import (
     BUILD_KINDS,
@@ -36,7 +35,7 @@ from toolchain.integrity.model import (
     read_manifest,
 )
 from toolchain.integrity.report import Report, Row, Status
-from toolchain.paths import Project
+from toolchain.paths import Project, shown_path
 from toolchain.runner.tools import Tools
 
 
