@@ -76,27 +76,23 @@ def insecure_warning(name: str) -> str:
     )
 
 
-def setup_contributions(ws: Workspace, name: str, extra: tuple[Path, ...] = ()) -> int | None:
+def setup_contributions(ws: Workspace, name: str) -> int | None:
     """Phase-1 contributions of the ptau `name` was set up on (None: no setup, or unknown).
 
     Old transcripts did not record the count: it is then read from the ptau ceremony.toml names
-    (or one of `extra`) when present and its blake2b is the one the setup recorded.
+    when present and its blake2b is the one the setup recorded.
     """
     setup = local.setup_record(ws.project, name)
     if setup is None:
         return None
-    if "ptau_contributions" in setup.inputs:
-        return local.setup_ptau_contributions(setup, ())
-    configured = ws.project.ceremony_config.is_file()
+    configured = "ptau_contributions" not in setup.inputs and ws.project.ceremony_config.is_file()
     candidates = [_configured_path(ws, ceremony_config(ws).phase1)] if configured else []
-    return local.setup_ptau_contributions(setup, [*candidates, *extra])
+    return local.setup_ptau_contributions(setup, candidates)
 
 
-def warn_if_insecure(
-    ws: Workspace, name: str, report: Reporter, extra: tuple[Path, ...] = ()
-) -> None:
+def warn_if_insecure(ws: Workspace, name: str, report: Reporter) -> None:
     """Report `insecure_warning` when `name`'s setup used a ptau with no contribution."""
-    if setup_contributions(ws, name, extra) == 0:
+    if setup_contributions(ws, name) == 0:
         report(insecure_warning(name))
 
 
