@@ -30,6 +30,11 @@ def cache_dir() -> Path:
     return Path(base) / "zk-toolchain"
 
 
+def shown_path(root: Path, path: Path) -> str:
+    """A path as manifests and transcripts record it: relative to the project root when inside."""
+    return path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+
+
 @dataclass(frozen=True)
 class Project:
     """Paths inside one project checkout."""

@@ -4,22 +4,33 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from toolchain.api.ceremony import dev_ptau_allowed, insecure_warning, setup_contributions
 from toolchain.api.compile import compile_circuits
 from toolchain.api.workspace import Workspace
 from toolchain.build import Reporter
 from toolchain.integrity import lock as artifact_lock
 from toolchain.integrity import verify as artifact_verify
+from toolchain.integrity.files import find_ptau
+from toolchain.integrity.model import manifest_path, read_manifest
 from toolchain.integrity.report import Report
 
 
 def lock_artifacts(
     ws: Workspace, ptau: Path | None = None, report: Reporter = lambda _: None
 ) -> Report:
-    """Compile the circuits that have a final key, then check and lock their artifacts."""
+    """Compile the circuits that have a final key, then check and lock their artifacts.
+
+    A ptau with no phase-1 contribution is refused unless ceremony.toml says source = "dev".
+    """
     names = tuple(artifact_lock.locked_circuits(ws.project, ws.registry))
     if names:  # with none, lock says so; compile_circuits(()) would build every circuit
         compile_circuits(ws, names, report)
-    return artifact_lock.lock(ws.project, ws.registry, ws.tools, ptau)
+    allowed = dev_ptau_allowed(ws)
+    locked = artifact_lock.lock(
+        ws.project, ws.registry, ws.tools, ptau, allow_insecure_ptau=allowed
+    )
+    warn_insecure_locked(ws, ptau, report)
+    return locked
 
 
 def verify_artifacts(
@@ -29,6 +40,18 @@ def verify_artifacts(
     report: Reporter = lambda _: None,
 ) -> Report:
     """Hash every locked artifact again and check their relations (`rebuild`: compile afresh)."""
-    return artifact_verify.verify(
+    verified = artifact_verify.verify(
         ws.project, ws.registry, ws.tools, rebuild=rebuild, ptau=ptau, report=report
     )
+    warn_insecure_locked(ws, ptau, report)
+    return verified
+
+
+def warn_insecure_locked(ws: Workspace, ptau: Path | None, report: Reporter) -> None:
+    """One WARNING per locked circuit whose key comes from a ptau with no contribution."""
+    manifest = read_manifest(manifest_path(ws.project))
+    ptau_file = find_ptau(ws.project, manifest.artifacts["ptau"], ptau)
+    count = artifact_lock.locked_ptau_contributions(manifest, ptau_file)
+    for name in manifest.circuits():
+        if count == 0 or (count is None and setup_contributions(ws, name) == 0):
+            report(insecure_warning(name))

@@ -7,13 +7,16 @@ from pathlib import Path
 
 from toolchain.api.compile import compile_circuits
 from toolchain.api.workspace import Workspace, existing
-from toolchain.build import Reporter
-from toolchain.ceremony import devptau, ptau_fetch
+from toolchain.build import BuildResult, Reporter
+from toolchain.ceremony import devptau, local, ptau_fetch
 from toolchain.ceremony.entropy import Secret, fresh_entropy
 from toolchain.ceremony.local import LocalCeremony
 from toolchain.ceremony.transcript import Record
-from toolchain.config import CeremonyConfig, read_ceremony_config
+from toolchain.config import CeremonyConfig, Phase1Options, read_ceremony_config
+from toolchain.errors import IntegrityError, UsageError, ZktError
+from toolchain.formats.ptau import open_ptau
 from toolchain.hashing import hash_file
+from toolchain.integrity.checks import needed_power
 
 
 def contribution_entropy(typed: str = "") -> Secret:
@@ -37,17 +40,102 @@ def ceremony_ptau(ws: Workspace, explicit: Path | None, report: Reporter) -> Pat
     if explicit is not None:
         return existing(explicit, "ptau", "check the --ptau path")
     phase1 = ceremony_config(ws).phase1
+    path = _configured_path(ws, phase1)
     if phase1.source == "file":
-        assert phase1.path is not None  # the config model requires it for "file"
-        return existing(ws.project.root / phase1.path, "ptau", "fix [phase1] path")
+        return existing(path, "ptau", "fix [phase1] path")
     if phase1.source == "fetch":
         return ptau_fetch.ensure_ptau(phase1.power)
-    seed_tag = hashlib.sha256(phase1.seed.encode()).hexdigest()[:16]
-    path = ws.project.dev_ptau(phase1.power, seed_tag)
     report(f"WARNING: ceremony.toml asks for an INSECURE dev ptau (public seed {phase1.seed!r})")
     if not path.is_file():
         devptau.write_dev_ptau(path, phase1.power, phase1.seed)
     return path
+
+
+def _configured_path(ws: Workspace, phase1: Phase1Options) -> Path:
+    """Where ceremony.toml's ptau is, or goes once fetched or regenerated."""
+    if phase1.source == "file":
+        assert phase1.path is not None  # the config model requires it for "file"
+        return ws.project.root / phase1.path
+    if phase1.source == "fetch":
+        return ptau_fetch.cached_ptau_path(ptau_fetch.release_for_power(phase1.power))
+    seed_tag = hashlib.sha256(phase1.seed.encode()).hexdigest()[:16]
+    return ws.project.dev_ptau(phase1.power, seed_tag)
+
+
+def dev_ptau_allowed(ws: Workspace) -> bool:
+    """Whether ceremony.toml says `source = "dev"`: keys from an insecure ptau may be locked."""
+    config = ws.project.ceremony_config
+    return config.is_file() and ceremony_config(ws).phase1.source == "dev"
+
+
+def insecure_warning(name: str) -> str:
+    """The line every step touching a key made from a ptau without contributions prints."""
+    return (
+        f"WARNING: {name} was set up on a ptau with no phase-1 contribution (INSECURE):"
+        " anyone can forge proofs with keys made from it"
+    )
+
+
+def setup_contributions(ws: Workspace, name: str) -> int | None:
+    """Phase-1 contributions of the ptau `name` was set up on (None: no setup, or unknown).
+
+    Old transcripts did not record the count: it is then read from the ptau ceremony.toml names
+    when present and its blake2b is the one the setup recorded.
+    """
+    setup = local.setup_record(ws.project, name)
+    if setup is None:
+        return None
+    configured = "ptau_contributions" not in setup.inputs and ws.project.ceremony_config.is_file()
+    candidates = [_configured_path(ws, ceremony_config(ws).phase1)] if configured else []
+    return local.setup_ptau_contributions(setup, candidates)
+
+
+def warn_if_insecure(ws: Workspace, name: str, report: Reporter) -> None:
+    """Report `insecure_warning` when `name`'s setup used a ptau with no contribution."""
+    if setup_contributions(ws, name) == 0:
+        report(insecure_warning(name))
+
+
+def setup_ptau(
+    ws: Workspace, name: str, explicit: Path | None, report: Reporter = lambda _: None
+) -> Path:
+    """The ptau circuit `name` was set up on: `explicit`, else the path its setup recorded,
+    else ceremony.toml's; refused unless its blake2b is the one the setup recorded."""
+    setup = local.setup_record(ws.project, name)
+    if setup is None:
+        raise UsageError(f"{name}: no ceremony yet: run `zkt setup {name}`")
+    recorded = setup.inputs.get("ptau_path")
+    if explicit is None and recorded and (ws.project.root / recorded).is_file():
+        path = ws.project.root / recorded  # an absolute recorded path stays absolute
+        _check_setup_ptau(name, setup, path, IntegrityError)
+    else:
+        path = ceremony_ptau(ws, explicit, report)
+        _check_setup_ptau(name, setup, path, UsageError)
+    if local.setup_ptau_contributions(setup, (path,)) == 0:
+        report(insecure_warning(name))
+    return path
+
+
+def _check_setup_ptau(name: str, setup: Record, ptau: Path, error: type[ZktError]) -> None:
+    want, got = setup.inputs.get("ptau_blake2b"), hash_file(ptau, "blake2b")
+    if want is not None and got != want:
+        raise error(
+            f"{name} was set up on the ptau with blake2b {want[:16]}…, {ptau} has blake2b"
+            f" {got[:16]}…: use the ptau it was set up with"
+        )
+
+
+def check_ptau_power(built: list[BuildResult], ptau: Path) -> None:
+    """UsageError listing each circuit whose domain needs a larger ptau than `ptau`."""
+    power = open_ptau(ptau).header.power
+    short = [(r.name, needed_power(r.header)) for r in built if needed_power(r.header) > power]
+    if short:
+        (first, need), *rest = short
+        others = "".join(f", {name} needs power {p}" for name, p in rest)
+        raise UsageError(
+            f"{first} needs a power-{need} ptau{others}; this ptau has power {power}"
+            " (see zkt ptau pick NAME)"
+        )
 
 
 def _ceremony(ws: Workspace, name: str) -> LocalCeremony:
@@ -60,9 +148,15 @@ def setup(
 ) -> list[Record]:
     """Compile, then start the phase-2 ceremony (groth16 setup) of each circuit."""
     chosen = ceremony_circuits(ws, names)
-    compile_circuits(ws, tuple(chosen), report)
+    built = compile_circuits(ws, tuple(chosen), report)
     source = ceremony_ptau(ws, ptau, report)
-    return [_ceremony(ws, name).start(source) for name in chosen]
+    check_ptau_power(built, source)
+    records = []
+    for name in chosen:
+        records.append(_ceremony(ws, name).start(source))
+        if records[-1].inputs["ptau_contributions"] == "0":
+            report(insecure_warning(name))
+    return records
 
 
 def contribute(ws: Workspace, name: str, contributor: str, entropy: Secret) -> Record:
@@ -82,7 +176,7 @@ def finalize(
     """Re-verify `name`'s chain from its initial key, verify the last key in full and export it
     to artifacts/NAME/; existing artifacts are replaced only when `force`d, and said so."""
     config, ceremony = ceremony_config(ws), _ceremony(ws, name)
-    source = ceremony_ptau(ws, ptau, report)
+    source = setup_ptau(ws, name, ptau, report)
 
     def replace(final: Path) -> None:
         report(f"WARNING: {name}: --force replaces {final} (sha256 {hash_file(final)[:16]}…):"
@@ -95,7 +189,7 @@ def finalize(
 def verify_ceremony(ws: Workspace, name: str, ptau: Path | None, report: Reporter) -> list[Record]:
     """Re-verify circuit `name`'s whole chain pairwise from its initial key (`status --verify`)."""
     compile_circuits(ws, (name,), report)
-    source = ceremony_ptau(ws, ptau, report)
+    source = setup_ptau(ws, name, ptau, report)
     return _ceremony(ws, name).verify_chain(ws.project.r1cs(name), source)
 
 
@@ -108,28 +202,27 @@ def run_ceremony(
 ) -> list[str]:
     """A whole local ceremony per circuit: setup, one contribution each, beacon, finalize.
 
-    Circuits whose ceremony already ended with the beacon and has artifacts are left as they
-    are; returns the circuits finalized now.
+    Circuits already finalized are left as they are; those not set up yet are set up first (the
+    ptau's power checked for all of them up front); returns the circuits finalized now.
     """
     config, done = ceremony_config(ws), []
     chosen = ceremony_circuits(ws, names)
-    source = ceremony_ptau(ws, ptau, report)
     compile_circuits(ws, tuple(chosen), report)
-    minimum = config.ceremony.min_contributions
+    fresh = tuple(name for name in chosen if not _ceremony(ws, name).records())
+    if fresh:
+        setup(ws, fresh, ptau, report)
     for name in chosen:
         ceremony = _ceremony(ws, name)
-        records = ceremony.records()
+        last = ceremony.records()[-1]
         if ws.project.zkey(name).is_file():
-            report(f"{name}: ceremony already finalized ({len(records)} steps)")
+            report(f"{name}: ceremony already finalized ({last.index + 1} steps)")
             continue
-        if not records:
-            ceremony.start(source)
-        if not records or records[-1].kind != "beacon":
+        if last.kind != "beacon":
             for who in contributors:
                 record = ceremony.contribute(who, fresh_entropy())
                 report(f"{name}: contribution {record.index} by {who} accepted")
-            ceremony.apply_beacon(config.beacon, minimum)
-        ceremony.finalize(source, config.beacon, minimum)
+            ceremony.apply_beacon(config.beacon, config.ceremony.min_contributions)
+        finalize(ws, name, ptau, report)
         report(f"{name}: beacon applied, verified, exported to {ws.project.artifacts_dir(name)}")
         done.append(name)
     return done

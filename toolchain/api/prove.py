@@ -7,8 +7,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from toolchain import backends
+from toolchain.api.ceremony import warn_if_insecure
 from toolchain.api.compile import compile_circuits
 from toolchain.api.workspace import Workspace, existing
+from toolchain.build import Reporter
 from toolchain.errors import InputError, VerificationError
 from toolchain.formats.wtns import write_wtns
 from toolchain.fsutil import refuse_overwrite
@@ -81,9 +83,15 @@ def prove(
     zkey: Path | None = None,
     out_dir: Path | None = None,
     engine: str | None = None,
+    report: Reporter = lambda _: None,
 ) -> ProveResult:
-    """Witness (native, wasmtime) then proof by the chosen backend: DIR/proof.json, public.json."""
+    """Witness (native, wasmtime) then proof by the chosen backend: DIR/proof.json, public.json.
+
+    Proving with the circuit's own key reports when its setup used an insecure ptau.
+    """
     key = existing(zkey or ws.project.zkey(name), "proving key", "run `zkt setup` or pass --zkey")
+    if key.resolve() == ws.project.zkey(name).resolve():
+        warn_if_insecure(ws, name, report)
     prover = backends.prover_backend(backend, ws.tools, engine)
     out = out_dir or ws.project.proof_dir(name)
     proof, public = out / "proof.json", out / "public.json"

@@ -15,7 +15,7 @@ never replaces exported artifacts unless forced.
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,8 +25,9 @@ from toolchain.ceremony.entropy import Secret
 from toolchain.ceremony.transcript import Record, append_record, file_hashes, now, read_transcript
 from toolchain.config import BeaconOptions
 from toolchain.errors import IntegrityError, UsageError
+from toolchain.formats.ptau import SECTION_CONTRIBUTIONS, open_ptau
 from toolchain.hashing import hash_file
-from toolchain.paths import Project
+from toolchain.paths import Project, shown_path
 from toolchain.runner.tools import PINNED, Tools
 
 
@@ -92,6 +93,8 @@ class LocalCeremony:
         inputs = {
             "r1cs_sha256": hash_file(self.project.r1cs(self.name)),
             "ptau_blake2b": hash_file(ptau, "blake2b"),
+            "ptau_path": shown_path(self.project.root, ptau.resolve()),
+            "ptau_contributions": str(ptau_contributions(ptau)),
         }
         cs_hash = phase2.mpc_params(key).cs_hash.hex()
         return self._append(0, "setup", "groth16 setup", cs_hash, "", key, inputs)
@@ -191,3 +194,29 @@ class LocalCeremony:
             inputs=inputs,
         )
         return append_record(self.project.transcript(self.name), record)
+
+
+def ptau_contributions(ptau: Path) -> int:
+    """How many phase-1 contributions a ptau lists (0: whoever made it knows its secrets)."""
+    opened = open_ptau(ptau)
+    with open(ptau, "rb") as fh:
+        count = opened.container.read_range(fh, SECTION_CONTRIBUTIONS, 0, 4)
+    return int.from_bytes(count, "little")
+
+
+def setup_record(project: Project, name: str) -> Record | None:
+    """Record 0 of circuit `name`'s ceremony (what its setup used), None before `zkt setup`."""
+    records = read_transcript(project.transcript(name))
+    return records[0] if records else None
+
+
+def setup_ptau_contributions(setup: Record, candidates: Iterable[Path]) -> int | None:
+    """The phase-1 contributions of the ptau `setup` used: recorded, else counted in the first
+    candidate file with the recorded blake2b (transcripts before the count was recorded);
+    None when unknown."""
+    if "ptau_contributions" in setup.inputs:
+        return int(setup.inputs["ptau_contributions"])
+    for path in candidates:
+        if path.is_file() and hash_file(path, "blake2b") == setup.inputs.get("ptau_blake2b"):
+            return ptau_contributions(path)
+    return None

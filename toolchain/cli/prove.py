@@ -101,7 +101,7 @@ def prove_cmd(
     """
     from toolchain.api.prove import prove
 
-    result = prove(workspace(ctx), name, input_json, backend, zkey, out, engine)
+    result = prove(workspace(ctx), name, input_json, backend, zkey, out, engine, status)
     status(f"{name}: proof by {result.backend} in {result.proof.parent}")
 
 

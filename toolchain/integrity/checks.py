@@ -53,10 +53,16 @@ def check_rendered(templates_dir: Path, entry: CircuitEntry, locked_sha256: str)
     return f"renders from templates/{rendered.template_path.name}"
 
 
-def domain_size(r1cs: R1csHeader) -> int:
-    """The FFT domain `snarkjs groth16 setup` picks: 2^(floor(log2(constraints + public)) + 1)."""
+def needed_power(r1cs: R1csHeader) -> int:
+    """The smallest ptau power `snarkjs groth16 setup` accepts: floor(log2(constraints + public))
+    + 1, at least 1."""
     # zkey_new.js: cirPower = log2(nConstraints + nPubInputs + nOutputs) + 1, log2(0) = 0.
-    return 1 << max(1, (r1cs.n_constraints + r1cs.n_public).bit_length())
+    return max(1, (r1cs.n_constraints + r1cs.n_public).bit_length())
+
+
+def domain_size(r1cs: R1csHeader) -> int:
+    """The FFT domain `snarkjs groth16 setup` picks: 2^needed_power."""
+    return 1 << needed_power(r1cs)
 
 
 def check_zkey_shape(zkey: ZkeyFile, r1cs: R1csHeader) -> str:

@@ -28,11 +28,6 @@ class Digests:
         return self.seen[key]
 
 
-def shown_path(root: Path, path: Path) -> str:
-    """A path as the manifest records it: relative to the project root when inside it."""
-    return path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
-
-
 def artifact_path(project: Project, name: str, kind: str) -> Path:
     """Where circuit `name`'s artifact of `kind` lives in `project`."""
     where: dict[str, Callable[[str], Path]] = {

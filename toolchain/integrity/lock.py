@@ -12,6 +12,7 @@ from pathlib import Path
 from pydantic import JsonValue
 
 from toolchain.build import collect_dependencies, include_dirs
+from toolchain.ceremony.local import ptau_contributions
 from toolchain.ceremony.transcript import read_transcript
 from toolchain.config import CircuitEntry, Registry
 from toolchain.errors import IntegrityError, UsageError
@@ -23,7 +24,6 @@ from toolchain.integrity.files import (
     artifact_path,
     find_ptau,
     release_by_hash,
-    shown_path,
 )
 from toolchain.integrity.model import (
     FORMAT,
@@ -38,7 +38,7 @@ from toolchain.integrity.model import (
 )
 from toolchain.integrity.report import Report
 from toolchain.integrity.verify import Checker
-from toolchain.paths import Project
+from toolchain.paths import Project, shown_path
 from toolchain.render.templates import render_entry
 from toolchain.runner.circom import CircomFlags
 from toolchain.runner.tools import CIRCOM_VERSION, Tools
@@ -49,11 +49,20 @@ def locked_circuits(project: Project, registry: Registry) -> list[str]:
     return [entry.name for entry in registry.circuit if project.zkey(entry.name).is_file()]
 
 
-def lock(project: Project, registry: Registry, tools: Tools, ptau: Path | None = None) -> Report:
+def lock(
+    project: Project,
+    registry: Registry,
+    tools: Tools,
+    ptau: Path | None = None,
+    *,
+    allow_insecure_ptau: bool = False,
+) -> Report:
     """Describe and check every artifact of the keyed circuits, then write the manifest.
 
     `ptau` is the prepared ptau the keys were set up with; without it, the one already locked
-    is kept. Nothing is written when any check fails (IntegrityError with the details).
+    is kept. A ptau with no phase-1 contribution is refused unless `allow_insecure_ptau` (the
+    ceremony.toml says `source = "dev"`). Nothing is written when any check fails
+    (IntegrityError with the details).
     """
     digests = Digests()
     manifest = _describe_all(project, registry, tools, ptau, digests)
@@ -62,8 +71,22 @@ def lock(project: Project, registry: Registry, tools: Tools, ptau: Path | None =
     if report.failures:
         lines = [f"  {row.label} ({row.kind}): {row.detail}" for row in report.failures]
         raise IntegrityError("refusing to lock:\n" + "\n".join(lines))
+    if not allow_insecure_ptau and locked_ptau_contributions(manifest, ptau_file) == 0:
+        raise IntegrityError(
+            f"refusing to lock: {ptau_file} has no phase-1 contribution, so whoever made it can"
+            " forge proofs; keys from it are locked only when ceremony.toml [phase1] says"
+            ' source = "dev"'
+        )
     write_manifest(manifest_path(project), manifest)
     return report
+
+
+def locked_ptau_contributions(manifest: Manifest, ptau_file: Path | None) -> int | None:
+    """Phase-1 contributions of the manifest's ptau: the file's count, else the locked one."""
+    if ptau_file is not None:
+        return ptau_contributions(ptau_file)
+    locked = manifest.artifacts["ptau"].settings.get("contributions")
+    return locked if isinstance(locked, int) else None
 
 
 def _describe_all(
@@ -123,7 +146,12 @@ class _Describer:
         power = open_ptau(path).header.power
         release = release_by_hash(self.digests.of(path).blake2b)
         published = release.file_name if release else None
-        art = self.artifact("ptau", path.resolve(), {}, {"power": power, "published": published})
+        settings: Settings = {
+            "power": power,
+            "published": published,
+            "contributions": ptau_contributions(path),
+        }
+        art = self.artifact("ptau", path.resolve(), {}, settings)
         if published and not path.resolve().is_relative_to(self.project.root):
             return art.model_copy(update={"path": None})
         return art

@@ -31,7 +31,10 @@ Layout (JSON, sorted keys, two-space indent, final newline, no times: it diffs w
       "settings": what else determined it:
                   source      template, template_sha256, params, public
                   r1cs, wasm  circom (version), optimization, prime, includes {file: sha256}
-                  ptau        power, published (the Hermez file name whose pinned hash it has)
+                  ptau        power, published (the Hermez file name whose pinned hash it has),
+                              contributions (phase-1 contributions in its section 7; 0: INSECURE,
+                              locked only with ceremony.toml's source = "dev"; absent in older
+                              manifests)
                   zkey        n_vars, n_public, domain_size, circuit_hash, contributions,
                               transcript_head (sha256 of the transcript's last line, or null)
                   transcript  records, head

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from toolchain.build import Reporter, compile_entry
+from toolchain.ceremony.local import ptau_contributions
 from toolchain.ceremony.transcript import read_transcript
 from toolchain.config import Registry, read_ceremony_config
 from toolchain.errors import IntegrityError, ToolError, ZktError
@@ -25,7 +26,6 @@ from toolchain.integrity.files import (
     artifact_path,
     find_ptau,
     release_by_name,
-    shown_path,
 )
 from toolchain.integrity.model import (
     BUILD_KINDS,
@@ -36,7 +36,7 @@ from toolchain.integrity.model import (
     read_manifest,
 )
 from toolchain.integrity.report import Report, Row, Status
-from toolchain.paths import Project
+from toolchain.paths import Project, shown_path
 from toolchain.runner.tools import Tools
 
 
@@ -222,7 +222,12 @@ class Checker:
         power = open_ptau(self._file("ptau")).header.power
         if power != art.settings.get("power"):
             raise IntegrityError(f"its header says power {power}, the lock {art.settings['power']}")
-        return [f"power {power}"]
+        count = ptau_contributions(self._file("ptau"))
+        locked = art.settings.get("contributions", count)  # older locks did not record it
+        if count != locked:
+            raise IntegrityError(f"it lists {count} phase-1 contributions, the lock {locked}")
+        shown = f"{count} phase-1 contribution(s)" if count else "no phase-1 contribution: INSECURE"
+        return [f"power {power}", shown]
 
     def _source_relations(self, name: str) -> list[str]:
         art = self.manifest.artifacts[f"{name}/source"]

@@ -44,7 +44,7 @@ def locked_template(
     ws = copy_keyed(keyed, tmp_path_factory.mktemp("locked") / "project", LOCKED)
     for name in LOCKED:
         export_verifier(ws, name)
-    lock(ws.project, ws.registry, ws.tools, dev_ptau)
+    lock(ws.project, ws.registry, ws.tools, dev_ptau, allow_insecure_ptau=True)  # test keys
     return ws.project.root
 
 

@@ -30,7 +30,7 @@ def test_example_project_locks_verifies_and_rebuilds(
 ) -> None:
     names = [entry.name for entry in keyed.registry.circuit]
     ws = copy_keyed(keyed, tmp_path / "project", names)
-    locked = lock(ws.project, ws.registry, ws.tools, dev_ptau)
+    locked = lock(ws.project, ws.registry, ws.tools, dev_ptau, allow_insecure_ptau=True)
     assert len(locked.rows) == 1 + 5 * len(names)  # ptau + source, r1cs, wasm, zkey, vkey
     report = verify(ws, rebuild=False)
     assert not report.failures
