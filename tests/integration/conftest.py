@@ -11,7 +11,8 @@ from tests.conftest import copy_project
 from toolchain.api.compile import compile_circuits
 from toolchain.api.workspace import Workspace, open_workspace
 from toolchain.ceremony.devptau import write_dev_ptau
-from toolchain.ceremony.phase2 import export_verification_key, new_zkey
+from toolchain.ceremony.entropy import fresh_entropy
+from toolchain.ceremony.phase2 import contribute, export_verification_key, new_zkey
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -44,12 +45,15 @@ def dev_ptau(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def keyed(compiled: Workspace, dev_ptau: Path) -> Workspace:
     """`compiled` plus artifacts/NAME/final.zkey and verification_key.json for every circuit.
 
-    Made by snarkjs groth16 setup from the dev ptau, without a phase-2 contribution: test keys.
+    Made by snarkjs groth16 setup from the dev ptau and one phase-2 contribution (a key without
+    one has δ = γ, which lock and verify refuse): test keys, insecure like their ptau.
     """
 
     def setup(name: str) -> None:
         project = compiled.project
-        new_zkey(compiled.tools, project.r1cs(name), dev_ptau, project.zkey(name))
+        initial = project.ceremony_key(name, 0)
+        new_zkey(compiled.tools, project.r1cs(name), dev_ptau, initial)
+        contribute(compiled.tools, initial, project.zkey(name), "test", fresh_entropy())
         export_verification_key(project.zkey(name), project.vkey(name))
 
     with ThreadPoolExecutor(max_workers=2) as pool:

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO, copy_project
+from tests.conftest import REPO, ceremony_project
 from tests.integration.helpers import zkt
 from toolchain.api import ceremony as ceremony_api
-from toolchain.api.workspace import Workspace, open_workspace
+from toolchain.api.workspace import Workspace
 from toolchain.ceremony.devptau import write_dev_ptau
 from toolchain.ceremony.entropy import fresh_entropy
 from toolchain.hashing import hash_file
@@ -28,19 +28,19 @@ DEV_PHASE1 = f'[phase1]\nsource = "dev"\npower = 6\nseed = "{SEED}"\n'
 
 
 def phase1_config(root: Path, phase1: str) -> None:
-    """ceremony.toml of the repository with its [phase1] table replaced by `phase1`."""
-    text = (REPO / "ceremony" / "ceremony.toml").read_text()
+    """The project's ceremony.toml with its [phase1] table replaced by `phase1`."""
+    config = root / "ceremony" / "ceremony.toml"
+    text = config.read_text()
     start, end = text.index("[phase1]"), text.index("[beacon]")
-    (root / "ceremony").mkdir(exist_ok=True)
-    (root / "ceremony" / "ceremony.toml").write_text(text[:start] + phase1 + "\n" + text[end:])
+    config.write_text(text[:start] + phase1 + "\n" + text[end:])
 
 
 @pytest.fixture
 def project(tmp_path: Path) -> Workspace:
-    """The example project with a ceremony.toml asking for a power-6 dev ptau."""
-    root = copy_project(tmp_path / "project")
-    phase1_config(root, DEV_PHASE1)
-    return open_workspace(root)
+    """The example project asking for one contribution and a power-6 dev ptau."""
+    ws = ceremony_project(tmp_path / "project", min_contributions=1)
+    phase1_config(ws.project.root, DEV_PHASE1)
+    return ws
 
 
 def dev_ptau(path: Path, power: int = 6, seed: str = SEED) -> Path:

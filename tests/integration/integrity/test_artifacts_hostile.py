@@ -12,7 +12,8 @@ from tests.integration.integrity.conftest import LOCKED
 from tests.unit.integrity.helpers import edit_manifest, failing, flip_byte, forge, row_of
 from toolchain.api.workspace import Workspace
 from toolchain.ceremony.devptau import write_dev_ptau
-from toolchain.ceremony.phase2 import new_zkey
+from toolchain.ceremony.entropy import fresh_entropy
+from toolchain.ceremony.phase2 import contribute, new_zkey
 from toolchain.errors import IntegrityError
 from toolchain.integrity import verify as manifest_verify
 from toolchain.integrity.lock import lock
@@ -96,7 +97,9 @@ def test_zkey_set_up_from_another_ptau_fails(locked: Workspace, tmp_path: Path) 
     other_ptau = tmp_path / "other.ptau"
     write_dev_ptau(other_ptau, 4, "not the locked seed")
     project.zkey(NAME).unlink()
-    new_zkey(locked.tools, project.r1cs(NAME), other_ptau, project.zkey(NAME))
+    initial = tmp_path / "initial.zkey"
+    new_zkey(locked.tools, project.r1cs(NAME), other_ptau, initial)
+    contribute(locked.tools, initial, project.zkey(NAME), "mallory", fresh_entropy())
     forge(project, f"{NAME}/zkey", project.zkey(NAME))
     failed = failing(verify(locked))
     assert failed.keys() == {f"{NAME}/zkey"}
