@@ -76,11 +76,12 @@ def fsync_file(path: Path) -> None:
 def staged_outputs(
     folder: Path, names: Sequence[str], *inputs: Path, force: bool = False
 ) -> Iterator[Path]:
-    """A private (0700) folder inside `folder` where the block writes the files `names`.
+    """A private (0700) folder inside `folder` where the block writes some or all of `names`.
 
-    Each name is checked with `refuse_existing` before anything is created. When the block
-    succeeds the files are moved into `folder` together, replacing the old ones (only `force`d);
-    when it fails, `folder` is left as it was, down to not existing if it did not.
+    `names` are one set of outputs: each is checked with `refuse_existing` before anything is
+    created. When the block succeeds, what it wrote is moved into `folder` together and the old
+    files of the set go (only when `force`d), so the folder never mixes old and new; when it
+    fails, `folder` is left as it was, down to not existing if it did not.
     """
     for name in names:
         refuse_existing(folder / name, *inputs, force=force)
@@ -104,16 +105,19 @@ def _make_folders(folder: Path) -> list[Path]:
 
 
 def _move_together(staging: Path, folder: Path, names: Sequence[str]) -> None:
-    """Move `names` from `staging` into `folder`; on any failure the old files come back."""
+    """Replace the set `names` in `folder` by what `staging` holds of it; on any failure the
+    old files come back."""
     previous = staging / ".previous"
     previous.mkdir()
+    written = [name for name in names if (staging / name).exists()]
     placed: list[Path] = []
     try:
-        for name in names:
+        for name in written:
             fsync_file(staging / name)
+        for name in names:
             if (folder / name).exists():
                 os.replace(folder / name, previous / name)
-        for name in names:
+        for name in written:
             os.replace(staging / name, folder / name)
             placed.append(folder / name)
     except BaseException:

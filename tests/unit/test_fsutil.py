@@ -74,3 +74,12 @@ def test_a_failed_move_brings_the_old_files_back(
         (stage / "x").write_text("new x")
         (stage / "y").write_text("new y")
     assert {p.name: p.read_text() for p in tmp_path.iterdir()} == {"x": "old x", "y": "old y"}
+
+
+def test_a_forced_set_drops_the_old_file_not_written_again(tmp_path: Path) -> None:
+    for name in ("x", "y", "kept.wtns"):
+        (tmp_path / name).write_text(f"old {name}")
+    with fsutil.staged_outputs(tmp_path, ("x", "y", "kept.wtns"), force=True) as stage:
+        (stage / "x").write_text("new x")
+        (stage / "y").write_text("new y")
+    assert {p.name: p.read_text() for p in tmp_path.iterdir()} == {"x": "new x", "y": "new y"}
