@@ -1,11 +1,17 @@
-"""Atomic file writes: temp file in the target directory, fsync, rename."""
+"""Atomic file writes (temp file in the target directory, fsync, rename) and output guards.
+
+Writers never write over one of their inputs (`refuse_overwrite`) and never replace an existing
+output unless forced (`refuse_existing`). Outputs that belong together (proof.json and
+public.json) are written into a private staging folder beside them and moved in together
+(`staged_outputs`), so a reader never sees a mix of old and new files.
+"""
 
 from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import BinaryIO
 
@@ -46,3 +52,77 @@ def refuse_overwrite(output: Path, *inputs: Path) -> None:
     for candidate in inputs:
         if candidate.exists() and candidate.resolve() == out:
             raise UsageError(f"output {output} is also an input: choose another output path")
+
+
+def refuse_existing(output: Path, *inputs: Path, force: bool = False) -> None:
+    """UsageError when `output` is an input (even `force`d), a folder, or exists unforced."""
+    refuse_overwrite(output, *inputs)
+    if output.is_dir():
+        raise UsageError(f"{output} is a folder: give a file path")
+    if output.exists() and not force:
+        raise UsageError(f"{output} exists: choose another path (--force replaces it)")
+
+
+def fsync_file(path: Path) -> None:
+    """Flush a finished file to disk before it is renamed into place."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+@contextmanager
+def staged_outputs(
+    folder: Path, names: Sequence[str], *inputs: Path, force: bool = False
+) -> Iterator[Path]:
+    """A private (0700) folder inside `folder` where the block writes some or all of `names`.
+
+    `names` are one set of outputs: each is checked with `refuse_existing` before anything is
+    created. When the block succeeds, what it wrote is moved into `folder` together and the old
+    files of the set go (only when `force`d), so the folder never mixes old and new; when it
+    fails, `folder` is left as it was, down to not existing if it did not.
+    """
+    for name in names:
+        refuse_existing(folder / name, *inputs, force=force)
+    created = _make_folders(folder)
+    try:
+        with tempfile.TemporaryDirectory(dir=folder, prefix=".zkt-staging-") as tmp:
+            yield Path(tmp)
+            _move_together(Path(tmp), folder, names)
+    except BaseException:
+        for made in reversed(created):
+            with suppress(OSError):  # someone else wrote there meanwhile: leave it
+                made.rmdir()
+        raise
+
+
+def _make_folders(folder: Path) -> list[Path]:
+    """Create `folder` and its missing parents; the ones created, outermost first."""
+    missing = [p for p in (folder, *folder.parents) if not p.exists()]
+    folder.mkdir(parents=True, exist_ok=True)
+    return missing[::-1]
+
+
+def _move_together(staging: Path, folder: Path, names: Sequence[str]) -> None:
+    """Replace the set `names` in `folder` by what `staging` holds of it; on any failure the
+    old files come back."""
+    previous = staging / ".previous"
+    previous.mkdir()
+    written = [name for name in names if (staging / name).exists()]
+    placed: list[Path] = []
+    try:
+        for name in written:
+            fsync_file(staging / name)
+        for name in names:
+            if (folder / name).exists():
+                os.replace(folder / name, previous / name)
+        for name in written:
+            os.replace(staging / name, folder / name)
+            placed.append(folder / name)
+    except BaseException:
+        for path in placed:
+            path.unlink()
+        for old in previous.iterdir():
+            os.replace(old, folder / old.name)
+        raise

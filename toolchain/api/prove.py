@@ -13,7 +13,7 @@ from toolchain.api.workspace import Workspace, existing
 from toolchain.build import Reporter
 from toolchain.errors import InputError, VerificationError
 from toolchain.formats.wtns import write_wtns
-from toolchain.fsutil import refuse_overwrite
+from toolchain.fsutil import refuse_existing, staged_outputs
 from toolchain.native.engines import ENGINE_NAMES
 from toolchain.witness.calculator import WitnessCalculator
 
@@ -50,29 +50,38 @@ class WitnessResult:
 
 
 def compute_witness(
-    ws: Workspace, name: str, input_path: Path, out: Path | None = None
+    ws: Workspace, name: str, input_path: Path, out: Path | None = None, *, force: bool = False
 ) -> WitnessResult:
-    """Compile `name` if needed, compute its witness natively and write `out` (.wtns).
+    """Compile `name` if needed, compute its witness natively and write `out` (.wtns, 0600).
 
-    `out` defaults to build/NAME/NAME.wtns.
+    `out` defaults to build/NAME/NAME.wtns; an existing one is replaced only when `force`d.
     """
     target = out or ws.project.build_dir(name) / f"{name}.wtns"
-    refuse_overwrite(target, input_path)
-    inputs = load_inputs(input_path)
-    compile_circuits(ws, (name,))
-    calculator = WitnessCalculator(ws.project.wasm(name), sym_path=ws.project.sym(name))
-    values = calculator.calculate(inputs)
+    refuse_existing(target, input_path, force=force)
+    values = _witness_values(ws, name, input_path)
     write_wtns(target, values)
     return WitnessResult(target, len(values))
 
 
+def _witness_values(ws: Workspace, name: str, input_path: Path) -> list[int]:
+    """The witness of `name` for the inputs in `input_path`, compiling the circuit if needed."""
+    inputs = load_inputs(input_path)
+    compile_circuits(ws, (name,))
+    calculator = WitnessCalculator(ws.project.wasm(name), sym_path=ws.project.sym(name))
+    return calculator.calculate(inputs)
+
+
+PROOF, PUBLIC, WITNESS = "proof.json", "public.json", "witness.wtns"
+
+
 @dataclass(frozen=True)
 class ProveResult:
-    """What `prove` wrote and which backend wrote it."""
+    """What `prove` wrote and which backend wrote it; `witness` only when kept."""
 
     backend: str
     proof: Path
     public: Path
+    witness: Path | None = None
 
 
 def prove(
@@ -84,22 +93,31 @@ def prove(
     out_dir: Path | None = None,
     engine: str | None = None,
     report: Reporter = lambda _: None,
+    *,
+    force: bool = False,
+    keep_witness: bool = False,
 ) -> ProveResult:
     """Witness (native, wasmtime) then proof by the chosen backend: DIR/proof.json, public.json.
 
-    Proving with the circuit's own key reports when its setup used an insecure ptau.
+    DIR's proof.json, public.json and witness.wtns are one set: any of them existing is refused
+    unless `force`d, then all are replaced together (a witness not kept again goes). Everything
+    is written in a private staging folder inside DIR, moved in only after success, so a failure
+    leaves DIR as it was. The witness holds the private inputs: it is deleted with the staging
+    folder unless `keep_witness` (then DIR/witness.wtns, mode 0600). Proving with the circuit's
+    own key reports when its setup used an insecure ptau.
     """
     key = existing(zkey or ws.project.zkey(name), "proving key", "run `zkt setup` or pass --zkey")
     if key.resolve() == ws.project.zkey(name).resolve():
         warn_if_insecure(ws, name, report)
     prover = backends.prover_backend(backend, ws.tools, engine)
     out = out_dir or ws.project.proof_dir(name)
-    proof, public = out / "proof.json", out / "public.json"
-    for target in (proof, public):
-        refuse_overwrite(target, input_path, key)
-    compute_witness(ws, name, input_path, out / "witness.wtns")
-    prover.prove(key, out / "witness.wtns", proof, public)
-    return ProveResult(prover.name, proof, public)
+    with staged_outputs(out, (PROOF, PUBLIC, WITNESS), input_path, key, force=force) as stage:
+        write_wtns(stage / WITNESS, _witness_values(ws, name, input_path))
+        prover.prove(key, stage / WITNESS, stage / PROOF, stage / PUBLIC)
+        if not keep_witness:
+            (stage / WITNESS).unlink()
+    kept = out / WITNESS if keep_witness else None
+    return ProveResult(prover.name, out / PROOF, out / PUBLIC, kept)
 
 
 def verify(

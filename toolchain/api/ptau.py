@@ -14,6 +14,7 @@ from toolchain.ceremony.phase1 import Response
 from toolchain.ceremony.phase1 import Step as Step  # re-exported: the CLI annotates with it
 from toolchain.ceremony.ptau_fetch import PtauRelease
 from toolchain.ceremony.snarkjs_step import Progress
+from toolchain.fsutil import refuse_existing
 from toolchain.runner.tools import Tools
 
 
@@ -32,16 +33,24 @@ def fetch_ptau(power: int, out: Path | None, mirrors: list[str] | None) -> Path:
     return ptau_fetch.fetch_ptau(power, out, mirrors)
 
 
-def dev_ptau(power: int, out: Path, seed: str) -> Path:
+def dev_ptau(power: int, out: Path, seed: str, *, force: bool = False) -> Path:
     """Write an INSECURE prepared ptau whose secrets derive from `seed` (tests, development)."""
+    refuse_existing(out, force=force)
     devptau.write_dev_ptau(out, power, seed)
     return out
 
 
 def new_ptau(
-    tools: Tools, power: int, out: Path, transcript: Path | None, progress: Progress | None
+    tools: Tools,
+    power: int,
+    out: Path,
+    transcript: Path | None,
+    progress: Progress | None,
+    *,
+    force: bool = False,
 ) -> Step:
     """Start a phase-1 ceremony: the blank ptau of 2^power (recorded in `transcript`)."""
+    refuse_existing(out, force=force)
     return phase1.new_ptau(tools, power, out, transcript=transcript, progress=progress)
 
 
@@ -53,22 +62,35 @@ def contribute_ptau(
     entropy: Secret,
     transcript: Path | None,
     progress: Progress | None,
+    *,
+    force: bool = False,
 ) -> Step:
     """One phase-1 contribution, accepted only as exactly one more on `ptau_in`."""
+    refuse_existing(ptau_out, ptau_in, force=force)
     return phase1.contribute(
         tools, ptau_in, ptau_out, contributor, entropy, transcript=transcript, progress=progress
     )
 
 
-def export_challenge(tools: Tools, ptau: Path, challenge: Path, progress: Progress | None) -> bytes:
+def export_challenge(
+    tools: Tools, ptau: Path, challenge: Path, progress: Progress | None, *, force: bool = False
+) -> bytes:
     """Write `ptau`'s current challenge for an offline contributor; returns its hash."""
+    refuse_existing(challenge, ptau, force=force)
     return phase1.export_challenge(tools, ptau, challenge, progress=progress)
 
 
 def contribute_challenge(
-    tools: Tools, challenge: Path, response: Path, entropy: Secret, progress: Progress | None
+    tools: Tools,
+    challenge: Path,
+    response: Path,
+    entropy: Secret,
+    progress: Progress | None,
+    *,
+    force: bool = False,
 ) -> Response:
     """Answer `challenge` offline (no ptau, no project), writing `response`."""
+    refuse_existing(response, challenge, force=force)
     return phase1.contribute_challenge(tools, challenge, response, entropy, progress=progress)
 
 
@@ -80,8 +102,11 @@ def import_response(
     contributor: str,
     transcript: Path | None,
     progress: Progress | None,
+    *,
+    force: bool = False,
 ) -> Step:
     """Accept an offline response to `ptau_prev`'s current challenge, writing `ptau_out`."""
+    refuse_existing(ptau_out, ptau_prev, response, force=force)
     return phase1.import_response(
         tools, ptau_prev, response, ptau_out, contributor, transcript=transcript, progress=progress
     )
@@ -96,8 +121,11 @@ def beacon_ptau(
     name: str,
     transcript: Path | None,
     progress: Progress | None,
+    *,
+    force: bool = False,
 ) -> Step:
     """Close phase 1 with a public random beacon (hex hash, SHA-256 iterated 2^exp times)."""
+    refuse_existing(ptau_out, ptau_in, force=force)
     return phase1.beacon(
         tools,
         ptau_in,
@@ -116,8 +144,11 @@ def prepare_ptau(
     ptau_out: Path,
     transcript: Path | None,
     progress: Progress | None,
+    *,
+    force: bool = False,
 ) -> Step:
     """Prepare `ptau_in` for phase 2 (the Lagrange sections groth16 setup reads)."""
+    refuse_existing(ptau_out, ptau_in, force=force)
     return phase1.prepare(tools, ptau_in, ptau_out, transcript=transcript, progress=progress)
 
 

@@ -8,13 +8,21 @@ from toolchain.ceremony import checks, phase2
 from toolchain.ceremony.entropy import Secret
 from toolchain.errors import UsageError
 from toolchain.formats.snarkjs_json import read_proof, read_public
+from toolchain.fsutil import refuse_existing
 from toolchain.runner.tools import Tools
 
 
 def contribute_zkey(
-    tools: Tools, zkey_in: Path, zkey_out: Path, contributor: str, entropy: Secret
+    tools: Tools,
+    zkey_in: Path,
+    zkey_out: Path,
+    contributor: str,
+    entropy: Secret,
+    *,
+    force: bool = False,
 ) -> Path:
     """Contribute to `zkey_in`, writing `zkey_out`, accepted only as one valid contribution more."""
+    refuse_existing(zkey_out, zkey_in, force=force)
     checks.check_open(phase2.mpc_params(zkey_in), zkey_in.name)
     phase2.contribute(tools, zkey_in, zkey_out, contributor, entropy)
     checks.accept_contribution(zkey_in, zkey_out)
@@ -22,9 +30,16 @@ def contribute_zkey(
 
 
 def beacon_zkey(
-    tools: Tools, zkey_in: Path, zkey_out: Path, beacon_hash: str, iterations_exp: int
+    tools: Tools,
+    zkey_in: Path,
+    zkey_out: Path,
+    beacon_hash: str,
+    iterations_exp: int,
+    *,
+    force: bool = False,
 ) -> Path:
     """Apply a public beacon to `zkey_in`, writing `zkey_out`, accepted as one contribution more."""
+    refuse_existing(zkey_out, zkey_in, force=force)
     checks.check_beacon_may_close(phase2.mpc_params(zkey_in), 1, zkey_in.name)
     phase2.apply_beacon(tools, zkey_in, zkey_out, beacon_hash, iterations_exp, "beacon")
     checks.accept_contribution(zkey_in, zkey_out)
@@ -62,11 +77,15 @@ def verify_zkey(
     return passed
 
 
-def export_zkey(tools: Tools, zkey: Path, out_dir: Path) -> list[Path]:
-    """verification_key.json and verifier.sol for `zkey`, into `out_dir`."""
+def export_zkey(tools: Tools, zkey: Path, out_dir: Path, *, force: bool = False) -> list[Path]:
+    """verification_key.json and verifier.sol for `zkey`, into `out_dir` (neither may exist
+    unless `force`)."""
+    vkey, verifier = out_dir / "verification_key.json", out_dir / "verifier.sol"
+    for out in (vkey, verifier):
+        refuse_existing(out, zkey, force=force)
     return [
-        phase2.export_verification_key(zkey, out_dir / "verification_key.json"),
-        phase2.export_solidity_verifier(tools, zkey, out_dir / "verifier.sol"),
+        phase2.export_verification_key(zkey, vkey),
+        phase2.export_solidity_verifier(tools, zkey, verifier),
     ]
 
 

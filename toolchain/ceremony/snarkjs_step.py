@@ -9,7 +9,6 @@ they come, de-coloured and without its entropy prompt.
 
 from __future__ import annotations
 
-import os
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -17,7 +16,7 @@ from pathlib import Path
 
 from toolchain.ceremony.entropy import Secret, stdin_answer
 from toolchain.errors import CommandError
-from toolchain.fsutil import refuse_overwrite
+from toolchain.fsutil import fsync_file, refuse_overwrite
 from toolchain.runner import command
 from toolchain.runner import snarkjs as snarkjs_args
 from toolchain.runner.circom import strip_ansi
@@ -78,12 +77,3 @@ def staged(out: Path, *inputs: Path) -> Iterator[Path]:
         yield partial
         fsync_file(partial)
         partial.replace(out)
-
-
-def fsync_file(path: Path) -> None:
-    """Flush a finished file to disk before it is renamed into place."""
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

@@ -60,4 +60,10 @@ VERBOSE = click.option(
     is_flag=True,
     help="Show snarkjs's progress as it works (big powers take minutes to hours).",
 )
+FORCE = click.option(
+    "--force",
+    is_flag=True,
+    help="Replace the output if it exists (without it an existing output is refused, exit 2)."
+    " An input is never replaced.",
+)
 FILE = click.Path(dir_okay=False, path_type=Path)

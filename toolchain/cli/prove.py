@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from toolchain.cli.common import FILE, status, workspace
+from toolchain.cli.common import FILE, FORCE, status, workspace
 
 
 class LazyChoice(click.Choice[str]):
@@ -63,17 +63,21 @@ ENGINE = click.option(
 @click.option(
     "-o", "--out", type=FILE, help="Where to write the .wtns (default: build/NAME/NAME.wtns)."
 )
+@FORCE
 @click.pass_context
-def witness_cmd(ctx: click.Context, name: str, input_json: Path, out: Path | None) -> None:
+def witness_cmd(
+    ctx: click.Context, name: str, input_json: Path, out: Path | None, force: bool
+) -> None:
     """Compute a witness in process with wasmtime (no Node): same bytes as snarkjs.
 
     Inputs are checked first: missing or unknown signals, wrong array sizes and values that
     are negative or not below the field modulus r are refused with the signal's name. A failing
-    circom assert is reported with the circuit's own message.
+    circom assert is reported with the circuit's own message. The .wtns holds the private
+    inputs: it is written readable by you only (mode 0600).
     """
     from toolchain.api.prove import compute_witness
 
-    written = compute_witness(workspace(ctx), name, input_json, out)
+    written = compute_witness(workspace(ctx), name, input_json, out, force=force)
     status(f"{name}: {written.count} witness values written to {written.path}")
 
 
@@ -84,6 +88,17 @@ def witness_cmd(ctx: click.Context, name: str, input_json: Path, out: Path | Non
 @ENGINE
 @click.option("--zkey", type=FILE, help="Proving key.")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Output folder.")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Replace an earlier proof in OUT: proof.json and public.json (and witness.wtns) are"
+    " replaced together. Without it any of them existing is refused (exit 2).",
+)
+@click.option(
+    "--keep-witness",
+    is_flag=True,
+    help="Keep the witness as OUT/witness.wtns (mode 0600; it holds the private inputs).",
+)
 @click.pass_context
 def prove_cmd(
     ctx: click.Context,
@@ -93,16 +108,27 @@ def prove_cmd(
     engine: str | None,
     zkey: Path | None,
     out: Path | None,
+    force: bool,
+    keep_witness: bool,
 ) -> None:
     """Compute the witness and a Groth16 proof: OUT/proof.json and OUT/public.json.
 
     The proving key defaults to artifacts/NAME/final.zkey and the output folder to
-    build/NAME/proof/. Every backend writes the same snarkjs-compatible JSON.
+    build/NAME/proof/. Every backend writes the same snarkjs-compatible JSON. Both files are
+    written in a private staging folder inside OUT and moved in together after success: a
+    failed prove leaves OUT as it was, and OUT never mixes an old proof with new public
+    signals. The witness (the private inputs) is deleted unless --keep-witness.
     """
     from toolchain.api.prove import prove
 
-    result = prove(workspace(ctx), name, input_json, backend, zkey, out, engine, status)
+    ws = workspace(ctx)
+    result = prove(
+        ws, name, input_json, backend, zkey, out, engine, status,
+        force=force, keep_witness=keep_witness,
+    )  # fmt: skip
     status(f"{name}: proof by {result.backend} in {result.proof.parent}")
+    if result.witness is not None:
+        status(f"{name}: witness kept (private inputs, mode 0600): {result.witness}")
 
 
 @click.command(name="verify")

@@ -9,6 +9,7 @@ import click
 
 from toolchain.cli.common import (
     FILE,
+    FORCE,
     PROMPT,
     VERBOSE,
     progress,
@@ -82,7 +83,8 @@ def fetch(power: int, mirrors: tuple[str, ...], out: Path | None) -> None:
 @click.option("--power", type=click.IntRange(1, 20), required=True, help="2^N constraints.")
 @click.option("--to", "out", type=FILE, required=True)
 @click.option("--seed", default="zk-toolchain dev", show_default=True, help="Public seed.")
-def dev(power: int, out: Path, seed: str) -> None:
+@FORCE
+def dev(power: int, out: Path, seed: str, force: bool) -> None:
     """Write an INSECURE prepared ptau for tests and local development, in seconds.
 
     Its secrets come from a public seed, so anyone can forge proofs for circuits set up with
@@ -91,8 +93,8 @@ def dev(power: int, out: Path, seed: str) -> None:
     """
     from toolchain.api.ptau import dev_ptau
 
+    dev_ptau(power, out, seed, force=force)
     status(f"WARNING: {out} is an INSECURE development ptau (public seed {seed!r})")
-    dev_ptau(power, out, seed)
     status(f"dev ptau 2^{power} written: {out}")
 
 
@@ -100,10 +102,16 @@ def dev(power: int, out: Path, seed: str) -> None:
 @click.option("--power", type=click.IntRange(1, 28), required=True, help="2^N constraints.")
 @click.option("--to", "out", type=FILE, required=True, help="The blank ptau to write.")
 @TRANSCRIPT
+@FORCE
 @VERBOSE
 @click.pass_context
 def ptau_new(
-    ctx: click.Context, power: int, out: Path, transcript: Path | None, verbose: bool
+    ctx: click.Context,
+    power: int,
+    out: Path,
+    transcript: Path | None,
+    force: bool,
+    verbose: bool,
 ) -> None:
     """Start a phase-1 ceremony: the blank Powers of Tau of 2^POWER (snarkjs powersoftau new).
 
@@ -113,7 +121,7 @@ def ptau_new(
     """
     from toolchain.api.ptau import new_ptau
 
-    _accepted(new_ptau(tools(ctx), power, out, transcript, progress(verbose)))
+    _accepted(new_ptau(tools(ctx), power, out, transcript, progress(verbose), force=force))
 
 
 @ptau.command(name="contribute")
@@ -122,6 +130,7 @@ def ptau_new(
 @click.option("--name", "contributor", required=True, help="Your name, as recorded (≤ 64).")
 @PROMPT
 @TRANSCRIPT
+@FORCE
 @VERBOSE
 @click.pass_context
 def ptau_contribute(
@@ -131,6 +140,7 @@ def ptau_contribute(
     contributor: str,
     prompt: bool,
     transcript: Path | None,
+    force: bool,
     verbose: bool,
 ) -> None:
     """Add your contribution to PTAU_IN, writing PTAU_OUT (snarkjs powersoftau contribute).
@@ -144,8 +154,9 @@ def ptau_contribute(
     from toolchain.api.ptau import contribute_ptau
 
     pinned, entropy = tools(ctx), contribution_entropy(typed_entropy(prompt))
+    shown = progress(verbose)
     step = contribute_ptau(
-        pinned, ptau_in, ptau_out, contributor, entropy, transcript, progress(verbose)
+        pinned, ptau_in, ptau_out, contributor, entropy, transcript, shown, force=force
     )
     _accepted(step)
 
@@ -153,10 +164,11 @@ def ptau_contribute(
 @ptau.command(name="export-challenge")
 @click.argument("ptau_path", metavar="PTAU", type=FILE)
 @click.argument("challenge", type=FILE)
+@FORCE
 @VERBOSE
 @click.pass_context
 def ptau_export_challenge(
-    ctx: click.Context, ptau_path: Path, challenge: Path, verbose: bool
+    ctx: click.Context, ptau_path: Path, challenge: Path, force: bool, verbose: bool
 ) -> None:
     """Write PTAU's current challenge for a participant who contributes offline.
 
@@ -166,7 +178,7 @@ def ptau_export_challenge(
     """
     from toolchain.api.ptau import export_challenge
 
-    digest = export_challenge(tools(ctx), ptau_path, challenge, progress(verbose))
+    digest = export_challenge(tools(ctx), ptau_path, challenge, progress(verbose), force=force)
     status(f"{challenge}: challenge of {ptau_path} written")
     click.echo(f"challenge {digest.hex()}")
 
@@ -175,10 +187,11 @@ def ptau_export_challenge(
 @click.argument("challenge", type=FILE)
 @click.argument("response", type=FILE)
 @PROMPT
+@FORCE
 @VERBOSE
 @click.pass_context
 def ptau_contribute_challenge(
-    ctx: click.Context, challenge: Path, response: Path, prompt: bool, verbose: bool
+    ctx: click.Context, challenge: Path, response: Path, prompt: bool, force: bool, verbose: bool
 ) -> None:
     """Answer CHALLENGE offline, writing RESPONSE (snarkjs powersoftau challenge contribute).
 
@@ -190,7 +203,8 @@ def ptau_contribute_challenge(
     from toolchain.api.ptau import contribute_challenge
 
     pinned, entropy = tools(ctx), contribution_entropy(typed_entropy(prompt))
-    answer = contribute_challenge(pinned, challenge, response, entropy, progress(verbose))
+    shown = progress(verbose)
+    answer = contribute_challenge(pinned, challenge, response, entropy, shown, force=force)
     status(f"{response}: response for power {answer.power} written")
     click.echo(f"challenge {answer.challenge_hash.hex()}")
     click.echo(f"response  {answer.response_hash.hex()}")
@@ -202,6 +216,7 @@ def ptau_contribute_challenge(
 @click.argument("ptau_out", type=FILE)
 @click.option("--name", "contributor", required=True, help="The contributor's name (≤ 64).")
 @TRANSCRIPT
+@FORCE
 @VERBOSE
 @click.pass_context
 def ptau_import_response(
@@ -211,6 +226,7 @@ def ptau_import_response(
     ptau_out: Path,
     contributor: str,
     transcript: Path | None,
+    force: bool,
     verbose: bool,
 ) -> None:
     """Accept an offline RESPONSE to PTAU_PREV's current challenge, writing PTAU_OUT.
@@ -221,8 +237,9 @@ def ptau_import_response(
     """
     from toolchain.api.ptau import import_response
 
+    pinned, shown = tools(ctx), progress(verbose)
     step = import_response(
-        tools(ctx), ptau_prev, response, ptau_out, contributor, transcript, progress(verbose)
+        pinned, ptau_prev, response, ptau_out, contributor, transcript, shown, force=force
     )
     _accepted(step)
 
@@ -244,6 +261,7 @@ def ptau_import_response(
 )
 @click.option("--name", default="beacon", show_default=True, help="Name recorded.")
 @TRANSCRIPT
+@FORCE
 @VERBOSE
 @click.pass_context
 def ptau_beacon(
@@ -254,6 +272,7 @@ def ptau_beacon(
     iterations_exp: int,
     name: str,
     transcript: Path | None,
+    force: bool,
     verbose: bool,
 ) -> None:
     """Close phase 1 with a public random beacon: a last contribution anyone can recompute.
@@ -264,19 +283,26 @@ def ptau_beacon(
     from toolchain.api.ptau import beacon_ptau
 
     pinned, shown = tools(ctx), progress(verbose)
-    _accepted(
-        beacon_ptau(pinned, ptau_in, ptau_out, beacon_hash, iterations_exp, name, transcript, shown)
+    step = beacon_ptau(
+        pinned, ptau_in, ptau_out, beacon_hash, iterations_exp, name, transcript, shown, force=force
     )
+    _accepted(step)
 
 
 @ptau.command(name="prepare")
 @click.argument("ptau_in", type=FILE)
 @click.argument("ptau_out", type=FILE)
 @TRANSCRIPT
+@FORCE
 @VERBOSE
 @click.pass_context
 def ptau_prepare(
-    ctx: click.Context, ptau_in: Path, ptau_out: Path, transcript: Path | None, verbose: bool
+    ctx: click.Context,
+    ptau_in: Path,
+    ptau_out: Path,
+    transcript: Path | None,
+    force: bool,
+    verbose: bool,
 ) -> None:
     """Prepare PTAU_IN for phase 2 (snarkjs powersoftau prepare phase2), writing PTAU_OUT.
 
@@ -286,7 +312,8 @@ def ptau_prepare(
     """
     from toolchain.api.ptau import prepare_ptau
 
-    _accepted(prepare_ptau(tools(ctx), ptau_in, ptau_out, transcript, progress(verbose)))
+    pinned, shown = tools(ctx), progress(verbose)
+    _accepted(prepare_ptau(pinned, ptau_in, ptau_out, transcript, shown, force=force))
 
 
 @ptau.command(name="verify")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from toolchain.cli.common import FILE, PROMPT, status, tools, typed_entropy
+from toolchain.cli.common import FILE, FORCE, PROMPT, status, tools, typed_entropy
 
 
 @click.group()
@@ -19,9 +19,10 @@ def zkey() -> None:
 @click.argument("zkey_out", type=FILE)
 @click.option("--name", "contributor", required=True, help="Your name, as recorded.")
 @PROMPT
+@FORCE
 @click.pass_context
 def zkey_contribute(
-    ctx: click.Context, zkey_in: Path, zkey_out: Path, contributor: str, prompt: bool
+    ctx: click.Context, zkey_in: Path, zkey_out: Path, contributor: str, prompt: bool, force: bool
 ) -> None:
     """Contribute to ZKEY_IN, writing ZKEY_OUT (checked: exactly one more contribution)."""
     from toolchain.api.ceremony import contribution_entropy
@@ -29,7 +30,7 @@ def zkey_contribute(
 
     pinned = tools(ctx)
     entropy = contribution_entropy(typed_entropy(prompt))
-    contribute_zkey(pinned, zkey_in, zkey_out, contributor, entropy)
+    contribute_zkey(pinned, zkey_in, zkey_out, contributor, entropy, force=force)
     status(f"{zkey_out}: contribution by {contributor} added")
 
 
@@ -43,14 +44,20 @@ def zkey_contribute(
     required=True,
     help="The beacon hash is iterated 2^N times (SHA-256) before it seeds the contribution.",
 )
+@FORCE
 @click.pass_context
 def zkey_beacon(
-    ctx: click.Context, zkey_in: Path, zkey_out: Path, beacon_hash: str, iterations_exp: int
+    ctx: click.Context,
+    zkey_in: Path,
+    zkey_out: Path,
+    beacon_hash: str,
+    iterations_exp: int,
+    force: bool,
 ) -> None:
     """Apply a public beacon to ZKEY_IN, writing ZKEY_OUT."""
     from toolchain.api.zkey import beacon_zkey
 
-    beacon_zkey(tools(ctx), zkey_in, zkey_out, beacon_hash, iterations_exp)
+    beacon_zkey(tools(ctx), zkey_in, zkey_out, beacon_hash, iterations_exp, force=force)
     status(f"{zkey_out}: beacon applied")
 
 
@@ -103,13 +110,19 @@ def zkey_verify(
 
 @zkey.command(name="export")
 @click.argument("zkey_path", type=FILE)
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="Folder to write verification_key.json and verifier.sol into (created if missing).",
+)
+@FORCE
 @click.pass_context
-def zkey_export(ctx: click.Context, zkey_path: Path, out: Path) -> None:
+def zkey_export(ctx: click.Context, zkey_path: Path, out: Path, force: bool) -> None:
     """Write OUT/verification_key.json (native, as snarkjs) and OUT/verifier.sol."""
     from toolchain.api.zkey import export_zkey
 
-    for path in export_zkey(tools(ctx), zkey_path, out):
+    for path in export_zkey(tools(ctx), zkey_path, out, force=force):
         click.echo(path)
 
 

@@ -1,0 +1,85 @@
+"""fsutil's output guards: no write over an input, no silent replacement, outputs moved together."""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+import pytest
+
+from toolchain import fsutil
+from toolchain.errors import UsageError
+
+
+def test_refuse_existing_unless_forced(tmp_path: Path) -> None:
+    out = tmp_path / "out.ptau"
+    fsutil.refuse_existing(out)
+    out.write_bytes(b"accepted")
+    with pytest.raises(UsageError, match=r"out.ptau exists: choose another path \(--force"):
+        fsutil.refuse_existing(out)
+    fsutil.refuse_existing(out, force=True)
+
+
+def test_an_input_stays_refused_when_forced(tmp_path: Path) -> None:
+    same = tmp_path / "in.zkey"
+    same.write_bytes(b"key")
+    with pytest.raises(UsageError, match="is also an input"):
+        fsutil.refuse_existing(same, same, force=True)
+
+
+def test_a_folder_is_refused_when_forced(tmp_path: Path) -> None:
+    with pytest.raises(UsageError, match="is a folder"):
+        fsutil.refuse_existing(tmp_path, force=True)
+
+
+def test_staged_outputs_move_in_together_from_a_private_folder(tmp_path: Path) -> None:
+    out = tmp_path / "a" / "b"
+    with fsutil.staged_outputs(out, ("x", "y")) as stage:
+        assert stat.S_IMODE(stage.stat().st_mode) == 0o700 and stage.parent == out
+        (stage / "x").write_text("new x")
+        (stage / "y").write_text("new y")
+        assert not (out / "x").exists()
+    assert sorted(p.name for p in out.iterdir()) == ["x", "y"]
+
+
+def test_a_failed_block_leaves_no_folder_it_created(tmp_path: Path) -> None:
+    with pytest.raises(RuntimeError), fsutil.staged_outputs(tmp_path / "a" / "b", ("x",)) as stage:
+        (stage / "x").write_text("half")
+        raise RuntimeError("prover failed")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_existing_outputs_are_refused_before_anything_is_created(tmp_path: Path) -> None:
+    (tmp_path / "y").write_text("old y")
+    with pytest.raises(UsageError, match="y exists"), fsutil.staged_outputs(tmp_path, ("x", "y")):
+        pytest.fail("the block must not run")
+    assert [p.name for p in tmp_path.iterdir()] == ["y"]
+
+
+def test_a_failed_move_brings_the_old_files_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("x", "y"):
+        (tmp_path / name).write_text(f"old {name}")
+    real_replace = os.replace
+
+    def fail_on_new_y(src: Path, dst: Path) -> None:
+        if Path(src).parent.name.startswith(".zkt-staging-") and Path(src).name == "y":
+            raise OSError("disk full")
+        real_replace(src, dst)
+
+    monkeypatch.setattr(fsutil.os, "replace", fail_on_new_y)
+    with pytest.raises(OSError), fsutil.staged_outputs(tmp_path, ("x", "y"), force=True) as stage:
+        (stage / "x").write_text("new x")
+        (stage / "y").write_text("new y")
+    assert {p.name: p.read_text() for p in tmp_path.iterdir()} == {"x": "old x", "y": "old y"}
+
+
+def test_a_forced_set_drops_the_old_file_not_written_again(tmp_path: Path) -> None:
+    for name in ("x", "y", "kept.wtns"):
+        (tmp_path / name).write_text(f"old {name}")
+    with fsutil.staged_outputs(tmp_path, ("x", "y", "kept.wtns"), force=True) as stage:
+        (stage / "x").write_text("new x")
+        (stage / "y").write_text("new y")
+    assert {p.name: p.read_text() for p in tmp_path.iterdir()} == {"x": "new x", "y": "new y"}
