@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,12 +27,26 @@ def engine_names() -> tuple[str, ...]:
     return ENGINE_NAMES
 
 
+class _DuplicateKeyError(ValueError):
+    """A JSON object names a key twice (json keeps the last one silently, like the JS)."""
+
+
+def _unique_keys(pairs: list[tuple[str, object]]) -> dict[str, object]:
+    counts = Counter(key for key, _ in pairs)
+    twice = sorted(f'"{key}"' for key, count in counts.items() if count > 1)
+    if twice:
+        raise _DuplicateKeyError(f"{', '.join(twice)} given twice in one object")
+    return dict(pairs)
+
+
 def load_inputs(path: Path) -> dict[str, object]:
     """A circuit input JSON file: an object of signal names (InputError when malformed)."""
     try:
-        data = json.loads(Path(path).read_text())
+        data = json.loads(Path(path).read_text(), object_pairs_hook=_unique_keys)
     except FileNotFoundError as exc:
         raise InputError(f"{path}: no such input file") from exc
+    except _DuplicateKeyError as exc:
+        raise InputError(f"{path}: {exc}") from exc
     except (ValueError, UnicodeDecodeError) as exc:
         raise InputError(f"{path}: not valid JSON: {exc}") from exc
     if not isinstance(data, dict):
@@ -59,7 +74,7 @@ def compute_witness(
     inputs = load_inputs(input_path)
     compile_circuits(ws, (name,))
     calculator = WitnessCalculator(ws.project.wasm(name), sym_path=ws.project.sym(name))
-    values = calculator.calculate(inputs)
+    values = calculator.calculate(inputs, source=str(input_path))
     write_wtns(target, values)
     return WitnessResult(target, len(values))
 
