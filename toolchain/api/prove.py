@@ -10,16 +10,25 @@ from pathlib import Path
 from toolchain import backends
 from toolchain.api.compile import compile_circuits
 from toolchain.api.workspace import Workspace, existing
+from toolchain.backends.native import NativeBackend
+from toolchain.backends.rapidsnark import RapidsnarkBackend
+from toolchain.backends.snarkjs import SnarkjsBackend
+from toolchain.config import ENGINE_NAMES, engine_name
 from toolchain.errors import InputError, VerificationError
 from toolchain.formats.wtns import write_wtns
 from toolchain.fsutil import refuse_overwrite
-from toolchain.native.engines import ENGINE_NAMES
 from toolchain.witness.calculator import WitnessCalculator
 
 
 def backend_names() -> tuple[str, ...]:
     """The --backend choices: auto and every Groth16 backend."""
     return backends.NAMES
+
+
+def verifier_names() -> tuple[str, ...]:
+    """The --backend choices of verify: auto, every backend that verifies, and all of them."""
+    verifiers = (b.name for b in (NativeBackend, SnarkjsBackend, RapidsnarkBackend) if b.can_verify)
+    return ("auto", *verifiers, "all")
 
 
 def engine_names() -> tuple[str, ...]:
@@ -98,6 +107,8 @@ def prove(
     engine: str | None = None,
 ) -> ProveResult:
     """Witness (native, wasmtime) then proof by the chosen backend: DIR/proof.json, public.json."""
+    ws.registry.get(name)
+    engine_name(engine)  # an unknown --engine or $ZKT_ENGINE is refused for every backend
     key = existing(zkey or ws.project.zkey(name), "proving key", "run `zkt setup` or pass --zkey")
     prover = backends.prover_backend(backend, ws.tools, engine)
     out = out_dir or ws.project.proof_dir(name)
@@ -119,8 +130,26 @@ def verify(
     engine: str | None = None,
 ) -> str:
     """Verify a proof; VerificationError when it is invalid. Returns the backend's name."""
+    ws.registry.get(name)
+    engine_name(engine)  # an unknown --engine or $ZKT_ENGINE is refused for every backend
     key = existing(vkey or ws.project.vkey(name), "verification key", "pass --vkey")
     verifier = backends.verifier_backend(backend, ws.tools, engine)
     if not verifier.verify(key, public, proof):
         raise VerificationError(f"{name}: INVALID proof ({verifier.name} verifier)")
     return verifier.name
+
+
+def verify_all(
+    ws: Workspace,
+    name: str,
+    proof: Path,
+    public: Path,
+    vkey: Path | None = None,
+    engine: str | None = None,
+) -> list[str]:
+    """Verify with every verifier backend in turn (native, snarkjs); each must accept."""
+    every = [b for b in verifier_names() if b not in ("auto", "all")]
+    native = NativeBackend.name
+    return [
+        verify(ws, name, proof, public, b, vkey, engine if b == native else None) for b in every
+    ]
