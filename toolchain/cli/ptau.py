@@ -80,7 +80,7 @@ def fetch(power: int, mirrors: tuple[str, ...], out: Path | None) -> None:
 
 @ptau.command()
 @click.option("--power", type=click.IntRange(1, 20), required=True, help="2^N constraints.")
-@click.option("--to", "out", type=FILE, required=True)
+@click.option("--to", "out", type=FILE, required=True, help="The dev ptau to write.")
 @click.option("--seed", default="zk-toolchain dev", show_default=True, help="Public seed.")
 def dev(power: int, out: Path, seed: str) -> None:
     """Write an INSECURE prepared ptau for tests and local development, in seconds.

@@ -103,7 +103,12 @@ def zkey_verify(
 
 @zkey.command(name="export")
 @click.argument("zkey_path", type=FILE)
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="Folder to write verification_key.json and verifier.sol into.",
+)
 @click.pass_context
 def zkey_export(ctx: click.Context, zkey_path: Path, out: Path) -> None:
     """Write OUT/verification_key.json (native, as snarkjs) and OUT/verifier.sol."""
