@@ -11,7 +11,9 @@ from toolchain.cli.common import (
     FILE,
     PROMPT,
     VERBOSE,
+    VERBOSITY,
     progress,
+    progress_bar,
     status,
     tools,
     typed_entropy,
@@ -273,20 +275,22 @@ def ptau_beacon(
 @click.argument("ptau_in", type=FILE)
 @click.argument("ptau_out", type=FILE)
 @TRANSCRIPT
-@VERBOSE
+@VERBOSITY
 @click.pass_context
 def ptau_prepare(
-    ctx: click.Context, ptau_in: Path, ptau_out: Path, transcript: Path | None, verbose: bool
+    ctx: click.Context, ptau_in: Path, ptau_out: Path, transcript: Path | None, verbosity: int
 ) -> None:
     """Prepare PTAU_IN for phase 2 (snarkjs powersoftau prepare phase2), writing PTAU_OUT.
 
     Adds the Lagrange sections `groth16 setup` reads; the contributions are unchanged. Slow:
-    about 1 min at power 10, 6 at 13, 23 at 15; use -v to watch snarkjs's progress. A file
+    about 1 min at power 10, 6 at 13, 23 at 15: a progress bar shows how far it is. A file
     with no contribution is refused.
     """
-    from toolchain.api.ptau import prepare_ptau
+    from toolchain.api.ptau import prepare_meter, prepare_ptau
 
-    _accepted(prepare_ptau(tools(ctx), ptau_in, ptau_out, transcript, progress(verbose)))
+    with progress_bar(prepare_meter(ptau_in), verbosity) as show:
+        step = prepare_ptau(tools(ctx), ptau_in, ptau_out, transcript, show)
+    _accepted(step)
 
 
 @ptau.command(name="verify")
