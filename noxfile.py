@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import shutil
 
 import nox
@@ -86,13 +88,27 @@ def demo(session: nox.Session) -> None:
     session.run(*zkt, "compile")
     session.run(*zkt, "ceremony", "run", *CONTRIBUTORS)
     ptau = session.run(*zkt, "ceremony", "ptau", silent=True).strip().splitlines()[-1]
-    session.run(*zkt, "artifacts", "lock", "--ptau", ptau)
-    session.run(*zkt, "artifacts", "verify")
+    session.run(*zkt, "artifacts", "lock", "--ptau", ptau)  # prints the artifact table
+    session.run(*zkt, "artifacts", "verify", silent=True)  # its output shows only if it fails
+    print("\nProofs (each made by one backend, verified by native and snarkjs):")
     for name in ("multiplier_2", "merkle_4", "membership_4", "range_32"):
-        inputs = os.path.join(DEMO, "circuits", "inputs", name, "valid.json")
-        out = os.path.join(DEMO, "build", name, "proof")
-        session.run(*zkt, "prove", name, inputs, "--out", out)
-        session.run(*zkt, "verify", name, f"{out}/proof.json", f"{out}/public.json")
+        _demo_proof(session, zkt, name)
+
+
+def _demo_proof(session: nox.Session, zkt: tuple[str, ...], name: str) -> None:
+    """Prove `name` on its valid input, verify with every verifier, print what a user wants."""
+    inputs = os.path.join(DEMO, "circuits", "inputs", name, "valid.json")
+    out = os.path.join(DEMO, "build", name, "proof")
+    proved = session.run(*zkt, "prove", name, inputs, "--out", out, silent=True)
+    proof, public = os.path.join(out, "proof.json"), os.path.join(out, "public.json")
+    checked = session.run(*zkt, "verify", name, proof, public, "--backend", "all", silent=True)
+    backend = re.search(r": proof by (\w+) in ", str(proved))
+    verifiers = re.findall(r"valid proof \((\w+) verifier\)", str(checked))
+    with open(public) as fh:
+        signals = json.load(fh)
+    print(f"  {name}: public signals {signals}")
+    prover = backend[1] if backend else "?"
+    print(f"    {proof}: proved by {prover}, valid for {' and '.join(verifiers)}")
 
 
 @nox.session(python=PYTHON)

@@ -25,6 +25,7 @@ from toolchain.errors import ConfigError, UsageError
 
 RESERVED_PARAMS = frozenset({"name", "public", "main_component"})
 ENGINE_ENV = "ZKT_ENGINE"
+ENGINE_NAMES = ("auto", "pure", "mcl")  # the arithmetic engines of the native backend
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
 
@@ -191,5 +192,12 @@ def read_ceremony_config(path: Path) -> CeremonyConfig:
 
 
 def engine_name(explicit: str | None) -> str:
-    """The native engine to use: `explicit` if given, else $ZKT_ENGINE, else "auto"."""
-    return explicit or os.environ.get(ENGINE_ENV) or "auto"
+    """The native engine to use: `explicit` if given, else $ZKT_ENGINE, else "auto".
+
+    An unknown name is a UsageError wherever it comes from, whichever backend runs.
+    """
+    name = explicit or os.environ.get(ENGINE_ENV) or "auto"
+    if name not in ENGINE_NAMES:
+        known = ", ".join(ENGINE_NAMES)
+        raise UsageError(f"unknown engine {name!r} (by name or ${ENGINE_ENV}); known: {known}")
+    return name

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -10,11 +11,14 @@ from toolchain import backends
 from toolchain.api.ceremony import warn_if_insecure
 from toolchain.api.compile import compile_circuits
 from toolchain.api.workspace import Workspace, existing
+from toolchain.backends.native import NativeBackend
+from toolchain.backends.rapidsnark import RapidsnarkBackend
+from toolchain.backends.snarkjs import SnarkjsBackend
 from toolchain.build import Reporter
+from toolchain.config import ENGINE_NAMES, engine_name
 from toolchain.errors import InputError, VerificationError
 from toolchain.formats.wtns import write_wtns
 from toolchain.fsutil import refuse_existing, staged_outputs
-from toolchain.native.engines import ENGINE_NAMES
 from toolchain.witness.calculator import WitnessCalculator
 
 
@@ -23,17 +27,37 @@ def backend_names() -> tuple[str, ...]:
     return backends.NAMES
 
 
+def verifier_names() -> tuple[str, ...]:
+    """The --backend choices of verify: auto, every backend that verifies, and all of them."""
+    verifiers = (b.name for b in (NativeBackend, SnarkjsBackend, RapidsnarkBackend) if b.can_verify)
+    return ("auto", *verifiers, "all")
+
+
 def engine_names() -> tuple[str, ...]:
     """The --engine choices: auto and every arithmetic engine of the native backend."""
     return ENGINE_NAMES
 
 
+class _DuplicateKeyError(ValueError):
+    """A JSON object names a key twice (json keeps the last one silently, like the JS)."""
+
+
+def _unique_keys(pairs: list[tuple[str, object]]) -> dict[str, object]:
+    counts = Counter(key for key, _ in pairs)
+    twice = sorted(f'"{key}"' for key, count in counts.items() if count > 1)
+    if twice:
+        raise _DuplicateKeyError(f"{', '.join(twice)} given twice in one object")
+    return dict(pairs)
+
+
 def load_inputs(path: Path) -> dict[str, object]:
     """A circuit input JSON file: an object of signal names (InputError when malformed)."""
     try:
-        data = json.loads(Path(path).read_text())
+        data = json.loads(Path(path).read_text(), object_pairs_hook=_unique_keys)
     except FileNotFoundError as exc:
         raise InputError(f"{path}: no such input file") from exc
+    except _DuplicateKeyError as exc:
+        raise InputError(f"{path}: {exc}") from exc
     except (ValueError, UnicodeDecodeError) as exc:
         raise InputError(f"{path}: not valid JSON: {exc}") from exc
     if not isinstance(data, dict):
@@ -68,7 +92,7 @@ def _witness_values(ws: Workspace, name: str, input_path: Path) -> list[int]:
     inputs = load_inputs(input_path)
     compile_circuits(ws, (name,))
     calculator = WitnessCalculator(ws.project.wasm(name), sym_path=ws.project.sym(name))
-    return calculator.calculate(inputs)
+    return calculator.calculate(inputs, source=str(input_path))
 
 
 PROOF, PUBLIC, WITNESS = "proof.json", "public.json", "witness.wtns"
@@ -106,6 +130,8 @@ def prove(
     folder unless `keep_witness` (then DIR/witness.wtns, mode 0600). Proving with the circuit's
     own key reports when its setup used an insecure ptau.
     """
+    ws.registry.get(name)
+    engine_name(engine)  # an unknown --engine or $ZKT_ENGINE is refused for every backend
     key = existing(zkey or ws.project.zkey(name), "proving key", "run `zkt setup` or pass --zkey")
     if key.resolve() == ws.project.zkey(name).resolve():
         warn_if_insecure(ws, name, report)
@@ -130,8 +156,26 @@ def verify(
     engine: str | None = None,
 ) -> str:
     """Verify a proof; VerificationError when it is invalid. Returns the backend's name."""
+    ws.registry.get(name)
+    engine_name(engine)  # an unknown --engine or $ZKT_ENGINE is refused for every backend
     key = existing(vkey or ws.project.vkey(name), "verification key", "pass --vkey")
     verifier = backends.verifier_backend(backend, ws.tools, engine)
     if not verifier.verify(key, public, proof):
         raise VerificationError(f"{name}: INVALID proof ({verifier.name} verifier)")
     return verifier.name
+
+
+def verify_all(
+    ws: Workspace,
+    name: str,
+    proof: Path,
+    public: Path,
+    vkey: Path | None = None,
+    engine: str | None = None,
+) -> list[str]:
+    """Verify with every verifier backend in turn (native, snarkjs); each must accept."""
+    every = [b for b in verifier_names() if b not in ("auto", "all")]
+    native = NativeBackend.name
+    return [
+        verify(ws, name, proof, public, b, vkey, engine if b == native else None) for b in every
+    ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,7 +14,8 @@ from toolchain.ceremony.entropy import Secret
 from toolchain.ceremony.phase1 import Response
 from toolchain.ceremony.phase1 import Step as Step  # re-exported: the CLI annotates with it
 from toolchain.ceremony.ptau_fetch import PtauRelease
-from toolchain.ceremony.snarkjs_step import Progress
+from toolchain.ceremony.snarkjs_step import PrepareMeter, Progress
+from toolchain.formats.ptau import open_ptau
 from toolchain.fsutil import refuse_existing
 from toolchain.runner.tools import Tools
 
@@ -150,6 +152,11 @@ def prepare_ptau(
     """Prepare `ptau_in` for phase 2 (the Lagrange sections groth16 setup reads)."""
     refuse_existing(ptau_out, ptau_in, force=force)
     return phase1.prepare(tools, ptau_in, ptau_out, transcript=transcript, progress=progress)
+
+
+def prepare_meter(ptau_in: Path) -> Callable[[str], float | None]:
+    """Reads how far `prepare_ptau(ptau_in, ...)` is from each of its progress lines (0 to 1)."""
+    return PrepareMeter(open_ptau(ptau_in).header.power).fraction
 
 
 @dataclass(frozen=True)

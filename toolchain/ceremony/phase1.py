@@ -30,6 +30,7 @@ from toolchain.ceremony import verify_phase1
 from toolchain.ceremony.chain import check_extends
 from toolchain.ceremony.challenge import HASH_SIZE, current_challenge, first_challenge_hash
 from toolchain.ceremony.entropy import Secret
+from toolchain.ceremony.names import check_name
 from toolchain.ceremony.snarkjs_step import Progress, run_snarkjs, snarkjs_writes, staged
 from toolchain.ceremony.transcript import Record, append_record, file_hashes, now, read_transcript
 from toolchain.errors import (
@@ -48,7 +49,6 @@ from toolchain.runner.tools import Tools
 
 MIN_BEACON_EXP = 10  # snarkjs's range for the beacon's 2^exp SHA-256 iterations (to 63)
 MAX_BEACON_BYTES = 255
-MAX_NAME_UNITS = 64  # snarkjs keeps the first 64 UTF-16 units of a contribution name
 
 G1_UNCOMPRESSED = 64  # challenge files; responses compress points to half
 G2_UNCOMPRESSED = 128
@@ -323,13 +323,6 @@ def check_beacon_exp(iterations_exp: int) -> None:
             f"beacon iterations exponent {iterations_exp}: must be {MIN_BEACON_EXP} to"
             f" {MAX_BEACON_EXP}"
         )
-
-
-def check_name(name: str) -> None:
-    """A contribution name must be non-blank and fit snarkjs's 64 UTF-16 units (it truncates)."""
-    units = len(name.encode("utf-16-le")) // 2
-    if not name.strip() or units > MAX_NAME_UNITS:
-        raise UsageError(f"contribution name {name!r}: 1 to {MAX_NAME_UNITS} characters")
 
 
 def _accept(before: PtauFile, partial: Path, out: Path, expected: ContributionParams) -> Step:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from toolchain.ceremony.entropy import Secret
+from toolchain.ceremony.names import check_name
 from toolchain.ceremony.snarkjs_step import run_snarkjs, snarkjs_writes, staged
 from toolchain.errors import VerificationError
 from toolchain.formats.snarkjs_json import dump_verification_key, verification_key_from_zkey
@@ -31,7 +32,7 @@ def new_zkey(tools: Tools, r1cs: Path, ptau: Path, out: Path) -> Path:
 
 def contribute(tools: Tools, zkey_in: Path, zkey_out: Path, name: str, entropy: Secret) -> Path:
     """Add one contribution named `name`; the entropy goes to snarkjs on stdin."""
-
+    check_name(name)
     with staged(zkey_out, zkey_in) as partial:
         argv = snarkjs_args.zkey_contribute_argv(zkey_in, partial, name)
         snarkjs_writes(tools, argv, partial, None, entropy)

@@ -4,11 +4,13 @@ A step writes into a temporary folder beside its target (`staged`), the file is 
 caller and renamed into place only when the block succeeds; an output may not be an input.
 snarkjs logs some errors and still exits 0, so a logged error or a missing output is a failure
 (`snarkjs_writes`). With a progress callback snarkjs runs with `-v` and its lines are relayed as
-they come, de-coloured and without its entropy prompt.
+they come, de-coloured and without its entropy prompt; `PrepareMeter` reads how far
+`prepare phase2` is from them.
 """
 
 from __future__ import annotations
 
+import re
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -24,6 +26,34 @@ from toolchain.runner.tools import Tools, node_path
 
 Progress = Callable[[str], None]
 ENTROPY_PROMPT = "Enter a random text. (Entropy): "
+
+# prepare phase2 rewrites each section as Lagrange evaluations, one FFT per power 0..power (tauG1
+# one more); its -v lines say "SECTION: fft BITS mix end: I/N". A G2 point costs ~3 G1 points.
+_PREPARE_SECTIONS = (("tauG1", 1, 1), ("tauG2", 3, 0), ("alphaTauG1", 1, 0), ("betaTauG1", 1, 0))
+_FFT_DONE = re.compile(r"(\w+): fft (\d+) mix end: (\d+)/(\d+)")
+
+
+class PrepareMeter:
+    """How far `snarkjs powersoftau prepare phase2 -v` is, at `power`, from its FFT lines."""
+
+    def __init__(self, power: int) -> None:
+        self._start: dict[tuple[str, int], tuple[float, float]] = {}
+        done = 0.0
+        for section, point_cost, extra in _PREPARE_SECTIONS:
+            for bits in range(power + 1 + extra):
+                work = point_cost * max(bits, 1) * 2.0**bits  # an FFT: n log n
+                self._start[(section, bits)] = (done, work)
+                done += work
+        self._total = done
+
+    def fraction(self, line: str) -> float | None:
+        """The share of the work done once `line` was printed; None if it does not say."""
+        match = _FFT_DONE.search(line)
+        step = self._start.get((match[1], int(match[2]))) if match else None
+        if match is None or step is None:
+            return None
+        start, work = step
+        return (start + work * (int(match[3]) + 1) / max(int(match[4]), 1)) / self._total
 
 
 def snarkjs_writes(

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -49,6 +51,27 @@ def progress(verbose: bool) -> Progress | None:
     return status if verbose else None
 
 
+@contextmanager
+def progress_bar(meter: Callable[[str], float | None], verbosity: int) -> Iterator[Progress]:
+    """One bar on stderr fed by a tool's progress lines (`meter` reads how far each says it is);
+    with -v the tool's other lines are shown above it, with -v -v its DEBUG lines too."""
+    from tqdm import tqdm
+
+    shown = sys.stderr.isatty()  # a log file gets the lines, not the bar's redraws
+    style = "{l_bar}{bar}| {elapsed}"
+    with tqdm(total=100, file=sys.stderr, bar_format=style, disable=not shown) as bar:
+
+        def show(line: str) -> None:
+            fraction = meter(line)
+            if fraction is not None and 100 * fraction > bar.n:
+                bar.update(100 * fraction - bar.n)
+            if verbosity >= 2 or (verbosity == 1 and not line.startswith("[DEBUG]")):
+                bar.write(line, file=sys.stderr)
+
+        yield show
+        bar.update(100 - bar.n)
+
+
 PROMPT = click.option(
     "--prompt/--no-prompt",
     default=False,
@@ -65,5 +88,12 @@ FORCE = click.option(
     is_flag=True,
     help="Replace the output if it exists (without it an existing output is refused, exit 2)."
     " An input is never replaced.",
+)
+VERBOSITY = click.option(
+    "-v",
+    "--verbose",
+    "verbosity",
+    count=True,
+    help="Show snarkjs's messages above the progress bar; -v -v adds its DEBUG lines.",
 )
 FILE = click.Path(dir_okay=False, path_type=Path)

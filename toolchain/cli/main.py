@@ -54,6 +54,18 @@ def main(argv: list[str] | None = None) -> None:
     except click.exceptions.Abort:
         click.echo("zkt: aborted", err=True)
         sys.exit(130)
-    except click.ClickException as exc:
+    except click.exceptions.NoArgsIsHelpError as exc:  # `zkt` or `zkt ptau` alone: the help
         exc.show()
         sys.exit(exc.exit_code)
+    except click.ClickException as exc:
+        click.echo(f"zkt: error: {_one_line(exc)}", err=True)
+        sys.exit(exc.exit_code)
+
+
+def _one_line(exc: click.ClickException) -> str:
+    """Click's message on one line; a usage error ends with where to read the usage."""
+    message = " ".join(exc.format_message().split())
+    if not isinstance(exc, click.UsageError):
+        return message
+    command = exc.ctx.command_path if exc.ctx else "zkt"
+    return f"{message} (see {command} --help)"

@@ -40,12 +40,27 @@ def _engines() -> tuple[str, ...]:
     return engine_names()
 
 
-BACKEND = click.option(
+def _verifiers() -> tuple[str, ...]:
+    from toolchain.api.prove import verifier_names
+
+    return verifier_names()
+
+
+PROVE_BACKEND = click.option(
     "--backend",
     type=LazyChoice(_backends),
     default="auto",
     show_default=True,
-    help="Groth16 implementation; auto proves with the fastest available, verifies natively.",
+    help="Groth16 prover; auto takes the fastest available: rapidsnark (if on PATH), then "
+    "native on mcl, then snarkjs, then native on pure Python.",
+)
+VERIFY_BACKEND = click.option(
+    "--backend",
+    type=LazyChoice(_verifiers),
+    default="auto",
+    show_default=True,
+    help="Groth16 verifier; auto is native (it checks what snarkjs skips); all runs every "
+    "verifier (native, snarkjs), one line each, and exits 0 only if all accept.",
 )
 ENGINE = click.option(
     "--engine",
@@ -84,7 +99,7 @@ def witness_cmd(
 @click.command(name="prove")
 @click.argument("name")
 @click.argument("input_json", type=FILE)
-@BACKEND
+@PROVE_BACKEND
 @ENGINE
 @click.option("--zkey", type=FILE, help="Proving key.")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Output folder.")
@@ -135,7 +150,7 @@ def prove_cmd(
 @click.argument("name")
 @click.argument("proof", type=FILE)
 @click.argument("public", type=FILE)
-@BACKEND
+@VERIFY_BACKEND
 @ENGINE
 @click.option("--vkey", type=FILE, help="Verification key JSON.")
 @click.pass_context
@@ -154,10 +169,15 @@ def verify_cmd(
     the number of public inputs, their range, and that every point is on its curve, not the
     identity, and (G2) in the prime-order subgroup.
     """
-    from toolchain.api.prove import verify
+    from toolchain.api.prove import verify, verify_all
 
-    used = verify(workspace(ctx), name, proof, public, backend, vkey, engine)
-    click.echo(f"{name}: valid proof ({used} verifier)")
+    ws = workspace(ctx)
+    if backend == "all":
+        used = verify_all(ws, name, proof, public, vkey, engine)
+    else:
+        used = [verify(ws, name, proof, public, backend, vkey, engine)]
+    for verifier in used:
+        click.echo(f"{name}: valid proof ({verifier} verifier)")
 
 
 COMMANDS = [witness_cmd, prove_cmd, verify_cmd]

@@ -12,7 +12,9 @@ from toolchain.cli.common import (
     FORCE,
     PROMPT,
     VERBOSE,
+    VERBOSITY,
     progress,
+    progress_bar,
     status,
     tools,
     typed_entropy,
@@ -81,7 +83,7 @@ def fetch(power: int, mirrors: tuple[str, ...], out: Path | None) -> None:
 
 @ptau.command()
 @click.option("--power", type=click.IntRange(1, 20), required=True, help="2^N constraints.")
-@click.option("--to", "out", type=FILE, required=True)
+@click.option("--to", "out", type=FILE, required=True, help="The dev ptau to write.")
 @click.option("--seed", default="zk-toolchain dev", show_default=True, help="Public seed.")
 @FORCE
 def dev(power: int, out: Path, seed: str, force: bool) -> None:
@@ -294,7 +296,7 @@ def ptau_beacon(
 @click.argument("ptau_out", type=FILE)
 @TRANSCRIPT
 @FORCE
-@VERBOSE
+@VERBOSITY
 @click.pass_context
 def ptau_prepare(
     ctx: click.Context,
@@ -302,18 +304,19 @@ def ptau_prepare(
     ptau_out: Path,
     transcript: Path | None,
     force: bool,
-    verbose: bool,
+    verbosity: int,
 ) -> None:
     """Prepare PTAU_IN for phase 2 (snarkjs powersoftau prepare phase2), writing PTAU_OUT.
 
     Adds the Lagrange sections `groth16 setup` reads; the contributions are unchanged. Slow:
-    about 1 min at power 10, 6 at 13, 23 at 15; use -v to watch snarkjs's progress. A file
+    about 1 min at power 10, 6 at 13, 23 at 15: a progress bar shows how far it is. A file
     with no contribution is refused.
     """
-    from toolchain.api.ptau import prepare_ptau
+    from toolchain.api.ptau import prepare_meter, prepare_ptau
 
-    pinned, shown = tools(ctx), progress(verbose)
-    _accepted(prepare_ptau(pinned, ptau_in, ptau_out, transcript, shown, force=force))
+    with progress_bar(prepare_meter(ptau_in), verbosity) as show:
+        step = prepare_ptau(tools(ctx), ptau_in, ptau_out, transcript, show, force=force)
+    _accepted(step)
 
 
 @ptau.command(name="verify")

@@ -5,14 +5,12 @@ The name comes from the caller: reading $ZKT_ENGINE is `toolchain.config.engine_
 
 from __future__ import annotations
 
-from toolchain.config import ENGINE_ENV
+from toolchain.config import ENGINE_ENV, ENGINE_NAMES
 from toolchain.errors import ToolError, UsageError
 from toolchain.native import engine_mcl
 from toolchain.native.engine import Engine
 from toolchain.native.engine_mcl import MclEngine
 from toolchain.native.engine_pure import PureEngine
-
-ENGINE_NAMES = ("auto", "pure", "mcl")
 
 
 def mcl_unavailable_reason() -> str | None:

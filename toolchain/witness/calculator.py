@@ -261,11 +261,23 @@ class WitnessCalculator:
         if session.read_shared() != R:
             raise FormatError(f"{self.path}: compiled for another prime than BN254's r")
 
-    def calculate(self, inputs: Mapping[str, object]) -> list[int]:
-        """The full witness for these inputs (checked first; nothing is reduced mod r)."""
+    @functools.cached_property
+    def _sym_names(self) -> list[str]:
+        """Every signal name of the .sym without its "main." ([] without a .sym)."""
+        if self._sym_path is None:
+            return []
+        names = read_sym(self._sym_path).names()
+        return [name[len("main.") :] for name in names if name.startswith("main.")]
+
+    def calculate(self, inputs: Mapping[str, object], source: str | None = None) -> list[int]:
+        """The full witness for these inputs (checked first; nothing is reduced mod r).
+
+        Every problem of the inputs is reported at once, in one InputError naming `source`
+        (default: the wasm's file name).
+        """
         session = _Session(self._module, self.path)
         session.call("init", 0)
-        assignments = self._check_inputs(session, flatten_inputs(inputs))
+        assignments = self._check_inputs(session, inputs, source or self.path.name)
         for name, values in assignments.items():
             msb, lsb = fnv1a_64(name)
             for index, value in enumerate(values):
@@ -273,41 +285,68 @@ class WitnessCalculator:
                 session.call("setInputSignal", msb, lsb, index)
         return session.witness(self.witness_size)
 
-    def _check_inputs(self, session: _Session, flat: FlatInputs) -> dict[str, list[int]]:
+    def _check_inputs(
+        self, session: _Session, inputs: Mapping[str, object], source: str
+    ) -> dict[str, list[int]]:
         problems: list[str] = []
+        flat, nested = _flatten(inputs, problems)
+        # The wasm answers 0, not the -1 the JS tests for, for names that are not inputs.
+        sizes = {name: session.call("getInputSignalSize", *fnv1a_64(name)) for name in flat}
+        unknown = [name for name, size in sizes.items() if size <= 0]
+        if unknown:
+            problems.append(self._unknown_message(unknown))
         assignments: dict[str, list[int]] = {}
         for name, raw_values in flat.items():
-            # The wasm answers 0, not the -1 the JS tests for, for names that are not inputs.
-            size = session.call("getInputSignalSize", *fnv1a_64(name))
-            if size <= 0:
-                problems.append(f'unknown input signal "{name}"{self._known_inputs_hint()}')
-            elif len(raw_values) != size:
-                problems.append(f'signal "{name}" expects {size} values, got {len(raw_values)}')
-            else:
+            if 0 < sizes[name] != len(raw_values):
+                problems.append(
+                    f'signal "{name}" expects {sizes[name]} values, got {len(raw_values)}'
+                )
+            elif sizes[name] > 0:
                 assignments[name] = _field_elements(name, raw_values, problems)
-        if not problems:
-            problems.extend(self._coverage_problems(assignments))
+        problems.extend(self._shape_problems(nested))
+        problems.extend(self._coverage_problems({n: s for n, s in sizes.items() if s > 0}))
         if problems:
-            raise InputError(f"{self.path.name}: " + "\n".join(problems))
+            raise InputError(problems_message(source, problems))
         return assignments
+
+    def _unknown_message(self, unknown: list[str]) -> str:
+        names = ", ".join(f'"{name}"' for name in unknown)
+        plural = "s" if len(unknown) > 1 else ""
+        return f"unknown input signal{plural} {names}{self._known_inputs_hint()}"
 
     def _known_inputs_hint(self) -> str:
         if not self.input_signals:
             return ""
         return " (the circuit's inputs are " + ", ".join(self.input_signals) + ")"
 
-    def _coverage_problems(self, given: dict[str, list[int]]) -> list[str]:
-        """Input values set twice or left unset (the wasm would not complain before running)."""
-        problems = _overlaps(given)
-        count = sum(len(values) for values in given.values())
-        if not problems and count < self.input_size:
-            problems.append(self._missing_message(given, count))
+    def _shape_problems(self, nested: dict[str, list[object]]) -> list[str]:
+        """Nested arrays must have the signal's declared shape (a flat list is read row-major)."""
+        problems: list[str] = []
+        for name, value in nested.items():
+            declared = _declared_shape(name, self._sym_names)
+            if declared is None:  # no .sym to say; the value count is still checked
+                continue
+            dims, is_bus = declared
+            given = _shape(value)
+            if given == dims or (is_bus and given is not None and given[: len(dims)] == dims):
+                continue
+            got = "a ragged array" if given is None else f"an array {_dims_text(given)}"
+            expected = f"has shape {_dims_text(dims)}" if dims else "is a single value"
+            problems.append(f'signal "{name}" {expected}, got {got}')
         return problems
 
-    def _missing_message(self, given: dict[str, list[int]], count: int) -> str:
+    def _coverage_problems(self, sizes: dict[str, int]) -> list[str]:
+        """Input values set twice or left unset (the wasm would not complain before running)."""
+        problems = _overlaps(sizes)
+        count = sum(sizes.values())
+        if not problems and count < self.input_size:
+            problems.append(self._missing_message(sizes, count))
+        return problems
+
+    def _missing_message(self, sizes: dict[str, int], count: int) -> str:
         counts: dict[str, int] = {}
-        for key, values in given.items():
-            counts[_base_name(key)] = counts.get(_base_name(key), 0) + len(values)
+        for key, size in sizes.items():
+            counts[_base_name(key)] = counts.get(_base_name(key), 0) + size
         missing = [
             f'"{name}"' if name not in counts else f'"{name}" ({counts[name]} of {size} values)'
             for name, size in self.input_signals.items()
@@ -318,7 +357,14 @@ class WitnessCalculator:
         return "missing input signals: " + ", ".join(missing)
 
 
-def _overlaps(given: dict[str, list[int]]) -> list[str]:
+def problems_message(source: str, problems: list[str]) -> str:
+    """One line for every problem of an input file: `N problems in SOURCE: a; b`."""
+    if len(problems) == 1:
+        return f"{source}: {problems[0]}"
+    return f"{len(problems)} problems in {source}: " + "; ".join(problems)
+
+
+def _overlaps(given: dict[str, int]) -> list[str]:
     # {"p": [1, 2], "p.x": 3} sets p.x twice: the wasm would overwrite it or, once the
     # computation has started, abort with "Signal already set".
     problems: list[str] = []
@@ -344,51 +390,108 @@ def calculate_witness(
 
 def flatten_inputs(inputs: Mapping[str, object]) -> FlatInputs:
     """Input JSON as witness_calculator.js sees it: qualified signal names to flat value lists."""
-    if not isinstance(inputs, Mapping):
-        raise InputError(f"circuit inputs must be a JSON object, not {type(inputs).__name__}")
-    flat: FlatInputs = {}
-    _qualify("", inputs, flat)
+    problems: list[str] = []
+    flat, _ = _flatten(inputs, problems)
+    if problems:
+        raise InputError("; ".join(problems))
     return flat
 
 
-def _qualify(prefix: str, value: object, out: FlatInputs) -> None:
-    # Objects are buses: their fields become `prefix.field`; arrays of buses `prefix[i].field`.
-    if isinstance(value, Mapping):
-        for key, item in value.items():
-            _qualify(f"{prefix}.{key}" if prefix else str(key), item, out)
-    elif isinstance(value, list):
+def _flatten(
+    inputs: Mapping[str, object], problems: list[str]
+) -> tuple[FlatInputs, dict[str, list[object]]]:
+    """`flatten_inputs`, collecting problems, plus the nested lists as given (for their shape)."""
+    if not isinstance(inputs, Mapping):
+        raise InputError(f"circuit inputs must be a JSON object, not {type(inputs).__name__}")
+    walk = _Walk(problems)
+    walk.qualify("", inputs)
+    return walk.flat, walk.nested
+
+
+class _Walk:
+    """One pass over input JSON: qualified names, their flat values, nested lists, problems."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.flat: FlatInputs = {}
+        self.nested: dict[str, list[object]] = {}
+        self.problems = problems
+
+    def qualify(self, prefix: str, value: object) -> None:
+        """Objects are buses: fields become `prefix.field`, arrays of buses `prefix[i].field`."""
+        if isinstance(value, Mapping):
+            for key, item in value.items():
+                self.qualify(f"{prefix}.{key}" if prefix else str(key), item)
+        elif isinstance(value, list):
+            self._qualify_array(prefix, value)
+        else:
+            self._put(prefix, [value])
+
+    def _qualify_array(self, prefix: str, value: list[object]) -> None:
         leaves = _flat(value)
         kinds = {isinstance(leaf, Mapping) for leaf in leaves}
         if kinds == {True, False}:
-            raise InputError(f'signal "{prefix}" mixes objects and plain values')
-        if kinds == {True}:
+            self.problems.append(f'signal "{prefix}" mixes objects and plain values')
+        elif kinds == {True}:
             for index, item in enumerate(value):
-                _qualify_list(f"{prefix}[{index}]", item, out)
+                self._qualify_list(f"{prefix}[{index}]", item)
         else:
-            _put(prefix, leaves, out)
-    else:
-        _put(prefix, [value], out)
+            if any(isinstance(item, list) for item in value):
+                self.nested[prefix] = value
+            self._put(prefix, leaves)
 
+    def _qualify_list(self, prefix: str, value: object) -> None:
+        if isinstance(value, list):
+            for index, item in enumerate(value):
+                self._qualify_list(f"{prefix}[{index}]", item)
+        else:
+            self.qualify(prefix, value)
 
-def _put(name: str, values: list[object], out: FlatInputs) -> None:
-    # {"p": {"x": 1}, "p.x": 2} names p.x twice; the JS would silently keep the last one.
-    if name in out:
-        raise InputError(f'signal "{name}" is given twice')
-    out[name] = values
-
-
-def _qualify_list(prefix: str, value: object, out: FlatInputs) -> None:
-    if isinstance(value, list):
-        for index, item in enumerate(value):
-            _qualify_list(f"{prefix}[{index}]", item, out)
-    else:
-        _qualify(prefix, value, out)
+    def _put(self, name: str, values: list[object]) -> None:
+        # {"p": {"x": 1}, "p.x": 2} names p.x twice; the JS would silently keep the last one.
+        if name in self.flat:
+            self.problems.append(f'signal "{name}" is given twice')
+        else:
+            self.flat[name] = values
 
 
 def _flat(value: object) -> list[object]:
     if not isinstance(value, list):
         return [value]
     return [leaf for item in value for leaf in _flat(item)]
+
+
+def _shape(value: object) -> tuple[int, ...] | None:
+    """The dimensions of a (nested) list, or None when its rows differ in shape."""
+    if not isinstance(value, list):
+        return ()
+    shapes = {_shape(item) for item in value}
+    if len(shapes) > 1 or None in shapes:
+        return None
+    inner = shapes.pop() if shapes else ()
+    return None if inner is None else (len(value), *inner)
+
+
+_INDICES = re.compile(r"((?:\[[0-9]+\])+)(\..*)?")
+
+
+def _declared_shape(name: str, sym_names: list[str]) -> tuple[tuple[int, ...], bool] | None:
+    """The array dimensions of input `name` and whether its elements are buses, from the .sym
+    (None when the .sym does not say: no .sym, or a bus given whole)."""
+    if name in sym_names:
+        return (), False
+    dims: list[int] = []
+    is_bus = False
+    for symbol in sym_names:
+        match = _INDICES.fullmatch(symbol[len(name) :]) if symbol.startswith(name) else None
+        if match is not None:
+            indices = [int(i) for i in re.findall(r"[0-9]+", match.group(1))]
+            dims = [max(d, i + 1) for d, i in zip(dims or [0] * len(indices), indices, strict=True)]
+            is_bus = is_bus or match.group(2) is not None
+    return (tuple(dims), is_bus) if dims else None
+
+
+def _dims_text(dims: tuple[int, ...]) -> str:
+    return "".join(f"[{d}]" for d in dims)
 
 
 def _field_elements(name: str, raw_values: list[object], problems: list[str]) -> list[int]:

@@ -196,7 +196,62 @@ def test_hex_strings_are_accepted_like_snarkjs(
 def test_every_problem_is_reported_at_once(circuits: dict[str, Path], module_cache: Path) -> None:
     inputs = {"leaf": -1, "pathElements": [1], "pathIndices": [0, 1, 1, "x"], "extra": 0}
     message = _input_error(circuits["merkle"], module_cache, inputs)
-    assert len(message.splitlines()) == 4
+    assert message.startswith("4 problems in merkle.wasm: ")
+    assert len(message.splitlines()) == 1
+
+
+def test_missing_signals_come_with_the_other_problems(
+    circuits: dict[str, Path], module_cache: Path
+) -> None:
+    inputs = {"pathElements": [1, 2, -3, 4], "extra": 0}
+    message = _input_error(circuits["merkle"], module_cache, inputs)
+    assert message == (
+        '3 problems in merkle.wasm: unknown input signal "extra" (the circuit\'s inputs are'
+        ' leaf, pathElements, pathIndices); signal "pathElements" at index 2: -3 is negative'
+        " (field elements are 0 <= v < r; the JS would wrap it mod r);"
+        ' missing input signals: "leaf", "pathIndices"'
+    )
+
+
+def test_problems_name_the_source(circuits: dict[str, Path], module_cache: Path) -> None:
+    calculator = _calculator(circuits["multiplier"], module_cache)
+    with pytest.raises(InputError, match=r'^in\.json: signal "b": -2 is negative'):
+        calculator.calculate({"a": 3, "b": -2}, source="in.json")
+
+
+@pytest.mark.parametrize(
+    ("m", "complaint"),
+    [
+        ([[1, 2, 3], [4]], 'signal "m" has shape [2][2], got a ragged array'),
+        ([[1], [2], [3], [4]], 'signal "m" has shape [2][2], got an array [4][1]'),
+        ([[[1, 2], [3, 4]]], 'signal "m" has shape [2][2], got an array [1][2][2]'),
+    ],
+)
+def test_nested_arrays_must_have_the_declared_shape(
+    circuits: dict[str, Path], module_cache: Path, m: object, complaint: str
+) -> None:
+    message = _input_error(circuits["bounded"], module_cache, {"x": 1, "m": m})
+    assert message == f"bounded.wasm: {complaint}"
+
+
+def test_nested_value_for_a_single_signal_and_a_flat_row_major_list(
+    circuits: dict[str, Path], module_cache: Path
+) -> None:
+    message = _input_error(circuits["bounded"], module_cache, {"x": [[1]], "m": [1, 2, 3, 4]})
+    assert message == 'bounded.wasm: signal "x" is a single value, got an array [1][1]'
+    calculator = _calculator(circuits["bounded"], module_cache)
+    nested = calculator.calculate({"x": 1, "m": [[1, 2], [3, 4]]})
+    assert calculator.calculate({"x": 1, "m": [1, 2, 3, 4]}) == nested
+
+
+def test_arrays_of_buses_may_be_nested_per_element(
+    circuits: dict[str, Path], module_cache: Path
+) -> None:
+    calculator = _calculator(circuits["buses"], module_cache)
+    nested = {**BUS_INPUTS, "q": [[5, 7], [11, 13]]}
+    assert calculator.calculate(nested) == calculator.calculate(BUS_INPUTS)
+    message = _input_error(circuits["buses"], module_cache, {**BUS_INPUTS, "q": [[5, 7, 11, 13]]})
+    assert message == 'buses.wasm: signal "q" has shape [2], got an array [1][4]'
 
 
 def test_compiled_module_is_cached_and_reused(circuits: dict[str, Path], tmp_path: Path) -> None:

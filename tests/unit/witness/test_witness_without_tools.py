@@ -95,6 +95,14 @@ def test_a_name_given_twice_is_refused() -> None:
         flatten_inputs({"p": {"x": 1}, "p.x": 2})
 
 
+def test_flattening_problems_are_all_reported() -> None:
+    with pytest.raises(InputError) as caught:
+        flatten_inputs({"q": [{"x": 1}, 2], "p": {"x": 1}, "p.x": 2})
+    assert str(caught.value) == (
+        'signal "q" mixes objects and plain values; signal "p.x" is given twice'
+    )
+
+
 def test_inputs_must_be_an_object() -> None:
     with pytest.raises(InputError, match="must be a JSON object"):
         flatten_inputs([1, 2])  # type: ignore[arg-type]
