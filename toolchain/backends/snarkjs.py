@@ -41,9 +41,16 @@ class SnarkjsBackend:
         """snarkjs writes in place: let it write into a temp dir, then move the files over."""
         with tempfile.TemporaryDirectory(dir=proof_out.parent, prefix=".zkt-prove-") as tmp:
             proof, public = Path(tmp) / "proof.json", Path(tmp) / "public.json"
-            command.run(self._argv(snarkjs_args.prove_argv(zkey, wtns, proof, public)))
+            self._run(snarkjs_args.prove_argv(zkey, wtns, proof, public))
             shutil.move(proof, proof_out)
             shutil.move(public, public_out)
+
+    def _run(self, args: list[str]) -> None:
+        """Run snarkjs; a failure is one line naming its files and fault (SnarkjsError)."""
+        done = command.run(self._argv(args), check=False)
+        if done.returncode != 0 or snarkjs_args.logged_error(done.stdout + done.stderr):
+            output = done.stdout + done.stderr
+            raise snarkjs_args.SnarkjsError(done.argv, str(Path.cwd()), done.returncode, output)
 
     def verify(self, vkey: Path, public: Path, proof: Path) -> bool:
         """Exit 0 and "OK!" mean valid."""
