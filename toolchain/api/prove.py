@@ -10,6 +10,7 @@ from toolchain import backends
 from toolchain.api.compile import compile_circuits
 from toolchain.api.workspace import Workspace, existing
 from toolchain.errors import InputError, VerificationError
+from toolchain.formats.snarkjs_json import read_verification_inputs
 from toolchain.formats.wtns import write_wtns
 from toolchain.fsutil import refuse_overwrite
 from toolchain.native.engines import ENGINE_NAMES
@@ -106,6 +107,7 @@ def verify(
     """Verify a proof; VerificationError when it is invalid. Returns the backend's name."""
     key = existing(vkey or ws.project.vkey(name), "verification key", "pass --vkey")
     verifier = backends.verifier_backend(backend, ws.tools, engine)
+    read_verification_inputs(key, public, proof)  # strictly, before any backend sees them
     if not verifier.verify(key, public, proof):
         raise VerificationError(f"{name}: INVALID proof ({verifier.name} verifier)")
     return verifier.name
