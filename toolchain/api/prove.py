@@ -12,6 +12,7 @@ from toolchain.api.workspace import Workspace, existing
 from toolchain.errors import InputError, VerificationError
 from toolchain.formats.snarkjs_json import read_verification_inputs
 from toolchain.formats.wtns import write_wtns
+from toolchain.formats.zkey import check_zkey
 from toolchain.fsutil import refuse_overwrite
 from toolchain.native.engines import ENGINE_NAMES
 from toolchain.witness.calculator import WitnessCalculator
@@ -85,6 +86,7 @@ def prove(
 ) -> ProveResult:
     """Witness (native, wasmtime) then proof by the chosen backend: DIR/proof.json, public.json."""
     key = existing(zkey or ws.project.zkey(name), "proving key", "run `zkt setup` or pass --zkey")
+    check_zkey(key)  # header, sizes, IC and chain, before any backend reads it
     prover = backends.prover_backend(backend, ws.tools, engine)
     out = out_dir or ws.project.proof_dir(name)
     proof, public = out / "proof.json", out / "public.json"
