@@ -17,7 +17,9 @@ from toolchain.backends.snarkjs import SnarkjsBackend
 from toolchain.build import Reporter
 from toolchain.config import ENGINE_NAMES, engine_name
 from toolchain.errors import InputError, VerificationError
+from toolchain.formats.snarkjs_json import read_verification_inputs
 from toolchain.formats.wtns import write_wtns
+from toolchain.formats.zkey import check_zkey
 from toolchain.fsutil import refuse_existing, staged_outputs
 from toolchain.witness.calculator import WitnessCalculator
 
@@ -133,6 +135,7 @@ def prove(
     ws.registry.get(name)
     engine_name(engine)  # an unknown --engine or $ZKT_ENGINE is refused for every backend
     key = existing(zkey or ws.project.zkey(name), "proving key", "run `zkt setup` or pass --zkey")
+    check_zkey(key)  # header, sizes, IC and chain, before any backend reads it
     if key.resolve() == ws.project.zkey(name).resolve():
         warn_if_insecure(ws, name, report)
     prover = backends.prover_backend(backend, ws.tools, engine)
@@ -160,6 +163,7 @@ def verify(
     engine_name(engine)  # an unknown --engine or $ZKT_ENGINE is refused for every backend
     key = existing(vkey or ws.project.vkey(name), "verification key", "pass --vkey")
     verifier = backends.verifier_backend(backend, ws.tools, engine)
+    read_verification_inputs(key, public, proof)  # strictly, before any backend sees them
     if not verifier.verify(key, public, proof):
         raise VerificationError(f"{name}: INVALID proof ({verifier.name} verifier)")
     return verifier.name

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from toolchain.ceremony import checks, phase2
+from toolchain.ceremony import checks, phase1, phase2
 from toolchain.ceremony.entropy import Secret
 from toolchain.errors import UsageError
 from toolchain.formats.snarkjs_json import read_proof, read_public
@@ -40,6 +40,8 @@ def beacon_zkey(
 ) -> Path:
     """Apply a public beacon to `zkey_in`, writing `zkey_out`, accepted as one contribution more."""
     refuse_existing(zkey_out, zkey_in, force=force)
+    phase1.parse_beacon_hash(beacon_hash)
+    phase1.check_beacon_exp(iterations_exp)
     checks.check_beacon_may_close(phase2.mpc_params(zkey_in), 1, zkey_in.name)
     phase2.apply_beacon(tools, zkey_in, zkey_out, beacon_hash, iterations_exp, "beacon")
     checks.accept_contribution(zkey_in, zkey_out)
@@ -60,6 +62,7 @@ def verify_zkey(
     if not native:
         if r1cs is None or ptau is None:
             raise UsageError("--r1cs and --ptau are needed unless --native is given")
+        phase2.check_verify_inputs(zkey, r1cs, ptau)
         checks.check_snarkjs_accepts(tools, r1cs, ptau, zkey)
         passed.append("snarkjs zkey verify")
     elif previous is None:

@@ -43,7 +43,6 @@ from toolchain.formats.curve_codec import ContributionParams
 from toolchain.formats.ptau import MAX_POWER, PtauContribution, PtauFile, open_ptau
 from toolchain.hashing import hash_file
 from toolchain.native.chacha import MAX_BEACON_EXP
-from toolchain.runner import command
 from toolchain.runner import snarkjs as snarkjs_args
 from toolchain.runner.tools import Tools
 
@@ -237,13 +236,15 @@ def prepare(
     contributions = before.read_contributions()
     if not contributions:
         raise VerificationError(f"{ptau_in}: no contribution (τ = 1): refusing to prepare it")
+    if before.is_prepared:
+        raise UsageError(f"{ptau_in}: already prepared for phase 2 (it has sections 12–15)")
     challenge = current_challenge(before)
     _expect_head(transcript, challenge, ptau_in)
     with staged(ptau_out, ptau_in) as partial:
         argv = snarkjs_args.powersoftau_prepare_argv(ptau_in.resolve(), partial)
         snarkjs_writes(tools, argv, partial, progress)
-        after = open_ptau(partial)
-        same = after.read_contributions() == contributions
+        after, written = _read_output(partial, ptau_in)
+        same = written == contributions
         if not (after.is_prepared and same and after.header.power == before.header.power):
             raise IntegrityError(f"{ptau_out}: snarkjs did not write a prepared copy of {ptau_in}")
         step = Step(ptau_out, "prepare", "", len(contributions), challenge, challenge)
@@ -327,10 +328,9 @@ def check_beacon_exp(iterations_exp: int) -> None:
 
 def _accept(before: PtauFile, partial: Path, out: Path, expected: ContributionParams) -> Step:
     """Check snarkjs's output is `before` plus exactly the expected contribution."""
-    after = open_ptau(partial)
+    after, contributions = _read_output(partial, before.path)
     if after.header.power != before.header.power:
         raise IntegrityError(f"{out}: snarkjs changed the power to {after.header.power}")
-    contributions = after.read_contributions()
     added = check_extends(before.read_contributions(), contributions, str(out))
     if added.params != expected:
         raise IntegrityError(f"{out}: snarkjs recorded {added.params}, expected {expected}")
@@ -345,12 +345,26 @@ def _accept(before: PtauFile, partial: Path, out: Path, expected: ContributionPa
     )
 
 
+def _read_output(partial: Path, source: Path) -> tuple[PtauFile, list[PtauContribution]]:
+    """snarkjs's output read back; a fault in it comes from a damaged input: name that."""
+    try:
+        after = open_ptau(partial)
+        return after, after.read_contributions()
+    except FormatError as exc:
+        fault = str(exc).removeprefix(f"{partial}: ")
+        raise type(exc)(
+            f"{source}: snarkjs made a damaged file from it ({fault}): is it intact?"
+            " (`zkt ptau verify`)"
+        ) from None
+
+
 def _verify_with_snarkjs(tools: Tools, ptau: Path, progress: Progress | None, shown: Path) -> None:
     args = snarkjs_args.powersoftau_verify_argv(ptau.resolve())
     done = run_snarkjs(tools, args, progress, None, check=False)
     if not snarkjs_args.powersoftau_verify_succeeded(done.returncode, done.stdout):
         raise VerificationError(
-            f"{shown}: rejected by snarkjs powersoftau verify:\n{command.output_tail(done)}"
+            f"{shown}: rejected by snarkjs powersoftau verify:"
+            f" {snarkjs_args.fault_line(done.stdout, done.returncode)}"
         )
 
 

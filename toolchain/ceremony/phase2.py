@@ -13,7 +13,9 @@ from pathlib import Path
 from toolchain.ceremony.entropy import Secret
 from toolchain.ceremony.names import check_name
 from toolchain.ceremony.snarkjs_step import run_snarkjs, snarkjs_writes, staged
-from toolchain.errors import VerificationError
+from toolchain.errors import FormatError, UsageError, VerificationError
+from toolchain.formats.ptau import PtauFile, open_ptau
+from toolchain.formats.r1cs import R1csHeader, read_r1cs_header
 from toolchain.formats.snarkjs_json import dump_verification_key, verification_key_from_zkey
 from toolchain.formats.zkey import MpcParams, ZkeyFile, open_zkey
 from toolchain.fsutil import refuse_overwrite, write_atomic
@@ -22,8 +24,42 @@ from toolchain.runner import snarkjs as snarkjs_args
 from toolchain.runner.tools import Tools
 
 
+def read_setup_inputs(r1cs: Path, ptau: Path) -> tuple[R1csHeader, PtauFile]:
+    """The r1cs and ptau of a setup, checked before snarkjs reads them: containers, headers,
+    section sizes, and a ptau prepared for phase 2."""
+    header = read_r1cs_header(r1cs)
+    source = open_ptau(ptau)
+    if not source.is_prepared:
+        raise FormatError(
+            f"{ptau}: not prepared for phase 2 (no Lagrange sections 12–15): run"
+            " `zkt ptau prepare` on it, or use a prepared download (`zkt ptau fetch`)"
+        )
+    return header, source
+
+
+def check_verify_inputs(zkey: Path, r1cs: Path, ptau: Path) -> None:
+    """Before `snarkjs zkey verify`: the key, r1cs and ptau are what they claim, the ptau is
+    big enough for the circuit and the key was set up for this circuit."""
+    key = open_zkey(zkey).header
+    header, source = read_setup_inputs(r1cs, ptau)
+    if source.header.power < header.setup_power:
+        raise UsageError(
+            f"{ptau}: power {source.header.power} is too small for {r1cs} (needs 2^"
+            f"{header.setup_power}: {header.n_constraints} constraints, {header.n_public}"
+            " public signals)"
+        )
+    circuit = (header.n_wires, header.n_public, 1 << header.setup_power)
+    if (key.n_vars, key.n_public, key.domain_size) != circuit:
+        raise VerificationError(
+            f"{zkey}: set up for another circuit than {r1cs} ({key.n_vars} signals, {key.n_public}"
+            f" public, domain {key.domain_size}; the r1cs has {circuit[0]}, {circuit[1]},"
+            f" {circuit[2]})"
+        )
+
+
 def new_zkey(tools: Tools, r1cs: Path, ptau: Path, out: Path) -> Path:
     """`snarkjs groth16 setup`: the initial key (no contribution yet, δ = γ)."""
+    read_setup_inputs(r1cs, ptau)
     with staged(out, r1cs, ptau) as partial:
         snarkjs_writes(tools, snarkjs_args.setup_argv(r1cs, ptau, partial), partial, None)
         open_zkey(partial)

@@ -3,9 +3,9 @@
 A step writes into a temporary folder beside its target (`staged`), the file is checked by the
 caller and renamed into place only when the block succeeds; an output may not be an input.
 snarkjs logs some errors and still exits 0, so a logged error or a missing output is a failure
-(`snarkjs_writes`). With a progress callback snarkjs runs with `-v` and its lines are relayed as
-they come, de-coloured and without its entropy prompt; `PrepareMeter` reads how far
-`prepare phase2` is from them.
+(`snarkjs_writes`), reported on one line by `SnarkjsError`. With a progress callback snarkjs
+runs with `-v` and its lines are relayed as they come, de-coloured and without its entropy
+prompt; `PrepareMeter` reads how far `prepare phase2` is from them.
 """
 
 from __future__ import annotations
@@ -17,11 +17,11 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from toolchain.ceremony.entropy import Secret, stdin_answer
-from toolchain.errors import CommandError
 from toolchain.fsutil import fsync_file, refuse_overwrite
 from toolchain.runner import command
 from toolchain.runner import snarkjs as snarkjs_args
 from toolchain.runner.circom import strip_ansi
+from toolchain.runner.snarkjs import SnarkjsError
 from toolchain.runner.tools import Tools, node_path
 
 Progress = Callable[[str], None]
@@ -65,9 +65,10 @@ def snarkjs_writes(
 ) -> None:
     """Run snarkjs to write `partial`; a logged error or a missing file is a failure even
     after exit 0 (beacon with bad parameters logs an error and exits 0)."""
-    done = run_snarkjs(tools, args, progress, entropy, check=True)
-    if snarkjs_args.logged_error(done.stdout) or not partial.is_file():
-        raise CommandError(done.argv, str(Path.cwd()), done.returncode, command.output_tail(done))
+    done = run_snarkjs(tools, args, progress, entropy, check=False)
+    failed = done.returncode != 0 or snarkjs_args.logged_error(done.stdout)
+    if failed or not partial.is_file():
+        raise SnarkjsError(done.argv, str(Path.cwd()), done.returncode, done.stdout + done.stderr)
 
 
 def run_snarkjs(

@@ -45,6 +45,15 @@ class R1csHeader:
         """Public signals as Groth16 sees them: outputs then public inputs."""
         return self.n_pub_out + self.n_pub_in
 
+    @property
+    def setup_power(self) -> int:
+        """The power of the domain snarkjs's groth16 setup uses: 2^p > constraints + public.
+
+        zkey_new.js: cirPower = floor(log2(nConstraints + nPubInputs + nOutputs)) + 1, and 1
+        for an empty circuit; a ptau of a smaller power cannot set the circuit up.
+        """
+        return max(1, (self.n_constraints + self.n_public).bit_length())
+
 
 @dataclass(frozen=True)
 class R1cs:

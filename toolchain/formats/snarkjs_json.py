@@ -44,7 +44,7 @@ from pydantic import (
 )
 from pydantic_core import ErrorDetails, PydanticCustomError
 
-from toolchain.errors import FormatError, InvalidValueError
+from toolchain.errors import FormatError, InvalidValueError, VerificationError
 from toolchain.formats.zkey import SECTION_IC, ZkeyFile
 from toolchain.native.curve import (
     G1_IDENTITY,
@@ -58,6 +58,7 @@ from toolchain.native.curve import (
 from toolchain.native.field import P, R
 from toolchain.native.groth16 import Proof, VerificationKey
 from toolchain.native.pairing import snarkjs_pairing
+from toolchain.native.verifier import check_points
 
 _DECIMAL = re.compile(r"0|[1-9][0-9]*")
 _MAX_DIGITS = len(str(P))
@@ -175,6 +176,24 @@ def read_public(path: Path) -> list[int]:
 def read_verification_key(path: Path) -> VerificationKey:
     """Read and validate a verification_key.json file."""
     return parse_verification_key(_load_json(Path(path)), str(path))
+
+
+def read_verification_inputs(
+    vkey: Path, public: Path, proof: Path
+) -> tuple[VerificationKey, list[int], Proof]:
+    """The three files of a verification, checked as the native verifier checks them (counts,
+    ranges, curve, identity, G2 subgroup), whichever backend then verifies: errors name the file."""
+    vk, inputs, parsed = read_verification_key(vkey), read_public(public), read_proof(proof)
+    if len(inputs) != vk.n_public:
+        raise VerificationError(
+            f"{public}: {len(inputs)} public inputs, but {vkey} expects {vk.n_public}"
+        )
+    try:
+        check_points(vk, parsed)
+    except InvalidValueError as exc:
+        source = proof if str(exc).startswith("proof") else vkey
+        raise InvalidValueError(f"{source}: {exc}") from None
+    return vk, inputs, parsed
 
 
 def _validate(adapter: TypeAdapter[T], obj: object, source: str) -> T:

@@ -27,7 +27,8 @@ section against the header before any big payload is read; the point sections ar
 whole or in ranges on demand. Header points must not be the identity; other points may be
 (native.curve's all-zero G1_IDENTITY / G2_IDENTITY). `read_zkey` decodes sections 2-9 into the
 proving key `native.groth16.Zkey`; section 10, the phase-2 chain proving does not use, is
-`ZkeyFile.read_mpc_params`'s (read_zkey still checks it).
+`ZkeyFile.read_mpc_params`'s (read_zkey still checks it). `check_zkey` is the cheap check
+before a key is handed to snarkjs: everything but the big point sections.
 """
 
 from __future__ import annotations
@@ -160,6 +161,17 @@ def open_zkey(path: Path) -> ZkeyFile:
         _check_sizes(container, header)
         n_coefficients = _check_coefficients_size(container, fh)
     return ZkeyFile(container, header, n_coefficients)
+
+
+def check_zkey(path: Path) -> ZkeyFile:
+    """A proving key checked before another program reads it: container, header, section sizes,
+    IC points, coefficient ranges and the contribution chain; the big point sections are left
+    to the check of the proof made from it."""
+    zf = open_zkey(path)
+    zf.read_g1_section(SECTION_IC)
+    zf.read_coefficients()
+    zf.read_mpc_params()
+    return zf
 
 
 def _read_small(container: BinFile, fh: BinaryIO, section_id: int, size: int) -> bytes:

@@ -1,10 +1,69 @@
-"""Pure argv builders and output parsers for the snarkjs CLI (no process is started here)."""
+"""Pure argv builders and output parsers for the snarkjs CLI (no process is started here).
+
+A failed snarkjs run becomes a `SnarkjsError`: one line naming the command, the input files it
+was given and the fault snarkjs reported (its `[ERROR]` line or the JavaScript error, never the
+stack); argv, exit code and the output tail stay on the exception for debugging.
+"""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
+from toolchain.errors import CommandError
 from toolchain.runner.circom import strip_ansi
+
+_LOGGED = re.compile(r"\[ERROR\]\s*snarkJS:\s*(.*)")
+_JS_ERROR = re.compile(r"^\s*(?:Uncaught\s+)?([A-Za-z]*Error):\s*(.*)$")
+_JS_FRAME = re.compile(r"^at\s")
+_ERROR_PREFIX = re.compile(r"^(?:Error:\s*)+")
+_VERB = re.compile(r"[a-z][a-z0-9]*")
+MAX_FAULT = 200
+
+
+class SnarkjsError(CommandError):
+    """snarkjs failed: prints as one line (command, input files, fault); keeps argv and tail."""
+
+    def __init__(self, argv: list[str], cwd: str, returncode: int, output: str) -> None:
+        tail = "\n".join(strip_ansi(output).strip().splitlines()[-20:])
+        super().__init__(argv, cwd, returncode, tail)
+        self.summary = describe_failure(argv[2:], returncode, output)
+
+    def __str__(self) -> str:
+        return self.summary
+
+
+def describe_failure(args: list[str], returncode: int, output: str) -> str:
+    """`snarkjs groth16 prove (a.zkey, w.wtns): Invalid witness length ...` from its output."""
+    verb = " ".join(arg for arg in args[:3] if _VERB.fullmatch(arg))
+    inputs = [arg for arg in args if not _VERB.fullmatch(arg) and _is_input(Path(arg))]
+    named = f" ({', '.join(inputs)})" if inputs else ""
+    return f"snarkjs {verb}{named} failed: {fault_line(output, returncode)}"
+
+
+def _is_input(path: Path) -> bool:
+    """An existing file that is not a staged output (those live in a `.zkt-*` temp folder)."""
+    return path.is_file() and not path.parent.name.startswith(".zkt-")
+
+
+def fault_line(output: str, returncode: int) -> str:
+    """The fault snarkjs reported, on one line: its logged error, else the JS error message."""
+    lines = [line.strip() for line in strip_ansi(output).splitlines() if line.strip()]
+    for line in lines:
+        logged = _LOGGED.search(line)
+        if logged and logged.group(1):
+            return _shorten(_ERROR_PREFIX.sub("", logged.group(1)))
+    for line in lines:
+        thrown = _JS_ERROR.match(line)
+        if thrown:
+            kind, message = thrown.groups()
+            return _shorten(message if kind == "Error" else f"{kind}: {message}")
+    plain = [line for line in lines if not _JS_FRAME.match(line)]
+    return _shorten(plain[-1]) if plain else f"exit code {returncode} and no message"
+
+
+def _shorten(text: str) -> str:
+    return text if len(text) <= MAX_FAULT else text[: MAX_FAULT - 1] + "…"
 
 
 def prove_argv(zkey: Path, wtns: Path, proof: Path, public: Path) -> list[str]:
