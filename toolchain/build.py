@@ -253,7 +253,9 @@ def _build(
     else:
         cached = (cache_root or cache_dir()) / "compile" / key
         status = _fill_cache(project, entry, cached, dirs, flags, tools, report)
-        _check_constraints(entry, cached / f"{entry.name}.r1cs")
+        header = _check_constraints(entry, cached / f"{entry.name}.r1cs")
+        # Checked before build/ is touched: a refused circuit leaves no outputs there.
+        _check_public(entry, header, public_input_names(header, cached / f"{entry.name}.sym"))
         _install_build(project, entry.name, key, cached)
     return status, key, _restamp(project, entry.name, context, snapshot)
 
