@@ -413,10 +413,12 @@ def _restamp(project: Project, name: str, context: str, snapshot: Snapshot) -> d
     for rel in output_files(name):
         snapshot.add(project.build_dir(name) / rel)
     stamp = _read_stamp(project, name) or {}
-    header = read_r1cs_header(project.r1cs(name))
+    public = stamp.get("public_inputs")
+    if not isinstance(public, list):  # a new build: the stamp was just rewritten without them
+        public = public_input_names(read_r1cs_header(project.r1cs(name)), project.sym(name))
     fresh = {
         **stamp,
-        "public_inputs": public_input_names(header, project.sym(name)),
+        "public_inputs": public,
         "fast": {"context": context, "stats": snapshot.stats},
     }
     if fresh != stamp:
