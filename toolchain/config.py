@@ -2,11 +2,12 @@
 
 [[circuit]]
 name = "merkle_4"                 # unique, ^[a-z][a-z0-9_]*$
-template = "merkle"               # templates/merkle.circom.j2
+template = "merkle"               # templates/merkle.circom.j2 ...
+# source = "circuits/src/x.circom"  # ... or a hand-written circom file (exactly one of the two)
 description = "..."
-public = ["root"]                 # main's input signals made public
+public = ["root"]                 # main's input signals made public (checked after compiling)
 expected_constraints = 1234       # optional: compile fails when circom disagrees
-params = { depth = 4 }            # template variables: ints, lists, nested tables
+params = { depth = 4 }            # template variables: ints, bools, lists, nested tables
 [circuit.circom]                  # optional
 optimization = 1                  # circom --O0 / --O1 / --O2
 include = ["vendor/circuits"]     # extra include dirs, relative to the project root
@@ -19,11 +20,21 @@ import tomllib
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from toolchain.errors import ConfigError, UsageError
 
 RESERVED_PARAMS = frozenset({"name", "public", "main_component"})
+# A hand-written source: a relative path to a .circom file inside the project (no "..").
+SOURCE_PATTERN = r"^[A-Za-z0-9_][A-Za-z0-9_./-]*\.circom$"
 ENGINE_ENV = "ZKT_ENGINE"
 ENGINE_NAMES = ("auto", "pure", "mcl")  # the arithmetic engines of the native backend
 ModelT = TypeVar("ModelT", bound=BaseModel)
@@ -41,10 +52,12 @@ class CircomOptions(_Strict):
 
 
 class CircuitEntry(_Strict):
-    """One circuit instance: a template plus the parameters that specialise it."""
+    """One circuit instance: a template plus the parameters that specialise it, or a
+    hand-written circom file (`source`, relative to the project root) with its own main."""
 
     name: str = Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)
-    template: str = Field(pattern=r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$")
+    template: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$")
+    source: str | None = Field(default=None, pattern=SOURCE_PATTERN)
     description: str = ""
     public: list[str] = Field(default_factory=list)
     expected_constraints: int | None = Field(default=None, ge=0)
@@ -59,6 +72,33 @@ class CircuitEntry(_Strict):
             raise ValueError(f"parameter names {sorted(clash)} are reserved")
         return params
 
+    @field_validator("source")
+    @classmethod
+    def _inside_project(cls, source: str | None) -> str | None:
+        if source is not None and ".." in source.split("/"):
+            raise ValueError("a source path stays inside the project: no '..'")
+        return source
+
+    @model_validator(mode="after")
+    def _template_or_source(self) -> CircuitEntry:
+        if (self.template is None) == (self.source is None):
+            raise ValueError(
+                "give exactly one of template (templates/NAME.circom.j2) and source"
+                " (a hand-written circom file such as circuits/src/NAME.circom)"
+            )
+        if self.source is not None and self.params:
+            raise ValueError("params apply to templates only: a hand-written source takes none")
+        return self
+
+    # The entry's position in circuits.toml, set by Registry: error messages name it.
+    _index: int | None = PrivateAttr(default=None)
+
+    @property
+    def location(self) -> str:
+        """`circuit[3] (merkle_4)`: where the entry is in circuits.toml, for messages."""
+        index = "" if self._index is None else f"[{self._index}]"
+        return f"circuit{index} ({self.name})"
+
 
 class Registry(_Strict):
     """The whole circuits.toml."""
@@ -68,7 +108,8 @@ class Registry(_Strict):
     @model_validator(mode="after")
     def _unique_names(self) -> Registry:
         seen: set[str] = set()
-        for entry in self.circuit:
+        for index, entry in enumerate(self.circuit):
+            entry._index = index
             if entry.name in seen:
                 raise ValueError(f"circuit name {entry.name!r} is listed twice")
             seen.add(entry.name)

@@ -123,3 +123,27 @@ def test_repository_ceremony_config_is_valid() -> None:
     config = read_ceremony_config(REPO / "ceremony" / "ceremony.toml")
     registry = read_registry(REPO / "circuits" / "circuits.toml")
     assert [registry.get(name).name for name in config.ceremony.circuits]
+
+
+@pytest.mark.parametrize(
+    ("body", "needle"),
+    [
+        ("", "circuit[0] (m): Value error, give exactly one of template"),
+        ('template = "t"\nsource = "a.circom"\n', "give exactly one of template"),
+        ('source = "../a.circom"\n', "circuit[0] (m).source"),
+        ('source = "/abs/a.circom"\n', "circuit[0] (m).source"),
+        ('source = "src/../../a.circom"\n', "no '..'"),
+        ('source = "a.circom"\nparams = { n = 1 }\n', "params apply to templates only"),
+    ],
+)
+def test_template_or_source(tmp_path: Path, body: str, needle: str) -> None:
+    with pytest.raises(ConfigError) as err:
+        read_registry(write(tmp_path, '[[circuit]]\nname = "m"\n' + body))
+    assert needle in str(err.value)
+
+
+def test_entries_know_their_position(tmp_path: Path) -> None:
+    text = GOOD + '[[circuit]]\nname = "h"\nsource = "circuits/src/h.circom"\n'
+    registry = read_registry(write(tmp_path, text))
+    assert registry.get("h").location == "circuit[1] (h)"
+    assert registry.get("h").source == "circuits/src/h.circom"

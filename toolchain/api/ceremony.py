@@ -16,7 +16,6 @@ from toolchain.config import CeremonyConfig, Phase1Options, read_ceremony_config
 from toolchain.errors import IntegrityError, UsageError, ZktError
 from toolchain.formats.ptau import open_ptau
 from toolchain.hashing import hash_file
-from toolchain.integrity.checks import needed_power
 
 
 def contribution_entropy(typed: str = "") -> Secret:
@@ -128,7 +127,7 @@ def _check_setup_ptau(name: str, setup: Record, ptau: Path, error: type[ZktError
 def check_ptau_power(built: list[BuildResult], ptau: Path) -> None:
     """UsageError listing each circuit whose domain needs a larger ptau than `ptau`."""
     power = open_ptau(ptau).header.power
-    short = [(r.name, needed_power(r.header)) for r in built if needed_power(r.header) > power]
+    short = [(r.name, r.header.setup_power) for r in built if r.header.setup_power > power]
     if short:
         (first, need), *rest = short
         others = "".join(f", {name} needs power {p}" for name, p in rest)

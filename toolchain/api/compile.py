@@ -10,11 +10,14 @@ from toolchain.build import BuildResult, Reporter
 
 
 def render(ws: Workspace, names: tuple[str, ...] = ()) -> list[Path]:
-    """Render the named circuits (all when none) into build/<name>/<name>.circom."""
+    """Render the named circuits (all when none) into build/<name>/<name>.circom.
+
+    A hand-written circuit is not rendered: its source file is listed as it is.
+    """
     written = []
     for entry in ws.registry.select(names):
-        build.render_to_build(ws.project, entry)
-        written.append(ws.project.source(entry.name))
+        build.prepare_source(ws.project, entry)
+        written.append(build.source_path(ws.project, entry))
     return written
 
 

@@ -23,6 +23,7 @@ import httpx
 from tqdm import tqdm
 
 from toolchain.errors import ConfigError, IntegrityError, UsageError, ZktError
+from toolchain.formats.r1cs import setup_power
 from toolchain.hashing import hash_file
 from toolchain.paths import cache_dir
 
@@ -104,9 +105,7 @@ def pick_power(n_constraints: int, n_public: int) -> int:
     """The smallest published power whose ptau fits a Groth16 setup of this circuit in snarkjs."""
     if n_constraints < 0 or n_public < 0:
         raise UsageError("constraint and public signal counts must be >= 0")
-    # zkey_new.js: cirPower = log2(nConstraints + nPubInputs + nOutputs + 1 - 1) + 1 (floor log2,
-    # log2(0) = 0), and the ptau's power must be >= cirPower. n_public = nPubInputs + nOutputs.
-    circuit_power = max(1, (n_constraints + n_public).bit_length())
+    circuit_power = setup_power(n_constraints, n_public)
     powers = read_releases().keys()
     if circuit_power > max(powers):
         raise UsageError(

@@ -47,12 +47,17 @@ class R1csHeader:
 
     @property
     def setup_power(self) -> int:
-        """The power of the domain snarkjs's groth16 setup uses: 2^p > constraints + public.
+        """The power of the domain snarkjs's groth16 setup uses (see `setup_power`)."""
+        return setup_power(self.n_constraints, self.n_public)
 
-        zkey_new.js: cirPower = floor(log2(nConstraints + nPubInputs + nOutputs)) + 1, and 1
-        for an empty circuit; a ptau of a smaller power cannot set the circuit up.
-        """
-        return max(1, (self.n_constraints + self.n_public).bit_length())
+
+def setup_power(n_constraints: int, n_public: int) -> int:
+    """The power of the domain snarkjs's groth16 setup uses: 2^p > constraints + public.
+
+    zkey_new.js: cirPower = floor(log2(nConstraints + nPubInputs + nOutputs)) + 1, and 1 for an
+    empty circuit; a ptau of a smaller power cannot set the circuit up.
+    """
+    return max(1, (n_constraints + n_public).bit_length())
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 A hash only says a file is the one that was locked; these say the files belong together:
 
     check_rendered      the rendered source is what circuits.toml + its template render to now
+    check_hand_written  a hand-written source is still the entry's `source` in circuits.toml
     check_zkey_shape    the zkey's n_vars, n_public and domain size are the r1cs's
     check_coefficients  the zkey's section 4 is exactly what `snarkjs groth16 setup` derives
                         from the r1cs (A and B terms in file order, then one A row per public
@@ -44,6 +45,11 @@ _PUB_SIGNALS = re.compile(r"uint\[(\d+)\]\s+calldata\s+_pubSignals")
 
 def check_rendered(templates_dir: Path, entry: CircuitEntry, locked_sha256: str) -> str:
     """The registry entry renders (in memory, no circom) to the locked source bytes."""
+    if entry.template is None:
+        raise IntegrityError(
+            f"locked as rendered from a template, but circuits.toml now says hand-written"
+            f" {entry.source}"
+        )
     rendered = render_entry(templates_dir, entry)
     if sha256_bytes(rendered.text.encode()) != locked_sha256:
         raise IntegrityError(
@@ -53,16 +59,24 @@ def check_rendered(templates_dir: Path, entry: CircuitEntry, locked_sha256: str)
     return f"renders from templates/{rendered.template_path.name}"
 
 
-def needed_power(r1cs: R1csHeader) -> int:
-    """The smallest ptau power `snarkjs groth16 setup` accepts: floor(log2(constraints + public))
-    + 1, at least 1."""
-    # zkey_new.js: cirPower = log2(nConstraints + nPubInputs + nOutputs) + 1, log2(0) = 0.
-    return max(1, (r1cs.n_constraints + r1cs.n_public).bit_length())
+def check_hand_written(entry: CircuitEntry, locked_path: str | None) -> str:
+    """The registry still names the locked file as the entry's hand-written source.
+
+    Its content is the file hash every artifact row checks; nothing is rendered.
+    """
+    if entry.source is None:
+        raise IntegrityError(
+            f"locked as hand-written {locked_path}, but circuits.toml now renders it from"
+            f" template {entry.template}"
+        )
+    if entry.source != locked_path:
+        raise IntegrityError(f"locked as {locked_path}, but circuits.toml now says {entry.source}")
+    return f"hand-written {entry.source}"
 
 
 def domain_size(r1cs: R1csHeader) -> int:
-    """The FFT domain `snarkjs groth16 setup` picks: 2^needed_power."""
-    return 1 << needed_power(r1cs)
+    """The FFT domain `snarkjs groth16 setup` picks: 2^setup_power."""
+    return 1 << r1cs.setup_power
 
 
 def check_zkey_shape(zkey: ZkeyFile, r1cs: R1csHeader) -> str:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from pydantic import JsonValue
 
-from toolchain.build import collect_dependencies, include_dirs
+from toolchain.build import collect_dependencies, include_dirs, source_path
 from toolchain.ceremony.local import ptau_contributions
 from toolchain.ceremony.transcript import read_transcript
 from toolchain.config import CircuitEntry, Registry
@@ -163,17 +163,8 @@ class _Describer:
 
     def _built(self, entry: CircuitEntry) -> dict[str, Artifact]:
         name, project = entry.name, self.project
-        rendered = render_entry(project.templates_dir, entry)
         source = self.artifact(
-            "source",
-            project.source(name),
-            {},
-            {
-                "template": shown_path(project.root, rendered.template_path),
-                "template_sha256": rendered.template_sha256,
-                "params": entry.params,
-                "public": list(entry.public),
-            },
+            "source", source_path(project, entry), {}, self._source_settings(entry)
         )
         compiled = self._compile_settings(entry)
         made_from = {f"{name}/source": source}
@@ -183,10 +174,23 @@ class _Describer:
             f"{name}/wasm": self.artifact("wasm", project.wasm(name), made_from, compiled),
         }
 
+    def _source_settings(self, entry: CircuitEntry) -> Settings:
+        """A rendered source: its template, hash and params; a hand-written one: just that."""
+        public: Settings = {"public": list(entry.public)}
+        if entry.template is None:
+            return {"hand_written": True, **public}
+        rendered = render_entry(self.project.templates_dir, entry)
+        return {
+            "template": shown_path(self.project.root, rendered.template_path),
+            "template_sha256": rendered.template_sha256,
+            "params": entry.params,
+            **public,
+        }
+
     def _compile_settings(self, entry: CircuitEntry) -> Settings:
         flags = CircomFlags(optimization=entry.circom.optimization)
         dirs = include_dirs(self.project, entry, self.tools)
-        includes: Settings = dict(collect_dependencies(self.project.source(entry.name), dirs))
+        includes: Settings = dict(collect_dependencies(source_path(self.project, entry), dirs))
         return {
             "circom": CIRCOM_VERSION,
             "optimization": flags.optimization,

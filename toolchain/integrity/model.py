@@ -8,7 +8,8 @@ Layout (JSON, sorted keys, two-space indent, final newline, no times: it diffs w
 
     ID               file                                    step
     ptau             the prepared ptau the keys came from    ptau
-    NAME/source      build/NAME/NAME.circom                  render
+    NAME/source      build/NAME/NAME.circom, or the          render
+                     hand-written file circuits.toml names
     NAME/r1cs        build/NAME/NAME.r1cs                    compile
     NAME/wasm        build/NAME/NAME_js/NAME.wasm            compile
     NAME/zkey        artifacts/NAME/final.zkey               setup+ceremony
@@ -29,7 +30,8 @@ Layout (JSON, sorted keys, two-space indent, final newline, no times: it diffs w
                   ptau): r1cs, wasm ← source; zkey, transcript ← r1cs + ptau;
                   vkey, verifier ← zkey,
       "settings": what else determined it:
-                  source      template, template_sha256, params, public
+                  source      template, template_sha256, params, public;
+                              hand-written: hand_written (true), public
                   r1cs, wasm  circom (version), optimization, prime, includes {file: sha256}
                   ptau        power, published (the Hermez file name whose pinned hash it has),
                               contributions (phase-1 contributions in its section 7; 0: INSECURE,

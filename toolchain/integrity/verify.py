@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from toolchain.build import Reporter, compile_entry
+from toolchain.build import Reporter, compile_entry, source_path
 from toolchain.ceremony.local import ptau_contributions
 from toolchain.ceremony.transcript import read_transcript
 from toolchain.config import Registry, read_ceremony_config
@@ -143,7 +143,13 @@ class Checker:
         if art_id == "ptau":
             return self.ptau_file
         name, _, kind = art_id.partition("/")
-        return artifact_path(self.build if kind in BUILD_KINDS else self.project, name, kind)
+        return self._where(self.build if kind in BUILD_KINDS else self.project, name, kind)
+
+    def _where(self, project: Project, name: str, kind: str) -> Path:
+        """artifact_path, except that a hand-written source lives where circuits.toml says."""
+        if kind == "source":
+            return source_path(project, self.registry.get(name))
+        return artifact_path(project, name, kind)
 
     def _hashes(self, art_id: str, art: Artifact) -> list[str]:
         notes = [_published_note(art)] if art.kind == "ptau" else []
@@ -176,7 +182,7 @@ class Checker:
         if art.kind == "ptau":
             return
         name, _, kind = art_id.partition("/")
-        expected = shown_path(self.project.root, artifact_path(self.project, name, kind))
+        expected = shown_path(self.project.root, self._where(self.project, name, kind))
         if art.path != expected:
             raise IntegrityError(f"recorded at {art.path}, but {art_id} lives at {expected}")
 
@@ -232,6 +238,8 @@ class Checker:
     def _source_relations(self, name: str) -> list[str]:
         art = self.manifest.artifacts[f"{name}/source"]
         entry = self.registry.get(name)
+        if art.settings.get("hand_written") is True:
+            return [checks.check_hand_written(entry, art.path)]
         return [checks.check_rendered(self.project.templates_dir, entry, art.sha256)]
 
     def _zkey_relations(self, name: str) -> list[str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,6 +32,20 @@ def compile_argv(
 def strip_ansi(text: str) -> str:
     """circom colours its output; remove the escape codes for logs and messages."""
     return _ANSI.sub("", text)
+
+
+# circom's report locations: `┌─ "/path/x.circom":18:33` (also in warnings).
+_LOCATION = re.compile(r'"([^"\n]+)":(\d+):(\d+)')
+
+
+def annotate_locations(output: str, explain: Callable[[str, int], str | None]) -> str:
+    """circom's output with `explain(file, line)`'s note after every `"file":line:col` it gives."""
+
+    def note(match: re.Match[str]) -> str:
+        extra = explain(match.group(1), int(match.group(2)))
+        return f"{match.group(0)} ({extra})" if extra else match.group(0)
+
+    return _LOCATION.sub(note, output)
 
 
 def parse_version(output: str) -> str | None:

@@ -64,3 +64,34 @@ def test_syntax_error_has_line(tmp_path: Path) -> None:
     (tmp_path / "t.circom.j2").write_text("ok\n{% if %}\n")
     with pytest.raises(TemplateError, match=r"t.circom.j2:2: template syntax error"):
         render_entry(tmp_path, entry())
+
+
+def test_template_line_subtracts_the_header(tmp_path: Path) -> None:
+    from toolchain.render.templates import template_line
+
+    (tmp_path / "t.circom.j2").write_text("a\nb {{ n }}\n")
+    text = render_entry(tmp_path, entry(params={"n": 1})).text
+    assert text.splitlines()[5] == "b 1"
+    assert template_line(text, 6) == ("templates/t.circom.j2", 2)
+    assert template_line(text, 3) is None
+    assert template_line("pragma circom 2.1.0;\n", 1) is None  # not a rendered file
+
+
+def test_annotate_locations_only_where_explained() -> None:
+    from toolchain.runner.circom import annotate_locations
+
+    out = '┌─ "/b/x.circom":18:3\n┌─ "/lib/y.circom":2:1'
+    got = annotate_locations(out, lambda f, n: f"t.j2:{n - 4}" if f == "/b/x.circom" else None)
+    assert got == '┌─ "/b/x.circom":18:3 (t.j2:14)\n┌─ "/lib/y.circom":2:1'
+
+
+def test_params_in_included_templates_count_as_used(tmp_path: Path) -> None:
+    (tmp_path / "part.j2").write_text("{{ depth }}")
+    (tmp_path / "t.circom.j2").write_text('{% include "part.j2" %}')
+    assert render_entry(tmp_path, entry(params={"depth": 3})).text.endswith("3")
+
+
+def test_hand_written_entry_is_not_rendered(tmp_path: Path) -> None:
+    item = CircuitEntry.model_validate({"name": "c", "source": "circuits/src/c.circom"})
+    with pytest.raises(TemplateError, match="hand-written"):
+        render_entry(tmp_path, item)
