@@ -34,6 +34,10 @@ def adopt_project(root: Path) -> Adopted:
     found, skipped = adopt.survey(root)
     registry = root / REGISTRY
     write_atomic(registry, adopt.registry_text(found).encode())
-    read_registry(registry)  # what we wrote must be what we read: validated like any registry
+    try:
+        read_registry(registry)  # what we wrote must be what we read: validated like any registry
+    except BaseException:
+        registry.unlink()
+        raise
     written = init.write_files(root, init.PROJECT_FILES)
     return Adopted(found, skipped, Written([registry, *written.created], written.kept))
