@@ -6,8 +6,12 @@ import json
 import os
 import re
 import shutil
+import sys
 
 import nox
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # toolchain.nox, before install
+from toolchain.nox import sessions as zkt
 
 nox.options.sessions = ["lint", "typecheck", "tests", "verify_artifacts"]
 nox.options.reuse_existing_virtualenvs = True
@@ -24,11 +28,23 @@ def _tools(session: nox.Session) -> None:
     session.run("zkt", "tools", "doctor")
 
 
+def _install_with_tools(session: nox.Session) -> None:
+    _install(session)
+    _tools(session)
+
+
+# The sessions a circuit project gets from toolchain.nox, on this repository's own checkout.
+zkt.configure(install=_install_with_tools, python=PYTHON)
+zkt.compile()
+zkt.setup()
+zkt.ceremony()
+zkt.verify_artifacts()
+
+
 @nox.session(python=PYTHON)
 def tests(session: nox.Session) -> None:
     """Run the test suite against the real pinned circom and snarkjs (installed first)."""
-    _install(session)
-    _tools(session)
+    _install_with_tools(session)
     # The mcl engine is part of what CI tests: its tests fail here, not skip, without the wheel.
     session.run("pytest", "-ra", *session.posargs, env={"ZKT_REQUIRE_MCL": "1"})
 
@@ -52,16 +68,7 @@ def typecheck(session: nox.Session) -> None:
 @nox.session(python=PYTHON)
 def tools(session: nox.Session) -> None:
     """Install the pinned npm tools (snarkjs, circom2, circomlib) and check them."""
-    _install(session)
-    _tools(session)
-
-
-@nox.session(python=PYTHON)
-def compile(session: nox.Session) -> None:
-    """Render and compile every registry circuit, or those named after `--`."""
-    _install(session)
-    _tools(session)
-    session.run("zkt", "compile", *session.posargs)
+    _install_with_tools(session)
 
 
 DEMO = os.path.join("build", "demo")
@@ -80,8 +87,7 @@ def _demo_project() -> None:
 @nox.session(python=PYTHON)
 def demo(session: nox.Session) -> None:
     """The whole path on the example circuits: compile, ceremony, lock, prove, verify."""
-    _install(session)
-    _tools(session)
+    _install_with_tools(session)
     _demo_project()
     session.env["ZKT_TOOLS_DIR"] = os.path.abspath(_tools_dir())  # the demo copy has none
     zkt = ("zkt", "--project", DEMO)
@@ -112,47 +118,16 @@ def _demo_proof(session: nox.Session, zkt: tuple[str, ...], name: str) -> None:
 
 
 @nox.session(python=PYTHON)
-def setup(session: nox.Session) -> None:
-    """Start phase 2 (groth16 setup) for the ceremony's circuits, or those named after `--`."""
-    _install(session)
-    _tools(session)
-    session.run("zkt", "setup", *session.posargs)
-
-
-@nox.session(python=PYTHON)
-def ceremony(session: nox.Session) -> None:
-    """A local three-contributor phase-2 ceremony with beacon, then `zkt artifacts lock`."""
-    _install(session)
-    _tools(session)
-    session.run("zkt", "ceremony", "run", *CONTRIBUTORS, *session.posargs)
-    ptau = session.run("zkt", "ceremony", "ptau", silent=True).strip().splitlines()[-1]
-    session.run("zkt", "artifacts", "lock", "--ptau", ptau)
-
-
-@nox.session(python=PYTHON)
-def verify_artifacts(session: nox.Session) -> None:
-    """What CI runs: check artifacts/manifest.json (`-- --rebuild`: compile from source)."""
-    _install(session)
-    _tools(session)
-    if "--rebuild" not in session.posargs:
-        session.run("zkt", "compile")  # build/ is not committed; --rebuild compiles on its own
-    ptau = session.run("zkt", "ceremony", "ptau", silent=True).strip().splitlines()[-1]
-    session.run("zkt", "artifacts", "verify", "--ptau", ptau, *session.posargs)
-
-
-@nox.session(python=PYTHON)
 def bench(session: nox.Session) -> None:
     """Benchmarks, side by side in one run, written to build/bench/*.md."""
-    _install(session)
-    _tools(session)
+    _install_with_tools(session)
     session.run("python", "bench/run.py", *session.posargs, env={"PYTHONHASHSEED": "0"})
 
 
 @nox.session(python=PYTHON)
 def vectors(session: nox.Session) -> None:
     """Regenerate the snarkjs-made test vectors in tests/vectors/ (`-- --check` only compares)."""
-    _install(session)
-    _tools(session)
+    _install_with_tools(session)
     node_modules = os.path.join(_tools_dir(), "node_modules")
     session.run("python", "tests/vectors/regenerate.py", "--tools", node_modules, *session.posargs)
 

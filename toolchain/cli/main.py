@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from toolchain import __version__
-from toolchain.cli import artifacts, ceremony, prove, ptau, tools, zkey
+from toolchain.cli import artifacts, ceremony, init, prove, ptau, tools, zkey
 from toolchain.cli import compile as compiling
 from toolchain.errors import ZktError
 
@@ -32,7 +32,7 @@ def cli(ctx: click.Context, project: Path | None) -> None:
     ctx.obj["project"] = project
 
 
-for verbs in (compiling, prove, ptau, ceremony, zkey, artifacts, tools):
+for verbs in (init, compiling, prove, ptau, ceremony, zkey, artifacts, tools):
     for command in verbs.COMMANDS:
         cli.add_command(command)
 

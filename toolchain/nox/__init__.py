@@ -1,0 +1,1 @@
+"""nox sessions for circuit projects, ready to register from a noxfile (see `sessions`)."""

@@ -1,0 +1,1 @@
+"""New projects: `zkt init` writes a starter project; `--adopt` registers existing circom."""

@@ -1,0 +1,11 @@
+"""nox sessions for this circuit project: `nox -l` lists them, `nox -s compile test` runs two."""
+
+from toolchain.nox import sessions as zkt
+
+zkt.compile()  # render and compile every circuit (or those named after --)
+zkt.test()  # pytest with the circuit fixture (tests/)
+zkt.setup()  # start the phase-2 ceremony
+zkt.ceremony()  # a local ceremony, then lock the artifacts
+zkt.verify_artifacts()  # what CI runs: check artifacts/manifest.json
+zkt.prove()  # prove every circuit's valid example input and verify it
+zkt.bench()  # proving time per circuit and backend
