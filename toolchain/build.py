@@ -104,8 +104,10 @@ def render_to_build(project: Project, entry: CircuitEntry) -> Rendered:
 
 
 def include_dirs(project: Project, entry: CircuitEntry, tools: Tools) -> list[Path]:
-    """circom's -l directories: circuits/lib, the pinned node_modules, then the entry's own."""
-    dirs = [project.lib_dir, tools.node_modules]
+    """circom's -l directories: circuits/lib (when the project has one), the pinned
+    node_modules, then the entry's own."""
+    dirs = [project.lib_dir] if project.lib_dir.is_dir() else []
+    dirs.append(tools.node_modules)
     for extra in entry.circom.include:
         path = (project.root / extra).resolve()
         if not path.is_dir():
