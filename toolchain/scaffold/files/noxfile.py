@@ -1,6 +1,10 @@
 """nox sessions for this circuit project: `nox -l` lists them, `nox -s compile test` runs two."""
 
+import nox
+
 from toolchain.nox import sessions as zkt
+
+nox.options.sessions = ["compile", "test"]  # what a bare `nox` runs
 
 zkt.compile()  # render and compile every circuit (or those named after --)
 zkt.test()  # pytest with the circuit fixture (tests/)
