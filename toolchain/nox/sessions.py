@@ -144,7 +144,7 @@ def prove() -> None:
     def body(s: nox.Session) -> None:
         for name, inputs in provable(Path.cwd()):
             out = Path("build") / name / "proof"
-            zkt(s, "prove", name, str(inputs), "--out", str(out), *s.posargs)
+            zkt(s, "prove", name, str(inputs), "--out", str(out), "--force", *s.posargs)
             for backend in ("native", "snarkjs"):
                 proof, public = str(out / "proof.json"), str(out / "public.json")
                 zkt(s, "verify", name, proof, public, "--backend", backend)
@@ -175,6 +175,7 @@ def _median_prove(s: nox.Session, name: str, inputs: Path, backend: str, runs: i
     seconds = []
     for _ in range(runs):
         start = time.perf_counter()
-        zkt(s, "prove", name, str(inputs), "--backend", backend, "--out", out, silent=True)
+        argv = ("prove", name, str(inputs), "--backend", backend, "--out", out, "--force")
+        zkt(s, *argv, silent=True)
         seconds.append(time.perf_counter() - start)
     return statistics.median(seconds)
