@@ -60,3 +60,6 @@ def test_init_to_a_verified_proof_from_the_wheel(user_env: dict[str, str], tmp_p
     menu = run(["nox", "-l"], project, env)
     assert all(f"- {session} -> " in menu or f"* {session} -> " in menu for session in SESSIONS)
     assert "3 passed" in run(["nox", "-s", "test"], project, env)
+    proved = run(["nox", "-s", "prove"], project, env)
+    assert "preimage: valid proof (native verifier)" in proved
+    assert "preimage: valid proof (snarkjs verifier)" in proved
