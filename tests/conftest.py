@@ -28,6 +28,11 @@ def _isolated_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     patch.undo()
 
 
+def tree(root: Path) -> dict[str, bytes]:
+    """Every file under `root` with its bytes, by relative path: to show nothing changed."""
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
 def copy_project(target: Path) -> Path:
     """Copy templates/ and circuits/ of this repository into `target` (a fresh project)."""
     for folder in ("templates", "circuits"):

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO, copy_project
+from tests.conftest import REPO, copy_project, tree
 from tests.integration.helpers import zkt
 from toolchain import build
 from toolchain.api.compile import compile_circuits
@@ -21,11 +21,6 @@ from toolchain.ceremony.phase2 import export_verification_key, new_zkey
 
 OWN = "sum_of_squares"
 INPUTS = REPO / "circuits" / "inputs" / OWN
-
-
-def tree(root: Path) -> dict[str, bytes]:
-    """Every file under `root` with its bytes: to show a refused command changed nothing."""
-    return {str(p.relative_to(root)): p.read_bytes() for p in root.rglob("*") if p.is_file()}
 
 
 def edit_registry(root: Path, old: str, new: str) -> None:

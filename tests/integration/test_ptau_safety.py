@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO, ceremony_project
+from tests.conftest import REPO, ceremony_project, tree
 from tests.integration.helpers import zkt
 from toolchain.api import ceremony as ceremony_api
 from toolchain.api.workspace import Workspace
@@ -82,11 +82,7 @@ def forget_ptau_record(ws: Workspace) -> None:
 
 def snapshot(root: Path) -> dict[str, bytes]:
     """Every file under `root` but the compile outputs: what a refusal must leave unchanged."""
-    return {
-        str(p.relative_to(root)): p.read_bytes()
-        for p in sorted(root.rglob("*"))
-        if p.is_file() and "_js" not in p.parts
-    }
+    return {path: data for path, data in tree(root).items() if "_js" not in Path(path).parts}
 
 
 # --- setup ------------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ceremony_project
+from tests.conftest import ceremony_project, tree
 from tests.integration.helpers import zkt
 from toolchain.api import ceremony as ceremony_api
 from toolchain.api.workspace import Workspace
@@ -25,13 +25,9 @@ REJECTED, USAGE, INTEGRITY = 1, 2, 6
 
 def snapshot(root: Path) -> dict[str, bytes]:
     """Every file under the ceremony's and artifacts' folders, by path."""
-    folders = [root / "ceremony", root / "build" / NAME / "ceremony", root / "artifacts"]
+    folders = ("ceremony", f"build/{NAME}/ceremony", "artifacts")
     return {
-        str(p.relative_to(root)): p.read_bytes()
-        for folder in folders
-        if folder.is_dir()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
+        f"{folder}/{path}": data for folder in folders for path, data in tree(root / folder).items()
     }
 
 

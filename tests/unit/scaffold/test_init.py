@@ -6,15 +6,11 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import tree
 from tests.integration.helpers import zkt
 from toolchain.api.init import init_project
 from toolchain.config import read_ceremony_config
 from toolchain.scaffold.init import FILES
-
-
-def tree(root: Path) -> dict[str, bytes]:
-    """Every file under `root`, by relative path."""
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
 
 
 def test_init_writes_the_starter_project(tmp_path: Path) -> None:
