@@ -13,6 +13,7 @@ import pytest
 from toolchain.api.workspace import Workspace, open_workspace
 
 REPO = Path(__file__).resolve().parents[1]
+STAMP = ".zkt-build.json"
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -29,8 +30,16 @@ def _isolated_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
 
 
 def tree(root: Path) -> dict[str, bytes]:
-    """Every file under `root` with its bytes, by relative path: to show nothing changed."""
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+    """Every file under `root` with its bytes, by relative path: to show nothing changed.
+
+    The compile stamps (build/NAME/.zkt-build.json) are left out: they are the cache's own
+    bookkeeping, which any command that compiles first may refresh (the stat fast path).
+    """
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in root.rglob("*")
+        if p.is_file() and p.name != STAMP
+    }
 
 
 def copy_project(target: Path) -> Path:

@@ -44,7 +44,7 @@ def refused(root: Path, code: int, message: str, *args: str) -> None:
 def test_hand_written_circuit_proves_and_verifies(tmp_path: Path) -> None:
     ws = open_workspace(copy_project(tmp_path / "project"))
     root, project = ws.project.root, ws.project
-    done = zkt("compile", OWN, cwd=root)
+    done = zkt("compile", OWN, cwd=root, env={"ZKT_CACHE": str(tmp_path / "cache")})
     assert done.returncode == 0 and f"{OWN}: compiled (103 constraints" in done.stderr
     assert not project.source(OWN).exists()  # compiled in place, not copied to build/
     ptau = tmp_path / "dev8.ptau"

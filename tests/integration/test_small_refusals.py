@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import tree
 from tests.integration.helpers import zkt
 from tests.integration.test_cli_errors import make_project
 from toolchain.api.ceremony import setup
@@ -45,17 +46,13 @@ def boxed(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
     return ws
 
 
-def _files(root: Path) -> dict[str, bytes]:
-    return {str(p): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
-
-
 def refused(ws: Workspace, code: int, message: str, *args: str, **env: str) -> None:
     """`zkt ARGS` exits `code` with exactly `message` on one line and changes no file."""
-    before = _files(ws.project.root)
+    before = tree(ws.project.root)
     done = zkt(*args, cwd=ws.project.root, env=env)
     assert (done.returncode, done.stderr) == (code, f"zkt: error: {message}\n"), done.stderr
     assert "Traceback" not in done.stdout
-    assert _files(ws.project.root) == before
+    assert tree(ws.project.root) == before
 
 
 def _inputs(ws: Workspace, inputs: object, text: str | None = None) -> str:
