@@ -234,3 +234,44 @@ def test_transcript_that_appears_after_locking_fails(vector_ws: Workspace, ptau:
     lock(vector_ws, ptau)
     transcript(vector_ws, ptau)
     assert "multiplier_2.jsonl was never locked" in failing(verify(vector_ws))[f"{NAME}/zkey"]
+
+
+def test_manifest_locked_before_per_circuit_ptaus_still_verifies(
+    vector_ws: Workspace, ptau: Path
+) -> None:
+    lock(vector_ws, ptau)
+    pid = ptau_ref(ptau)
+
+    def legacy(data: dict[str, Any]) -> None:  # one "ptau" id, as every lock wrote before
+        data["artifacts"]["ptau"] = data["artifacts"].pop(pid)
+        for art in data["artifacts"].values():
+            if pid in art["inputs"]:
+                art["inputs"]["ptau"] = art["inputs"].pop(pid)
+
+    edit_manifest(vector_ws.project, legacy)
+    report = verify(vector_ws)
+    assert not report.failures and row_of(report, "ptau")[0] == Status.OK
+    assert "alpha/beta from the ptau pot4_final.ptau" in row_of(report, f"{NAME}/zkey")[1]
+    lock(vector_ws, None)  # the next lock writes the ptau's own id
+    assert ptau_ref(ptau) in locked(vector_ws) and "ptau" not in locked(vector_ws)
+
+
+def test_ptau_entry_forged_to_another_file_fails(vector_ws: Workspace, ptau: Path) -> None:
+    lock(vector_ws, ptau)
+    pid = ptau_ref(ptau)
+    shutil.copyfile(vector("ptau", "pot4_0000.ptau"), ptau)
+    forge(vector_ws.project, pid, ptau)  # hashes and links follow; the id keeps the old hash
+    report = verify(vector_ws)
+    assert failing(report) == {
+        pid: f"ptau of {NAME}; its id {pid} is not its blake2b {hash_file(ptau, 'blake2b')[:16]}…"
+    }
+    assert f"{pid} failed: relation skipped" in row_of(report, f"{NAME}/zkey")[1]
+
+
+def test_relock_keeps_a_locked_ptau_that_is_absent(vector_ws: Workspace, ptau: Path) -> None:
+    lock(vector_ws, ptau)
+    first = manifest_path(vector_ws.project).read_bytes()
+    ptau.unlink()
+    report = lock(vector_ws, None)
+    assert row_of(report, ptau_ref(vector("ptau", "pot4_final.ptau")))[0] == Status.SKIPPED
+    assert manifest_path(vector_ws.project).read_bytes() == first
