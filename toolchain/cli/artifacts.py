@@ -62,7 +62,8 @@ def artifacts_verify(ctx: click.Context, rebuild: bool, ptau: Path | None) -> No
     Hashes are recomputed from the files (streamed), then the relations: each verification key
     and verifier.sol derive from their zkey, each zkey from the locked r1cs (header and every
     coefficient) and its own ptau (alpha, beta), the transcript ends at the final key. An absent
-    ptau is reported as SKIPPED. Without --rebuild, build/ must hold a `zkt compile` of the circuits.
+    ptau is reported as SKIPPED. Without --rebuild, build/ must hold a `zkt compile` of the
+    circuits.
     """
     from toolchain.api.artifacts import verify_artifacts
 
