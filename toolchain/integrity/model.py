@@ -116,6 +116,10 @@ class Artifact(_Strict):
     inputs: dict[str, Link]
     settings: Settings
 
+    def ptau_inputs(self) -> list[str]:
+        """The ids of the ptaus among its inputs (one for a key or transcript, else none)."""
+        return sorted(ref for ref in self.inputs if _is_ptau(ref))
+
     def link(self) -> str:
         """How the artifacts made from this one name it among their inputs."""
         return f"blake2b:{self.blake2b}" if self.kind == "ptau" else f"sha256:{self.sha256}"
@@ -145,9 +149,10 @@ class Manifest(_Strict):
         return sorted(art_id for art_id in self.artifacts if _is_ptau(art_id))
 
     def ptau_of(self, name: str) -> str | None:
-        """The id of the ptau circuit `name`'s key names among its inputs (None: it names none)."""
+        """The id of the ptau circuit `name`'s key names among its inputs (None: not just one)."""
         key = self.artifacts.get(f"{name}/zkey")
-        return next((ref for ref in sorted(key.inputs) if _is_ptau(ref)), None) if key else None
+        named = key.ptau_inputs() if key else []
+        return named[0] if len(named) == 1 else None
 
     def keyed_on(self, ptau: str) -> list[str]:
         """The circuits whose key was set up on the ptau `ptau` (an id), sorted."""

@@ -158,7 +158,7 @@ class Checker:
         return artifact_path(project, name, kind)
 
     def _hashes(self, art_id: str, art: Artifact) -> list[str]:
-        notes = [_published_note(art)] if art.kind == "ptau" else []
+        notes = [self._ptau_identity(art_id, art)] if art.kind == "ptau" else []
         path = self.path_of(art_id)
         name = art_id.partition("/")[0]
         if art.kind in BUILD_KINDS and name in (self.rebuild_errors or {}):
@@ -230,12 +230,17 @@ class Checker:
         assert path is not None  # only the ptau can be absent, and it is never asked for here
         return path
 
-    def _ptau_relations(self, art_id: str) -> list[str]:
-        art = self.manifest.artifacts[art_id]
+    def _ptau_identity(self, art_id: str, art: Artifact) -> str:
+        """A locked ptau's id is its blake2b, a key names it, a published name its pinned hash:
+        checked whether or not the file is present."""
         if art_id not in (LEGACY_PTAU, ptau_id(art.blake2b)):
             raise IntegrityError(f"its id {art_id} is not its blake2b {art.blake2b[:16]}…")
         if not self.manifest.keyed_on(art_id):
             raise IntegrityError("no locked key was set up on it")
+        return _published_note(art)
+
+    def _ptau_relations(self, art_id: str) -> list[str]:
+        art = self.manifest.artifacts[art_id]
         power = open_ptau(self._file(art_id)).header.power
         if power != art.settings.get("power"):
             raise IntegrityError(f"its header says power {power}, the lock {art.settings['power']}")
@@ -275,15 +280,15 @@ class Checker:
         shape = checks.check_zkey_shape(zkey, r1cs.header)
         return [shape, checks.check_coefficients(zkey, r1cs)]
 
-    def _ptau_of(self, name: str) -> str:
-        """The id of the ptau `name`'s key was set up on; IntegrityError if its inputs name none."""
-        ptau = self.manifest.ptau_of(name)
-        if ptau is None:
-            raise IntegrityError(f"{name}/zkey names no ptau among its inputs")
-        return ptau
+    def _ptau_of(self, art_id: str) -> str:
+        """The one ptau a key or transcript names among its inputs, else IntegrityError."""
+        named = self.manifest.artifacts[art_id].ptau_inputs()
+        if len(named) != 1:
+            raise IntegrityError(f"its inputs name {len(named)} ptaus, not one")
+        return named[0]
 
     def _zkey_ptau(self, name: str, zkey: ZkeyFile) -> str:
-        ptau = self._ptau_of(name)
+        ptau = self._ptau_of(f"{name}/zkey")
         ptau_file = self.ptau_files.get(ptau)
         if ptau_file is None:
             return "ptau not present: skipped relation"
@@ -291,6 +296,9 @@ class Checker:
         return skip or checks.check_zkey_ptau(zkey, open_ptau(ptau_file))
 
     def _transcript_relations(self, name: str) -> list[str]:
+        ptau = self._ptau_of(f"{name}/transcript")
+        if ptau != self.manifest.ptau_of(name):
+            raise IntegrityError(f"its input {ptau} is not the ptau its key names")
         skip = self._unusable(f"{name}/zkey") or self._unusable(f"{name}/r1cs")
         if skip:
             return [skip]
@@ -298,8 +306,7 @@ class Checker:
         zkey = open_zkey(self._file(f"{name}/zkey"))
         locked = self.manifest.artifacts
         hashes = (locked[f"{name}/zkey"].sha256, locked[f"{name}/r1cs"].sha256)
-        ptau = locked[self._ptau_of(name)].blake2b
-        return [checks.check_transcript(records, zkey, *hashes, ptau)]
+        return [checks.check_transcript(records, zkey, *hashes, locked[ptau].blake2b)]
 
     def _vkey_relations(self, name: str) -> list[str]:
         skip = self._unusable(f"{name}/zkey")

@@ -275,3 +275,30 @@ def test_relock_keeps_a_locked_ptau_that_is_absent(vector_ws: Workspace, ptau: P
     report = lock(vector_ws, None)
     assert row_of(report, ptau_ref(vector("ptau", "pot4_final.ptau")))[0] == Status.SKIPPED
     assert manifest_path(vector_ws.project).read_bytes() == first
+
+
+def test_key_and_transcript_must_name_the_same_single_ptau(
+    vector_ws: Workspace, ptau: Path
+) -> None:
+    transcript(vector_ws, ptau)
+    lock(vector_ws, ptau)
+    pid, fake = ptau_ref(ptau), ptau_id("0" * 128)
+
+    def another(data: dict[str, Any]) -> None:  # one more locked ptau, named by the transcript
+        arts = data["artifacts"]
+        arts[fake] = {**arts[pid], "blake2b": "0" * 128, "path": None}
+        inputs = arts[f"{NAME}/transcript"]["inputs"]
+        del inputs[pid]
+        inputs[fake] = f"blake2b:{'0' * 128}"
+
+    edit_manifest(vector_ws.project, another)
+    assert failing(verify(vector_ws)) == {
+        fake: "no locked key was set up on it",
+        f"{NAME}/transcript": f"its input {fake} is not the ptau its key names",
+    }
+
+    def both(data: dict[str, Any]) -> None:  # and the key names both
+        data["artifacts"][f"{NAME}/zkey"]["inputs"][fake] = f"blake2b:{'0' * 128}"
+
+    edit_manifest(vector_ws.project, both)
+    assert failing(verify(vector_ws))[f"{NAME}/zkey"] == "its inputs name 2 ptaus, not one"
