@@ -19,7 +19,7 @@ from toolchain.api.workspace import Workspace
 from toolchain.ceremony.devptau import write_dev_ptau
 from toolchain.ceremony.entropy import fresh_entropy
 from toolchain.hashing import hash_file
-from toolchain.integrity.model import manifest_path
+from toolchain.integrity.model import manifest_path, ptau_id
 
 NAME = "multiplier_2"
 SEED = "ptau safety tests"
@@ -195,7 +195,8 @@ def test_lock_refuses_an_insecure_ptau_unless_ceremony_toml_says_dev(
     locked = zkt("artifacts", "lock", "--ptau", str(ptau), cwd=root)
     assert circuit_warnings(locked) == [WARNING]
     manifest = json.loads(manifest_path(finalized.project).read_text())
-    assert manifest["artifacts"]["ptau"]["settings"]["contributions"] == 0
+    ptau_ref = ptau_id(hash_file(ptau, "blake2b"))
+    assert manifest["artifacts"][ptau_ref]["settings"]["contributions"] == 0
     phase1_config(
         root, f'[phase1]\nsource = "file"\npath = "{ptau.relative_to(root)}"\npower = 6\n'
     )
@@ -225,7 +226,7 @@ def test_verify_fails_a_hand_edited_contribution_count(finalized: Workspace) -> 
     ptau = ceremony_api.ceremony_ptau(finalized, None, lambda _: None)
     zkt("artifacts", "lock", "--ptau", str(ptau), cwd=root).check_returncode()
     data = json.loads(manifest_path(finalized.project).read_text())
-    data["artifacts"]["ptau"]["settings"]["contributions"] = 54
+    data["artifacts"][ptau_id(hash_file(ptau, "blake2b"))]["settings"]["contributions"] = 54
     manifest_path(finalized.project).write_text(json.dumps(data))
     done = zkt("artifacts", "verify", cwd=root)
     assert done.returncode == 6 and "it lists 0 phase-1 contributions, the lock 54" in done.stdout

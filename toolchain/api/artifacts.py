@@ -10,7 +10,7 @@ from toolchain.api.workspace import Workspace
 from toolchain.build import Reporter
 from toolchain.integrity import lock as artifact_lock
 from toolchain.integrity import verify as artifact_verify
-from toolchain.integrity.files import find_ptau
+from toolchain.integrity.files import Digests, locate_ptaus
 from toolchain.integrity.model import manifest_path, read_manifest
 from toolchain.integrity.report import Report
 
@@ -50,8 +50,8 @@ def verify_artifacts(
 def warn_insecure_locked(ws: Workspace, ptau: Path | None, report: Reporter) -> None:
     """One WARNING per locked circuit whose key comes from a ptau with no contribution."""
     manifest = read_manifest(manifest_path(ws.project))
-    ptau_file = find_ptau(ws.project, manifest.artifacts["ptau"], ptau)
-    count = artifact_lock.locked_ptau_contributions(manifest, ptau_file)
+    ptau_files = locate_ptaus(ws.project, manifest, ptau, Digests())
     for name in manifest.circuits():
+        count = artifact_lock.circuit_ptau_contributions(manifest, ptau_files, name)
         if count == 0 or (count is None and setup_contributions(ws, name) == 0):
             report(insecure_warning(name))

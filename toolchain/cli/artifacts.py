@@ -18,7 +18,12 @@ def artifacts() -> None:
 @click.option(
     "--ptau",
     type=FILE,
-    help="The prepared ptau the keys were set up with (default: the one already locked).",
+    help=(
+        "Another place to find the ptaus the keys were set up on (each is found by the blake2b"
+        " its transcript's setup record holds, at the recorded path, where the last lock found"
+        " it, or in the ptau cache); the ptau of keys without a transcript. Refused when no key"
+        " was set up on it."
+    ),
 )
 @click.pass_context
 def artifacts_lock(ctx: click.Context, ptau: Path | None) -> None:
@@ -26,7 +31,8 @@ def artifacts_lock(ctx: click.Context, ptau: Path | None) -> None:
 
     Locks each circuit that has artifacts/NAME/final.zkey (compiled first if needed): rendered
     source, r1cs, wasm, final key, ceremony transcript, verification key and verifier.sol, plus
-    the ptau. Nothing is written, and the exit code is 6, if they do not belong together.
+    the ptau each key was set up on (one entry per distinct ptau, id ptau/ + 16 hex digits of
+    its blake2b). Nothing is written, and the exit code is 6, if they do not belong together.
     """
     from toolchain.api.artifacts import lock_artifacts
 
@@ -44,7 +50,10 @@ def artifacts_lock(ctx: click.Context, ptau: Path | None) -> None:
 @click.option(
     "--ptau",
     type=FILE,
-    help="Where the locked ptau is (default: its recorded path, else the ptau cache).",
+    help=(
+        "Where one of the locked ptaus is: it stands for the one with its content (default: each"
+        " ptau's recorded path, else the ptau cache)."
+    ),
 )
 @click.pass_context
 def artifacts_verify(ctx: click.Context, rebuild: bool, ptau: Path | None) -> None:
@@ -52,8 +61,9 @@ def artifacts_verify(ctx: click.Context, rebuild: bool, ptau: Path | None) -> No
 
     Hashes are recomputed from the files (streamed), then the relations: each verification key
     and verifier.sol derive from their zkey, each zkey from the locked r1cs (header and every
-    coefficient) and ptau (alpha, beta), the transcript ends at the final key. An absent ptau is
-    reported as SKIPPED. Without --rebuild, build/ must hold a `zkt compile` of the circuits.
+    coefficient) and its own ptau (alpha, beta), the transcript ends at the final key. An absent
+    ptau is reported as SKIPPED. Without --rebuild, build/ must hold a `zkt compile` of the
+    circuits.
     """
     from toolchain.api.artifacts import verify_artifacts
 

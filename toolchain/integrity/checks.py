@@ -131,8 +131,10 @@ def check_zkey_ptau(zkey: ZkeyFile, ptau: PtauFile) -> str:
     }
     wrong = [name for name, (ours, theirs) in pairs.items() if ours != theirs]
     if wrong:
-        raise IntegrityError(f"zkey {', '.join(wrong)} differ from the ptau's: another ptau")
-    return f"alpha/beta from the ptau (power {ptau.header.power})"
+        raise IntegrityError(
+            f"zkey {', '.join(wrong)} differ from the ptau's ({ptau.path.name}): another ptau"
+        )
+    return f"alpha/beta from the ptau {ptau.path.name} (power {ptau.header.power})"
 
 
 def check_vkey(vkey: Path, zkey: ZkeyFile) -> str:

@@ -6,13 +6,14 @@ are checked together (verify.Checker, the same pass `verify` runs) before anythi
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from pydantic import JsonValue
 
 from toolchain.build import collect_dependencies, include_dirs, source_path
-from toolchain.ceremony.local import ptau_contributions
+from toolchain.ceremony import ptau_fetch
+from toolchain.ceremony.local import ptau_contributions, setup_record
 from toolchain.ceremony.transcript import read_transcript
 from toolchain.config import CircuitEntry, Registry
 from toolchain.errors import IntegrityError, UsageError
@@ -33,6 +34,7 @@ from toolchain.integrity.model import (
     Manifest,
     Settings,
     manifest_path,
+    ptau_id,
     read_manifest,
     write_manifest,
 )
@@ -59,54 +61,166 @@ def lock(
 ) -> Report:
     """Describe and check every artifact of the keyed circuits, then write the manifest.
 
-    `ptau` is the prepared ptau the keys were set up with; without it, the one already locked
-    is kept. A ptau with no phase-1 contribution is refused unless `allow_insecure_ptau` (the
-    ceremony.toml says `source = "dev"`). Nothing is written when any check fails
-    (IntegrityError with the details).
+    Each circuit's ptau is the one its transcript's setup record names (blake2b, found at the
+    recorded path, at `ptau`, or in the ptau cache for a published file); without a transcript,
+    the one already locked for it, else `ptau`. A ptau with no phase-1 contribution is refused
+    unless `allow_insecure_ptau` (the ceremony.toml says `source = "dev"`). Nothing is written
+    when any check fails (IntegrityError with the details).
     """
     digests = Digests()
-    manifest = _describe_all(project, registry, tools, ptau, digests)
-    ptau_file = find_ptau(project, manifest.artifacts["ptau"], ptau)
-    report = Checker(project, registry, manifest, digests, project, ptau_file).report()
+    manifest, ptau_files = _describe_all(project, registry, tools, ptau, digests)
+    report = Checker(project, registry, manifest, digests, project, ptau_files).report()
     if report.failures:
         lines = [f"  {row.label} ({row.kind}): {row.detail}" for row in report.failures]
         raise IntegrityError("refusing to lock:\n" + "\n".join(lines))
-    if not allow_insecure_ptau and locked_ptau_contributions(manifest, ptau_file) == 0:
-        raise IntegrityError(
-            f"refusing to lock: {ptau_file} has no phase-1 contribution, so whoever made it can"
-            " forge proofs; keys from it are locked only when ceremony.toml [phase1] says"
-            ' source = "dev"'
-        )
+    for art_id, ptau_file in ptau_files.items():
+        count = ptau_contributions_of(manifest.artifacts[art_id], ptau_file)
+        if not allow_insecure_ptau and count == 0:
+            raise IntegrityError(
+                f"refusing to lock: {ptau_file or art_id} has no phase-1 contribution, so whoever"
+                " made it can forge proofs; keys from it are locked only when ceremony.toml"
+                ' [phase1] says source = "dev"'
+            )
     write_manifest(manifest_path(project), manifest)
     return report
 
 
-def locked_ptau_contributions(manifest: Manifest, ptau_file: Path | None) -> int | None:
-    """Phase-1 contributions of the manifest's ptau: the file's count, else the locked one."""
+def ptau_contributions_of(art: Artifact, ptau_file: Path | None) -> int | None:
+    """Phase-1 contributions of a locked ptau: the file's count, else the locked one."""
     if ptau_file is not None:
         return ptau_contributions(ptau_file)
-    locked = manifest.artifacts["ptau"].settings.get("contributions")
+    locked = art.settings.get("contributions")
     return locked if isinstance(locked, int) else None
+
+
+def circuit_ptau_contributions(
+    manifest: Manifest, ptau_files: dict[str, Path | None], name: str
+) -> int | None:
+    """Phase-1 contributions of the ptau circuit `name` was set up on (None: unknown)."""
+    ref = manifest.ptau_of(name)
+    return None if ref is None else ptau_contributions_of(manifest.artifacts[ref], ptau_files[ref])
 
 
 def _describe_all(
     project: Project, registry: Registry, tools: Tools, ptau: Path | None, digests: Digests
-) -> Manifest:
+) -> tuple[Manifest, dict[str, Path | None]]:
+    """The new manifest, and the file of each ptau in it (None: kept from the last lock)."""
     names = locked_circuits(project, registry)
     if not names:
         raise UsageError("no circuit has artifacts/NAME/final.zkey yet: nothing to lock")
+    if ptau is not None and not ptau.is_file():
+        raise UsageError(f"no ptau at {ptau}")
     describer = _Describer(project, tools, digests)
-    ptau_artifact = describer.ptau(ptau) if ptau is not None else _locked_ptau(project)
-    artifacts = {"ptau": ptau_artifact}
+    previous = read_manifest(manifest_path(project)) if manifest_path(project).is_file() else None
+    ptaus = _Ptaus(project, digests, describer, ptau, previous)
+    artifacts: dict[str, Artifact] = {}
     for name in names:
-        artifacts.update(describer.circuit(registry.get(name), ptau_artifact))
-    return Manifest(format=FORMAT, artifacts=artifacts)
+        artifacts.update(describer.circuit(registry.get(name), *ptaus.of(name)))
+    ptaus.check_override_used()
+    manifest = Manifest(format=FORMAT, artifacts={**ptaus.artifacts, **artifacts})
+    return manifest, ptaus.files
 
 
-def _locked_ptau(project: Project) -> Artifact:
-    if not manifest_path(project).is_file():
-        raise UsageError("pass --ptau PATH: the prepared ptau the keys were set up with")
-    return read_manifest(manifest_path(project)).artifacts["ptau"]
+@dataclass
+class _Ptaus:
+    """Each circuit's ptau, one manifest entry per distinct file (by blake2b)."""
+
+    project: Project
+    digests: Digests
+    describer: _Describer
+    override: Path | None  # --ptau: another place to look, or the ptau of circuits without record
+    previous: Manifest | None  # the manifest being replaced, if any
+    artifacts: dict[str, Artifact] = field(default_factory=dict)
+    files: dict[str, Path | None] = field(default_factory=dict)
+    used_override: bool = False
+
+    def of(self, name: str) -> tuple[str, Artifact]:
+        """The id and entry of the ptau circuit `name`'s key was set up on."""
+        setup = setup_record(self.project, name)
+        recorded = setup.inputs if setup is not None else {}
+        want = recorded.get("ptau_blake2b") or self._locked_blake2b(name)
+        path = self._find(name, want, recorded.get("ptau_path"))
+        if path is None:  # the locked entry is kept, as its file is absent (want is not None)
+            kept = self._previous_entry(want)
+            assert kept is not None  # _find returns None only then
+            return self._add(kept, None)
+        self.used_override |= path == self.override
+        return self._add(self.describer.ptau(path), path)
+
+    def check_override_used(self) -> None:
+        """UsageError when --ptau is the ptau of no circuit: a mistake better said than ignored."""
+        if self.override is not None and not self.used_override:
+            blake2b = self.digests.of(self.override).blake2b
+            raise UsageError(
+                f"--ptau {self.override} (blake2b {blake2b[:16]}…) is the ptau of no keyed"
+                " circuit: their setup records name others"
+            )
+
+    def _add(self, art: Artifact, path: Path | None) -> tuple[str, Artifact]:
+        art_id = ptau_id(art.blake2b)
+        known = self.artifacts.setdefault(art_id, art)
+        if known.blake2b != art.blake2b:
+            raise IntegrityError(
+                f"two different ptaus share the id {art_id}: they cannot be locked together"
+            )
+        self.files.setdefault(art_id, path)
+        return art_id, known
+
+    def _locked_blake2b(self, name: str) -> str | None:
+        """The blake2b of the ptau the last lock recorded for `name`, if any."""
+        locked = self.previous.ptau_of(name) if self.previous else None
+        return self.previous.artifacts[locked].blake2b if self.previous and locked else None
+
+    def _previous_entry(self, blake2b: str | None) -> Artifact | None:
+        arts = self.previous.artifacts if self.previous else {}
+        return next(
+            (art for art in arts.values() if art.kind == "ptau" and art.blake2b == blake2b), None
+        )
+
+    def _candidates(self, want: str, recorded: str | None) -> list[Path]:
+        """Where a ptau may be besides --ptau: recorded at setup, locked before, cached."""
+        places = [self.project.root / recorded] if recorded else []
+        kept = self._previous_entry(want)
+        if kept is not None and (found := find_ptau(self.project, kept)) is not None:
+            places.append(found)
+        release = release_by_hash(want)
+        if release is not None:
+            places.append(ptau_fetch.cached_ptau_path(release))
+        return [place for place in places if place.is_file()]
+
+    def _find(self, name: str, want: str | None, recorded: str | None) -> Path | None:
+        """The file of `name`'s ptau (blake2b `want`, setup path `recorded`); None when only the
+        previous lock knows it."""
+        if want is None:
+            if self.override is None:
+                raise UsageError(
+                    f"pass --ptau PATH: no setup record or lock names the ptau {name} was set up on"
+                )
+            return self.override
+        places = self._candidates(want, recorded)
+        offered = [self.override] if self.override is not None else []
+        for place in [*offered, *places]:
+            if self.digests.of(place).blake2b == want:
+                return place
+        if places:  # the recorded file is there, with other content
+            got = self.digests.of(places[0]).blake2b
+            raise IntegrityError(
+                f"{name} was set up on the ptau with blake2b {want[:16]}…, {places[0]} has"
+                f" blake2b {got[:16]}…: use the ptau it was set up with"
+            )
+        if self._previous_entry(want) is not None:
+            return None
+        raise UsageError(_not_found(name, want, self.override, self.digests))
+
+
+def _not_found(name: str, want: str, override: Path | None, digests: Digests) -> str:
+    """Why `name`'s ptau was not found: nowhere recorded, and --ptau (if any) is another."""
+    where = (
+        f"--ptau {override} has blake2b {digests.of(override).blake2b[:16]}…"
+        if override
+        else "no recorded path holds it"
+    )
+    return f"{name} was set up on the ptau with blake2b {want[:16]}…, {where}: pass --ptau PATH"
 
 
 @dataclass(frozen=True)
@@ -141,8 +255,6 @@ class _Describer:
 
     def ptau(self, path: Path) -> Artifact:
         """The ptau's entry; a published file outside the project is recorded without a path."""
-        if not path.is_file():
-            raise UsageError(f"no ptau at {path}")
         power = open_ptau(path).header.power
         release = release_by_hash(self.digests.of(path).blake2b)
         published = release.file_name if release else None
@@ -156,10 +268,11 @@ class _Describer:
             return art.model_copy(update={"path": None})
         return art
 
-    def circuit(self, entry: CircuitEntry, ptau: Artifact) -> dict[str, Artifact]:
-        """The entries of one keyed circuit."""
+    def circuit(self, entry: CircuitEntry, ptau_ref: str, ptau: Artifact) -> dict[str, Artifact]:
+        """The entries of one keyed circuit, whose key was set up on `ptau` (id `ptau_ref`)."""
         built = self._built(entry)
-        return {**built, **self._keys(entry.name, built[f"{entry.name}/r1cs"], ptau)}
+        setup = {f"{entry.name}/r1cs": built[f"{entry.name}/r1cs"], ptau_ref: ptau}
+        return {**built, **self._keys(entry.name, setup)}
 
     def _built(self, entry: CircuitEntry) -> dict[str, Artifact]:
         name, project = entry.name, self.project
@@ -198,9 +311,9 @@ class _Describer:
             "includes": includes,
         }
 
-    def _keys(self, name: str, r1cs: Artifact, ptau: Artifact) -> dict[str, Artifact]:
+    def _keys(self, name: str, setup: dict[str, Artifact]) -> dict[str, Artifact]:
+        """zkey, transcript, vkey and verifier; `setup`: the r1cs and ptau the key came from."""
         project = self.project
-        setup = {f"{name}/r1cs": r1cs, "ptau": ptau}
         out: dict[str, Artifact] = {}
         head = None
         if project.transcript(name).is_file():

@@ -7,7 +7,9 @@ Layout (JSON, sorted keys, two-space indent, final newline, no times: it diffs w
     {"format": 1, "artifacts": {ID: ARTIFACT, ...}}
 
     ID               file                                    step
-    ptau             the prepared ptau the keys came from    ptau
+    ptau/HEX16       a prepared ptau keys were set up on     ptau
+                     (HEX16: the first 16 hex digits of its
+                     blake2b; one entry per distinct ptau)
     NAME/source      build/NAME/NAME.circom, or the          render
                      hand-written file circuits.toml names
     NAME/r1cs        build/NAME/NAME.r1cs                    compile
@@ -18,7 +20,7 @@ Layout (JSON, sorted keys, two-space indent, final newline, no times: it diffs w
     NAME/verifier    artifacts/NAME/verifier.sol             export    (when exported)
 
     ARTIFACT = {
-      "kind":     the ID's last part ("ptau" for the ptau),
+      "kind":     the ID's last part ("ptau" for a ptau),
       "path":     relative to the project root; a ptau outside the project is recorded by its
                   absolute path, or as null when it is a published file (then looked for in
                   the ptau cache): the ptau is large and need not be present to verify,
@@ -27,7 +29,8 @@ Layout (JSON, sorted keys, two-space indent, final newline, no times: it diffs w
       "tools":    {tool: version} pinned for that step when locked (zk-toolchain, circom,
                   circomlib, snarkjs),
       "inputs":   {ID: "sha256:HEX"} of the artifacts it was made from ("blake2b:HEX" for the
-                  ptau): r1cs, wasm ← source; zkey, transcript ← r1cs + ptau;
+                  ptau): r1cs, wasm ← source; zkey, transcript ← r1cs + the ptau
+                  that circuit was set up on (its own: circuits may use different ptaus);
                   vkey, verifier ← zkey,
       "settings": what else determined it:
                   source      template, template_sha256, params, public;
@@ -41,11 +44,15 @@ Layout (JSON, sorted keys, two-space indent, final newline, no times: it diffs w
                               transcript_head (sha256 of the transcript's last line, or null)
                   transcript  records, head
     }
+
+Manifests locked before per-circuit ptaus have one artifact with the id "ptau" that every key
+names; they verify as they are, and the next lock writes ptau/HEX16 ids.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -66,6 +73,8 @@ from toolchain.paths import Project
 from toolchain.runner.tools import CIRCOM_VERSION, PINNED
 
 FORMAT: Literal[1] = 1
+LEGACY_PTAU = "ptau"  # the one ptau of manifests locked before per-circuit ptaus
+_PTAU_ID = re.compile(r"ptau/[0-9a-f]{16}")
 MANIFEST = Path("artifacts") / "manifest.json"
 BUILD_KINDS = ("source", "r1cs", "wasm")
 CIRCUIT_KINDS = (*BUILD_KINDS, "zkey", "transcript", "vkey", "verifier")
@@ -107,6 +116,10 @@ class Artifact(_Strict):
     inputs: dict[str, Link]
     settings: Settings
 
+    def ptau_inputs(self) -> list[str]:
+        """The ids of the ptaus among its inputs (one for a key or transcript, else none)."""
+        return sorted(ref for ref in self.inputs if _is_ptau(ref))
+
     def link(self) -> str:
         """How the artifacts made from this one name it among their inputs."""
         return f"blake2b:{self.blake2b}" if self.kind == "ptau" else f"sha256:{self.sha256}"
@@ -123,19 +136,42 @@ class Manifest(_Strict):
         for art_id, art in self.artifacts.items():
             if kind_of(art_id) != art.kind:
                 raise ValueError(f"artifact {art_id!r} has kind {art.kind!r}")
-        if "ptau" not in self.artifacts:
+        if not self.ptaus():
             raise ValueError("no 'ptau' artifact: every key comes from one")
         return self
 
     def circuits(self) -> list[str]:
         """The names of the locked circuits, sorted."""
-        return sorted({art_id.split("/")[0] for art_id in self.artifacts if art_id != "ptau"})
+        return sorted({art_id.split("/")[0] for art_id in self.artifacts if not _is_ptau(art_id)})
+
+    def ptaus(self) -> list[str]:
+        """The ids of the locked ptaus, sorted."""
+        return sorted(art_id for art_id in self.artifacts if _is_ptau(art_id))
+
+    def ptau_of(self, name: str) -> str | None:
+        """The id of the ptau circuit `name`'s key names among its inputs (None: not just one)."""
+        key = self.artifacts.get(f"{name}/zkey")
+        named = key.ptau_inputs() if key else []
+        return named[0] if len(named) == 1 else None
+
+    def keyed_on(self, ptau: str) -> list[str]:
+        """The circuits whose key was set up on the ptau `ptau` (an id), sorted."""
+        return [name for name in self.circuits() if self.ptau_of(name) == ptau]
+
+
+def ptau_id(blake2b: str) -> str:
+    """The id of the ptau with this blake2b: ptau/ and its first 16 hex digits."""
+    return f"ptau/{blake2b[:16]}"
+
+
+def _is_ptau(art_id: str) -> bool:
+    return art_id == LEGACY_PTAU or _PTAU_ID.fullmatch(art_id) is not None
 
 
 def kind_of(art_id: str) -> str | None:
     """The kind an artifact id names ("ptau", or the part after NAME/), None if malformed."""
-    if art_id == "ptau":
-        return art_id
+    if _is_ptau(art_id):
+        return "ptau"
     name, _, kind = art_id.partition("/")
     return kind if name and kind in CIRCUIT_KINDS else None
 

@@ -24,15 +24,18 @@ from toolchain.integrity import checks
 from toolchain.integrity.files import (
     Digests,
     artifact_path,
-    find_ptau,
+    locate_ptaus,
     release_by_name,
 )
 from toolchain.integrity.model import (
     BUILD_KINDS,
     CIRCUIT_KINDS,
+    LEGACY_PTAU,
     Artifact,
     Manifest,
+    kind_of,
     manifest_path,
+    ptau_id,
     read_manifest,
 )
 from toolchain.integrity.report import Report, Row, Status
@@ -55,14 +58,15 @@ def verify(
     circuit in a temporary build with an empty cache: reproducible builds, not build/.
     """
     manifest = read_manifest(manifest_path(project))
-    ptau_file = find_ptau(project, manifest.artifacts["ptau"], ptau)
+    digests = Digests()
+    ptau_files = locate_ptaus(project, manifest, ptau, digests)
     if not rebuild:
-        return Checker(project, registry, manifest, Digests(), project, ptau_file).report()
+        return Checker(project, registry, manifest, digests, project, ptau_files).report()
     with tempfile.TemporaryDirectory(prefix="zkt-rebuild-") as tmp:
         scratch = Path(tmp).resolve()
         build = ScratchBuild(project.root, scratch / "build")
         errors = _rebuild(build, registry, tools, manifest.circuits(), scratch / "cache", report)
-        checker = Checker(project, registry, manifest, Digests(), build, ptau_file, errors)
+        checker = Checker(project, registry, manifest, digests, build, ptau_files, errors)
         return checker.report()
 
 
@@ -114,13 +118,13 @@ class Checker:
     manifest: Manifest
     digests: Digests
     build: Project  # where source, r1cs and wasm are read: build/, or a fresh rebuild
-    ptau_file: Path | None
+    ptau_files: dict[str, Path | None]  # ptau id → its file, None when absent
     rebuild_errors: dict[str, str] | None = None  # set in rebuild mode
     failed: set[str] = field(default_factory=set)
 
     def report(self) -> Report:
         """Every artifact's row."""
-        ordered = sorted(self.manifest.artifacts, key=_order)
+        ordered = sorted(self.manifest.artifacts, key=lambda art_id: (*_order(art_id), art_id))
         return Report([self.check(art_id) for art_id in ordered])
 
     def check(self, art_id: str) -> Row:
@@ -134,14 +138,16 @@ class Checker:
             status, detail = Status.MISMATCH, str(exc)
         else:
             status, detail = Status.OK, "; ".join(note for note in notes if note) or "hashes match"
+        if art.kind == "ptau" and self.manifest.keyed_on(art_id):
+            detail = f"ptau of {', '.join(self.manifest.keyed_on(art_id))}; {detail}"
         if status in (Status.MISMATCH, Status.MISSING):
             self.failed.add(art_id)
         return Row(art_id, art.kind, _label(art), status, detail)
 
     def path_of(self, art_id: str) -> Path | None:
         """Where the artifact is read from (None: an absent ptau)."""
-        if art_id == "ptau":
-            return self.ptau_file
+        if kind_of(art_id) == "ptau":
+            return self.ptau_files.get(art_id)
         name, _, kind = art_id.partition("/")
         return self._where(self.build if kind in BUILD_KINDS else self.project, name, kind)
 
@@ -152,7 +158,7 @@ class Checker:
         return artifact_path(project, name, kind)
 
     def _hashes(self, art_id: str, art: Artifact) -> list[str]:
-        notes = [_published_note(art)] if art.kind == "ptau" else []
+        notes = [self._ptau_identity(art_id, art)] if art.kind == "ptau" else []
         path = self.path_of(art_id)
         name = art_id.partition("/")[0]
         if art.kind in BUILD_KINDS and name in (self.rebuild_errors or {}):
@@ -199,9 +205,10 @@ class Checker:
         return []
 
     def _relations(self, art_id: str, art: Artifact) -> list[str]:
+        if art.kind == "ptau":
+            return self._ptau_relations(art_id)
         name = art_id.partition("/")[0]
         relation: dict[str, Callable[[str], list[str]]] = {
-            "ptau": self._ptau_relations,
             "source": self._source_relations,
             "zkey": self._zkey_relations,
             "transcript": self._transcript_relations,
@@ -223,12 +230,21 @@ class Checker:
         assert path is not None  # only the ptau can be absent, and it is never asked for here
         return path
 
-    def _ptau_relations(self, _name: str) -> list[str]:
-        art = self.manifest.artifacts["ptau"]
-        power = open_ptau(self._file("ptau")).header.power
+    def _ptau_identity(self, art_id: str, art: Artifact) -> str:
+        """A locked ptau's id is its blake2b, a key names it, a published name its pinned hash:
+        checked whether or not the file is present."""
+        if art_id not in (LEGACY_PTAU, ptau_id(art.blake2b)):
+            raise IntegrityError(f"its id {art_id} is not its blake2b {art.blake2b[:16]}…")
+        if not self.manifest.keyed_on(art_id):
+            raise IntegrityError("no locked key was set up on it")
+        return _published_note(art)
+
+    def _ptau_relations(self, art_id: str) -> list[str]:
+        art = self.manifest.artifacts[art_id]
+        power = open_ptau(self._file(art_id)).header.power
         if power != art.settings.get("power"):
             raise IntegrityError(f"its header says power {power}, the lock {art.settings['power']}")
-        count = ptau_contributions(self._file("ptau"))
+        count = ptau_contributions(self._file(art_id))
         locked = art.settings.get("contributions", count)  # older locks did not record it
         if count != locked:
             raise IntegrityError(f"it lists {count} phase-1 contributions, the lock {locked}")
@@ -248,7 +264,7 @@ class Checker:
             raise IntegrityError(f"{shown_path(self.project.root, transcript)} was never locked")
         zkey = open_zkey(self._file(f"{name}/zkey"))
         real = checks.check_real_contributions(zkey, self._min_contributions())
-        notes = [*self._zkey_r1cs(name, zkey), self._zkey_ptau(zkey)]
+        notes = [*self._zkey_r1cs(name, zkey), self._zkey_ptau(name, zkey)]
         return [*notes, real]
 
     def _min_contributions(self) -> int:
@@ -264,13 +280,25 @@ class Checker:
         shape = checks.check_zkey_shape(zkey, r1cs.header)
         return [shape, checks.check_coefficients(zkey, r1cs)]
 
-    def _zkey_ptau(self, zkey: ZkeyFile) -> str:
-        if self.ptau_file is None:
+    def _ptau_of(self, art_id: str) -> str:
+        """The one ptau a key or transcript names among its inputs, else IntegrityError."""
+        named = self.manifest.artifacts[art_id].ptau_inputs()
+        if len(named) != 1:
+            raise IntegrityError(f"its inputs name {len(named)} ptaus, not one")
+        return named[0]
+
+    def _zkey_ptau(self, name: str, zkey: ZkeyFile) -> str:
+        ptau = self._ptau_of(f"{name}/zkey")
+        ptau_file = self.ptau_files.get(ptau)
+        if ptau_file is None:
             return "ptau not present: skipped relation"
-        skip = self._unusable("ptau")
-        return skip or checks.check_zkey_ptau(zkey, open_ptau(self.ptau_file))
+        skip = self._unusable(ptau)
+        return skip or checks.check_zkey_ptau(zkey, open_ptau(ptau_file))
 
     def _transcript_relations(self, name: str) -> list[str]:
+        ptau = self._ptau_of(f"{name}/transcript")
+        if ptau != self.manifest.ptau_of(name):
+            raise IntegrityError(f"its input {ptau} is not the ptau its key names")
         skip = self._unusable(f"{name}/zkey") or self._unusable(f"{name}/r1cs")
         if skip:
             return [skip]
@@ -278,7 +306,7 @@ class Checker:
         zkey = open_zkey(self._file(f"{name}/zkey"))
         locked = self.manifest.artifacts
         hashes = (locked[f"{name}/zkey"].sha256, locked[f"{name}/r1cs"].sha256)
-        return [checks.check_transcript(records, zkey, *hashes, locked["ptau"].blake2b)]
+        return [checks.check_transcript(records, zkey, *hashes, locked[ptau].blake2b)]
 
     def _vkey_relations(self, name: str) -> list[str]:
         skip = self._unusable(f"{name}/zkey")
@@ -296,8 +324,8 @@ class Checker:
 
 
 def _order(art_id: str) -> tuple[str, int]:
-    """The ptau first, then each circuit's artifacts in pipeline order."""
-    if art_id == "ptau":
+    """The ptaus first, then each circuit's artifacts in pipeline order."""
+    if kind_of(art_id) == "ptau":
         return "", 0
     name, _, kind = art_id.partition("/")
     return name, CIRCUIT_KINDS.index(kind)

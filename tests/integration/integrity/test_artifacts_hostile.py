@@ -15,9 +15,10 @@ from toolchain.ceremony.devptau import write_dev_ptau
 from toolchain.ceremony.entropy import fresh_entropy
 from toolchain.ceremony.phase2 import contribute, new_zkey
 from toolchain.errors import IntegrityError
+from toolchain.hashing import hash_file
 from toolchain.integrity import verify as manifest_verify
 from toolchain.integrity.lock import lock
-from toolchain.integrity.model import manifest_path, read_manifest
+from toolchain.integrity.model import manifest_path, ptau_id, read_manifest
 from toolchain.integrity.report import Report, Status
 from toolchain.paths import Project
 
@@ -44,7 +45,8 @@ def test_clean_lock_verifies_and_prints_every_row(locked: Workspace) -> None:
     report = verify(locked)
     assert not report.failures
     locked_ids = read_manifest(manifest_path(locked.project)).artifacts
-    assert [row.artifact for row in report.rows][:2] == ["ptau", f"{NAME}/source"]
+    (ptau,) = read_manifest(manifest_path(locked.project)).ptaus()
+    assert [row.artifact for row in report.rows][:2] == [ptau, f"{NAME}/source"]
     assert {row.artifact for row in report.rows} == locked_ids.keys()
     lines = report.table().splitlines()
     assert len(lines) == 1 + len(locked_ids) == 2 + 6 * len(LOCKED)
@@ -59,7 +61,7 @@ def test_one_flipped_byte_fails_that_artifact(
 ) -> None:
     if kind == "ptau":
         target = Path(shutil.copyfile(dev_ptau, tmp_path / dev_ptau.name))
-        art_id, ptau = "ptau", target
+        art_id, ptau = ptau_id(hash_file(dev_ptau, "blake2b")), target
     else:
         target = artifact_path(locked.project, kind)
         art_id, ptau = f"{NAME}/{kind}", None

@@ -10,7 +10,7 @@ from typing import Any
 from tests.unit.formats.helpers import vector
 from toolchain.ceremony.transcript import Record, append_record, file_hashes, read_transcript
 from toolchain.formats.zkey import open_zkey
-from toolchain.integrity.model import manifest_path
+from toolchain.integrity.model import kind_of, manifest_path
 from toolchain.integrity.report import Report
 from toolchain.paths import Project
 
@@ -37,7 +37,8 @@ def forge(project: Project, art_id: str, path: Path) -> None:
     def change(data: dict[str, Any]) -> None:
         art = data["artifacts"][art_id]
         art.update(size=hashes.size, sha256=hashes.sha256, blake2b=hashes.blake2b)
-        link = f"blake2b:{hashes.blake2b}" if art_id == "ptau" else f"sha256:{hashes.sha256}"
+        ptau = kind_of(art_id) == "ptau"
+        link = f"blake2b:{hashes.blake2b}" if ptau else f"sha256:{hashes.sha256}"
         for other in data["artifacts"].values():
             if art_id in other["inputs"]:
                 other["inputs"][art_id] = link

@@ -25,7 +25,7 @@ from toolchain.hashing import hash_file
 from toolchain.integrity import lock as manifest_lock
 from toolchain.integrity import verify as manifest_verify
 from toolchain.integrity.lock import transcript_head
-from toolchain.integrity.model import manifest_path
+from toolchain.integrity.model import manifest_path, ptau_id
 from toolchain.integrity.report import Report, Status
 
 
@@ -37,6 +37,11 @@ def verify(ws: Workspace, ptau: Path | None = None) -> Report:
     return manifest_verify.verify(ws.project, ws.registry, ws.tools, ptau=ptau)
 
 
+def ptau_ref(ptau: Path) -> str:
+    """The manifest id of this ptau: ptau/ and the first 16 hex digits of its blake2b."""
+    return ptau_id(hash_file(ptau, "blake2b"))
+
+
 def locked(ws: Workspace) -> dict[str, Any]:
     return dict(json.loads(manifest_path(ws.project).read_text())["artifacts"])
 
@@ -45,18 +50,19 @@ def test_lock_records_every_artifact_and_its_inputs(vector_ws: Workspace, ptau: 
     report = lock(vector_ws, ptau)
     arts = locked(vector_ws)
     kinds = ["source", "r1cs", "wasm", "zkey", "vkey"]
-    assert [row.artifact for row in report.rows] == ["ptau", *[f"{NAME}/{k}" for k in kinds]]
+    pid = ptau_ref(ptau)
+    assert [row.artifact for row in report.rows] == [pid, *[f"{NAME}/{k}" for k in kinds]]
     assert all(row.status == Status.OK for row in report.rows)
     zkey = arts[f"{NAME}/zkey"]
     assert zkey["inputs"] == {
         f"{NAME}/r1cs": f"sha256:{arts[f'{NAME}/r1cs']['sha256']}",
-        "ptau": f"blake2b:{hash_file(ptau, 'blake2b')}",
+        pid: f"blake2b:{hash_file(ptau, 'blake2b')}",
     }
     assert zkey["step"] == "setup+ceremony" and zkey["tools"] == {"snarkjs": "0.7.6"}
     assert zkey["settings"]["contributions"] == 3 and zkey["settings"]["transcript_head"] is None
     assert arts[f"{NAME}/r1cs"]["settings"]["circom"] == "2.2.3"
     assert arts[f"{NAME}/source"]["settings"]["template"] == "templates/multiplier.circom.j2"
-    assert arts["ptau"]["path"] == str(ptau) and arts["ptau"]["settings"]["power"] == 4
+    assert arts[pid]["path"] == str(ptau) and arts[pid]["settings"]["power"] == 4
     assert arts[f"{NAME}/vkey"]["inputs"] == {f"{NAME}/zkey": f"sha256:{zkey['sha256']}"}
 
 
@@ -117,7 +123,7 @@ def test_absent_ptau_is_skipped_visibly(vector_ws: Workspace, ptau: Path) -> Non
     ptau.unlink()
     report = verify(vector_ws)
     assert not report.failures
-    status, detail = row_of(report, "ptau")
+    status, detail = row_of(report, ptau_ref(vector("ptau", "pot4_final.ptau")))
     assert status == Status.SKIPPED and "ptau not present" in detail
     assert "ptau not present: skipped relation" in row_of(report, f"{NAME}/zkey")[1]
     assert "SKIPPED" in report.table()
@@ -126,8 +132,9 @@ def test_absent_ptau_is_skipped_visibly(vector_ws: Workspace, ptau: Path) -> Non
 def test_ptau_given_to_verify_must_be_the_locked_one(vector_ws: Workspace, ptau: Path) -> None:
     lock(vector_ws, ptau)
     report = verify(vector_ws, ptau=vector("ptau", "pot4_0000.ptau"))
-    assert failing(report).keys() == {"ptau"}
-    assert "ptau failed: relation skipped" in row_of(report, f"{NAME}/zkey")[1]
+    pid = ptau_ref(ptau)
+    assert failing(report).keys() == {pid}
+    assert f"{pid} failed: relation skipped" in row_of(report, f"{NAME}/zkey")[1]
     with pytest.raises(UsageError, match="no ptau at"):
         verify(vector_ws, ptau=ptau.with_name("absent.ptau"))
 
@@ -138,10 +145,11 @@ def test_ptau_claiming_a_published_name_needs_its_pinned_hash(
     lock(vector_ws, ptau)
 
     def claim(data: dict[str, Any]) -> None:
-        data["artifacts"]["ptau"]["settings"]["published"] = "powersOfTau28_hez_final_08.ptau"
+        data["artifacts"][pid]["settings"]["published"] = "powersOfTau28_hez_final_08.ptau"
 
+    pid = ptau_ref(ptau)
     edit_manifest(vector_ws.project, claim)
-    status, detail = row_of(verify(vector_ws), "ptau")
+    status, detail = row_of(verify(vector_ws), pid)
     assert status == Status.MISMATCH and "blake2b is not the pinned one" in detail
 
 
@@ -226,3 +234,71 @@ def test_transcript_that_appears_after_locking_fails(vector_ws: Workspace, ptau:
     lock(vector_ws, ptau)
     transcript(vector_ws, ptau)
     assert "multiplier_2.jsonl was never locked" in failing(verify(vector_ws))[f"{NAME}/zkey"]
+
+
+def test_manifest_locked_before_per_circuit_ptaus_still_verifies(
+    vector_ws: Workspace, ptau: Path
+) -> None:
+    lock(vector_ws, ptau)
+    pid = ptau_ref(ptau)
+
+    def legacy(data: dict[str, Any]) -> None:  # one "ptau" id, as every lock wrote before
+        data["artifacts"]["ptau"] = data["artifacts"].pop(pid)
+        for art in data["artifacts"].values():
+            if pid in art["inputs"]:
+                art["inputs"]["ptau"] = art["inputs"].pop(pid)
+
+    edit_manifest(vector_ws.project, legacy)
+    report = verify(vector_ws)
+    assert not report.failures and row_of(report, "ptau")[0] == Status.OK
+    assert "alpha/beta from the ptau pot4_final.ptau" in row_of(report, f"{NAME}/zkey")[1]
+    lock(vector_ws, None)  # the next lock writes the ptau's own id
+    assert ptau_ref(ptau) in locked(vector_ws) and "ptau" not in locked(vector_ws)
+
+
+def test_ptau_entry_forged_to_another_file_fails(vector_ws: Workspace, ptau: Path) -> None:
+    lock(vector_ws, ptau)
+    pid = ptau_ref(ptau)
+    shutil.copyfile(vector("ptau", "pot4_0000.ptau"), ptau)
+    forge(vector_ws.project, pid, ptau)  # hashes and links follow; the id keeps the old hash
+    report = verify(vector_ws)
+    assert failing(report) == {
+        pid: f"ptau of {NAME}; its id {pid} is not its blake2b {hash_file(ptau, 'blake2b')[:16]}…"
+    }
+    assert f"{pid} failed: relation skipped" in row_of(report, f"{NAME}/zkey")[1]
+
+
+def test_relock_keeps_a_locked_ptau_that_is_absent(vector_ws: Workspace, ptau: Path) -> None:
+    lock(vector_ws, ptau)
+    first = manifest_path(vector_ws.project).read_bytes()
+    ptau.unlink()
+    report = lock(vector_ws, None)
+    assert row_of(report, ptau_ref(vector("ptau", "pot4_final.ptau")))[0] == Status.SKIPPED
+    assert manifest_path(vector_ws.project).read_bytes() == first
+
+
+def test_key_and_transcript_must_name_the_same_single_ptau(
+    vector_ws: Workspace, ptau: Path
+) -> None:
+    transcript(vector_ws, ptau)
+    lock(vector_ws, ptau)
+    pid, fake = ptau_ref(ptau), ptau_id("0" * 128)
+
+    def another(data: dict[str, Any]) -> None:  # one more locked ptau, named by the transcript
+        arts = data["artifacts"]
+        arts[fake] = {**arts[pid], "blake2b": "0" * 128, "path": None}
+        inputs = arts[f"{NAME}/transcript"]["inputs"]
+        del inputs[pid]
+        inputs[fake] = f"blake2b:{'0' * 128}"
+
+    edit_manifest(vector_ws.project, another)
+    assert failing(verify(vector_ws)) == {
+        fake: "no locked key was set up on it",
+        f"{NAME}/transcript": f"its input {fake} is not the ptau its key names",
+    }
+
+    def both(data: dict[str, Any]) -> None:  # and the key names both
+        data["artifacts"][f"{NAME}/zkey"]["inputs"][fake] = f"blake2b:{'0' * 128}"
+
+    edit_manifest(vector_ws.project, both)
+    assert failing(verify(vector_ws))[f"{NAME}/zkey"] == "its inputs name 2 ptaus, not one"

@@ -15,6 +15,7 @@ from toolchain.integrity.model import (
     dump_manifest,
     kind_of,
     parse_manifest,
+    ptau_id,
     read_manifest,
     write_manifest,
 )
@@ -133,6 +134,9 @@ def test_ids_must_name_their_kind_and_a_ptau_must_be_locked() -> None:
 
 def test_kind_of() -> None:
     assert kind_of("ptau") == "ptau"
+    assert kind_of("ptau/0123456789abcdef") == "ptau"
+    assert kind_of("ptau/0123456789ABCDEF") is None
+    assert kind_of("ptau/zkey") == "zkey"  # a circuit may be called ptau
     assert kind_of("merkle_4/wasm") == "wasm"
     assert kind_of("merkle_4/proof") is None
     assert kind_of("/zkey") is None
@@ -145,3 +149,24 @@ def test_write_is_atomic_and_read_back(tmp_path: Path) -> None:
     write_manifest(path, parse(sample()))
     assert read_manifest(path) == parse(sample())
     assert [p.name for p in path.parent.iterdir()] == ["manifest.json"]
+
+
+def test_each_key_names_its_own_ptau() -> None:
+    data = sample()
+    six, eight = ptau_id("6" * 128), ptau_id("8" * 128)
+    ptau = data["artifacts"].pop("ptau")
+    data["artifacts"][six] = {**ptau, "blake2b": "6" * 128}
+    data["artifacts"][eight] = {**ptau, "blake2b": "8" * 128}
+    data["artifacts"]["n/zkey"] = entry("zkey", "artifacts/n/final.zkey")
+    data["artifacts"]["m/zkey"]["inputs"] = {six: f"blake2b:{'6' * 128}"}
+    data["artifacts"]["n/zkey"]["inputs"] = {eight: f"blake2b:{'8' * 128}"}
+    manifest = parse(data)
+    assert six == "ptau/6666666666666666"
+    assert manifest.ptaus() == [six, eight] and manifest.circuits() == ["m", "n"]
+    assert (manifest.ptau_of("m"), manifest.ptau_of("n"), manifest.ptau_of("x")) == (
+        six,
+        eight,
+        None,
+    )
+    assert manifest.keyed_on(eight) == ["n"]
+    assert parse(sample()).ptau_of("m") == "ptau"  # manifests locked before per-circuit ptaus
