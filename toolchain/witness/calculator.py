@@ -113,15 +113,30 @@ class _CircuitAbort(Exception):
 
 
 class _Session:
-    """One fresh instance of the circuit: its store, exports and the messages it printed."""
+    """One fresh instance of the circuit: its store, exports and the messages it printed.
+
+    Use it in a `with` block: leaving it closes the store. The host functions are bound methods
+    of the session, kept by wasmtime-py in a global table until the store is deleted, so a
+    store that is not closed keeps itself (and its instance's memory) alive forever.
+    """
 
     def __init__(self, module: wasmtime.Module, path: Path) -> None:
         self.path = path
         self.store = wasmtime.Store(shared_engine())
         self.errors: list[str] = []
         self._log_parts: list[str] = []
-        self._memory, self._funcs = self._instantiate(module)
-        self._shared = self.call("getSharedRWMemoryStart")
+        try:
+            self._memory, self._funcs = self._instantiate(module)
+            self._shared = self.call("getSharedRWMemoryStart")
+        except BaseException:
+            self.store.close()
+            raise
+
+    def __enter__(self) -> _Session:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.store.close()
 
     def _instantiate(
         self, module: wasmtime.Module
@@ -236,13 +251,13 @@ class WitnessCalculator:
     ) -> None:
         self.path = Path(wasm_path)
         self._module = load_module(self.path, cache_dir)
-        session = _Session(self._module, self.path)
-        self.version = tuple(
-            session.call(name) for name in ("getVersion", "getMinorVersion", "getPatchVersion")
-        )
-        self._check_field(session)
-        self.witness_size = session.call("getWitnessSize")
-        self.input_size = session.call("getInputSize")
+        with _Session(self._module, self.path) as session:
+            self.version = tuple(
+                session.call(name) for name in ("getVersion", "getMinorVersion", "getPatchVersion")
+            )
+            self._check_field(session)
+            self.witness_size = session.call("getWitnessSize")
+            self.input_size = session.call("getInputSize")
         self._sym_path = sym_path or _default_sym(self.path)
 
     @functools.cached_property
@@ -250,7 +265,8 @@ class WitnessCalculator:
         """main's input signals and their sizes; {} without a .sym (read only when needed)."""
         if self._sym_path is None:
             return {}
-        return _input_signals(_Session(self._module, self.path), self._sym_path)
+        with _Session(self._module, self.path) as session:
+            return _input_signals(session, self._sym_path)
 
     def _check_field(self, session: _Session) -> None:
         if self.version[0] != 2:
@@ -275,15 +291,15 @@ class WitnessCalculator:
         Every problem of the inputs is reported at once, in one InputError naming `source`
         (default: the wasm's file name).
         """
-        session = _Session(self._module, self.path)
-        session.call("init", 0)
-        assignments = self._check_inputs(session, inputs, source or self.path.name)
-        for name, values in assignments.items():
-            msb, lsb = fnv1a_64(name)
-            for index, value in enumerate(values):
-                session.write_shared(value)
-                session.call("setInputSignal", msb, lsb, index)
-        return session.witness(self.witness_size)
+        with _Session(self._module, self.path) as session:
+            session.call("init", 0)
+            assignments = self._check_inputs(session, inputs, source or self.path.name)
+            for name, values in assignments.items():
+                msb, lsb = fnv1a_64(name)
+                for index, value in enumerate(values):
+                    session.write_shared(value)
+                    session.call("setInputSignal", msb, lsb, index)
+            return session.witness(self.witness_size)
 
     def _check_inputs(
         self, session: _Session, inputs: Mapping[str, object], source: str
