@@ -24,10 +24,12 @@ sha256 and the wasmtime version (see toolchain.runner.wasi).
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import logging
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextvars import ContextVar
 from pathlib import Path
 
 import wasmtime
@@ -104,6 +106,53 @@ def _dump_module() -> wasmtime.Module:
     return wasmtime.Module(shared_engine(), _DUMP_WAT)
 
 
+# circom's `runtime` imports: the _Session method each one calls and its number of i32 params.
+_RUNTIME: dict[str, tuple[str, int]] = {
+    "exceptionHandler": ("_on_exception", 1),
+    "printErrorMessage": ("_on_error_message", 0),
+    "writeBufferMessage": ("_on_buffer_message", 0),
+    "showSharedRWMemory": ("_on_show_memory", 0),
+}
+
+# The session whose wasm runs in this thread (set by _Session._running): where the runtime
+# imports deliver what the circuit reports.
+_RUNNING: ContextVar[_Session] = ContextVar("running_witness_session")
+
+
+def _host(method: str) -> Callable[..., None]:
+    def call(caller: wasmtime.Caller, *args: int) -> None:
+        getattr(_RUNNING.get(), method)(caller, *args)
+
+    return call
+
+
+@functools.cache
+def _runtime_linker() -> wasmtime.Linker:
+    """circom's runtime imports, defined once per process and shared by every store.
+
+    wasmtime-py keeps a host function's callback in a global table until whatever owns the
+    function is deleted. Made per store (`Func(store, ...)`) as bound methods of the session
+    that holds the store, they kept every store alive (a cycle through that table, which the
+    GC cannot see). These belong to the linker and hold no store.
+    """
+    linker = wasmtime.Linker(shared_engine())
+    for name, (method, n_params) in _RUNTIME.items():
+        func_type = wasmtime.FuncType([wasmtime.ValType.i32()] * n_params, [])
+        linker.define_func("runtime", name, func_type, _host(method), access_caller=True)
+    return linker
+
+
+def _instance_pre(module: wasmtime.Module, path: Path) -> wasmtime.InstancePre:
+    """The circuit's module with its imports resolved once, ready to instantiate per witness."""
+    for imp in module.imports:
+        if imp.module != "runtime" or imp.name not in _RUNTIME:
+            raise FormatError(f"{path}: imports {imp.module}.{imp.name}, not circom's")
+    try:
+        return _runtime_linker().instantiate_pre(module)
+    except wasmtime.WasmtimeError as exc:
+        raise FormatError(f"{path}: cannot instantiate: {exc}") from exc
+
+
 class _CircuitAbort(Exception):
     """Raised inside exceptionHandler to unwind out of the wasm, like the JS `throw`."""
 
@@ -115,18 +164,17 @@ class _CircuitAbort(Exception):
 class _Session:
     """One fresh instance of the circuit: its store, exports and the messages it printed.
 
-    Use it in a `with` block: leaving it closes the store. The host functions are bound methods
-    of the session, kept by wasmtime-py in a global table until the store is deleted, so a
-    store that is not closed keeps itself (and its instance's memory) alive forever.
+    Use it in a `with` block: leaving it deletes the store (the circuit's memory) at once,
+    whatever else (a traceback) still refers to the session.
     """
 
-    def __init__(self, module: wasmtime.Module, path: Path) -> None:
+    def __init__(self, pre: wasmtime.InstancePre, path: Path) -> None:
         self.path = path
         self.store = wasmtime.Store(shared_engine())
         self.errors: list[str] = []
         self._log_parts: list[str] = []
         try:
-            self._memory, self._funcs = self._instantiate(module)
+            self._memory, self._funcs = self._instantiate(pre)
             self._shared = self.call("getSharedRWMemoryStart")
         except BaseException:
             self.store.close()
@@ -138,11 +186,20 @@ class _Session:
     def __exit__(self, *exc: object) -> None:
         self.store.close()
 
+    @contextlib.contextmanager
+    def _running(self) -> Iterator[None]:
+        token = _RUNNING.set(self)
+        try:
+            yield
+        finally:
+            _RUNNING.reset(token)
+
     def _instantiate(
-        self, module: wasmtime.Module
+        self, pre: wasmtime.InstancePre
     ) -> tuple[wasmtime.Memory, dict[str, wasmtime.Func]]:
         try:
-            instance = wasmtime.Instance(self.store, module, self._imports(module))
+            with self._running():
+                instance = pre.instantiate(self.store)
         except wasmtime.WasmtimeError as exc:
             raise FormatError(f"{self.path}: cannot instantiate: {exc}") from exc
         exports = instance.exports(self.store)
@@ -155,27 +212,6 @@ class _Session:
             raise FormatError(f"{self.path}: not a circom 2 witness wasm (lacks {lacking})")
         return memory, found
 
-    def _imports(self, module: wasmtime.Module) -> list[wasmtime.Func]:
-        hosts = self._host_functions()
-        imports: list[wasmtime.Func] = []
-        for imp in module.imports:
-            if imp.module != "runtime" or imp.name not in hosts:
-                raise FormatError(f"{self.path}: imports {imp.module}.{imp.name}, not circom's")
-            params = [wasmtime.ValType.i32()] if imp.name == "exceptionHandler" else []
-            func_type = wasmtime.FuncType(params, [])
-            imports.append(
-                wasmtime.Func(self.store, func_type, hosts[imp.name], access_caller=True)
-            )
-        return imports
-
-    def _host_functions(self) -> dict[str, Callable[..., None]]:
-        return {
-            "exceptionHandler": self._on_exception,
-            "printErrorMessage": self._on_error_message,
-            "writeBufferMessage": self._on_buffer_message,
-            "showSharedRWMemory": self._on_show_memory,
-        }
-
     def call(self, name: str, *args: int) -> int:
         """Call an export of the circuit (see `_invoke`)."""
         return self._invoke(self._funcs[name], *args)
@@ -183,7 +219,8 @@ class _Session:
     def _invoke(self, func: wasmtime.Func, *args: int) -> int:
         # Circuit aborts become InputError/WitnessError, any other trap a WitnessError.
         try:
-            result = func(self.store, *args)
+            with self._running():
+                result = func(self.store, *args)
         except _CircuitAbort as abort:
             raise self._abort_error(abort.code) from None
         except wasmtime.Trap as exc:
@@ -250,8 +287,8 @@ class WitnessCalculator:
         self, wasm_path: Path, *, sym_path: Path | None = None, cache_dir: Path | None = None
     ) -> None:
         self.path = Path(wasm_path)
-        self._module = load_module(self.path, cache_dir)
-        with _Session(self._module, self.path) as session:
+        self._pre = _instance_pre(load_module(self.path, cache_dir), self.path)
+        with _Session(self._pre, self.path) as session:
             self.version = tuple(
                 session.call(name) for name in ("getVersion", "getMinorVersion", "getPatchVersion")
             )
@@ -265,7 +302,7 @@ class WitnessCalculator:
         """main's input signals and their sizes; {} without a .sym (read only when needed)."""
         if self._sym_path is None:
             return {}
-        with _Session(self._module, self.path) as session:
+        with _Session(self._pre, self.path) as session:
             return _input_signals(session, self._sym_path)
 
     def _check_field(self, session: _Session) -> None:
@@ -291,7 +328,7 @@ class WitnessCalculator:
         Every problem of the inputs is reported at once, in one InputError naming `source`
         (default: the wasm's file name).
         """
-        with _Session(self._module, self.path) as session:
+        with _Session(self._pre, self.path) as session:
             session.call("init", 0)
             assignments = self._check_inputs(session, inputs, source or self.path.name)
             for name, values in assignments.items():
