@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import tempfile
+import threading
 from dataclasses import dataclass
 from functools import cache
 from importlib.metadata import version
@@ -31,11 +32,47 @@ def shared_engine() -> wasmtime.Engine:
     return wasmtime.Engine(config)
 
 
+# Modules already loaded in this process, by their compiled-cache file as it was then (path,
+# size, mtime, inode): a caller that loads a circuit per request (the api makes a calculator
+# per witness) reuses one compiled module instead of deserialising it again. Bounded; a
+# rewritten cache file is a new key.
+_LOADED: dict[tuple[str, int, int, int], wasmtime.Module] = {}
+_LOADED_MAX = 32
+_LOADED_LOCK = threading.Lock()
+
+
 def load_module(wasm_path: Path, cache_root: Path | None = None) -> wasmtime.Module:
     """Compile `wasm_path`, or load its compiled form from the cache (default `cache_dir()`)."""
     wasm = Path(wasm_path).read_bytes()
     digest = hashlib.sha256(wasm).hexdigest()
-    cached = (cache_root or cache_dir()) / "wasmtime" / f"{digest}-{version('wasmtime')}.cwasm"
+    cached = (cache_root or cache_dir()) / "wasmtime" / f"{digest}-{_wasmtime_version()}.cwasm"
+    key = _file_key(cached)
+    if key is not None and key in _LOADED:
+        return _LOADED[key]
+    module = _compile_or_deserialize(wasm_path, wasm, cached)
+    key = _file_key(cached)
+    if key is not None:
+        with _LOADED_LOCK:
+            while len(_LOADED) >= _LOADED_MAX:
+                _LOADED.pop(next(iter(_LOADED)))
+            _LOADED[key] = module
+    return module
+
+
+@cache
+def _wasmtime_version() -> str:
+    return version("wasmtime")  # parses the package metadata: ~0.2 ms, once
+
+
+def _file_key(path: Path) -> tuple[str, int, int, int] | None:
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return str(path), stat.st_size, stat.st_mtime_ns, stat.st_ino
+
+
+def _compile_or_deserialize(wasm_path: Path, wasm: bytes, cached: Path) -> wasmtime.Module:
     if cached.is_file():
         try:
             return wasmtime.Module.deserialize_file(shared_engine(), str(cached))

@@ -264,6 +264,13 @@ def test_compiled_module_is_cached_and_reused(circuits: dict[str, Path], tmp_pat
     assert cached.stat().st_mtime_ns == stamp
 
 
+def test_compiled_module_is_loaded_once_per_process(
+    circuits: dict[str, Path], tmp_path: Path
+) -> None:
+    cache = tmp_path / "cache"
+    assert load_module(circuits["multiplier"], cache) is load_module(circuits["multiplier"], cache)
+
+
 def test_corrupt_cache_entry_is_recompiled(circuits: dict[str, Path], tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     load_module(circuits["multiplier"], cache)
