@@ -156,10 +156,6 @@ def _instance_pre(module: wasmtime.Module, path: Path) -> wasmtime.InstancePre:
 class _CircuitAbort(Exception):
     """Raised inside exceptionHandler to unwind out of the wasm, like the JS `throw`."""
 
-    def __init__(self, code: int) -> None:
-        super().__init__(code)
-        self.code = code
-
 
 class _Session:
     """One fresh instance of the circuit: its store, exports and the messages it printed.
@@ -173,6 +169,7 @@ class _Session:
         self.store = wasmtime.Store(shared_engine())
         self.errors: list[str] = []
         self._log_parts: list[str] = []
+        self._abort_code: int | None = None
         try:
             self._memory, self._funcs = self._instantiate(pre)
             self._shared = self.call("getSharedRWMemoryStart")
@@ -218,12 +215,14 @@ class _Session:
 
     def _invoke(self, func: wasmtime.Func, *args: int) -> int:
         # Circuit aborts become InputError/WitnessError, any other trap a WitnessError.
+        # wasmtime-py hands a callback's exception back through one global that threads share:
+        # another thread may take ours, or give us its own, so the session's record decides.
         try:
             with self._running():
                 result = func(self.store, *args)
-        except _CircuitAbort as abort:
-            raise self._abort_error(abort.code) from None
-        except wasmtime.Trap as exc:
+        except (_CircuitAbort, wasmtime.Trap, wasmtime.WasmtimeError) as exc:
+            if self._abort_code is not None:
+                raise self._abort_error(self._abort_code) from None
             raise WitnessError(f"{self.path.name}: the circuit trapped: {exc}") from exc
         return int(result) if result is not None else 0
 
@@ -261,6 +260,7 @@ class _Session:
         return "".join(chars)
 
     def _on_exception(self, caller: wasmtime.Caller, code: int) -> None:
+        self._abort_code = code
         raise _CircuitAbort(code)
 
     def _on_error_message(self, caller: wasmtime.Caller) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import shutil
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -106,6 +107,25 @@ def test_unsatisfied_constraint_carries_circoms_message(
 ) -> None:
     with pytest.raises(WitnessError, match="Error in template Square_0 line: 8"):
         calculate_witness(circuits["square"], {"x": 3, "y": 10}, cache_dir=module_cache)
+
+
+def test_threads_sharing_a_calculator_get_their_own_messages(
+    circuits: dict[str, Path], module_cache: Path
+) -> None:
+    # The runtime imports are shared by every store, and wasmtime-py passes a callback's
+    # exception through one global: each call's abort and messages must stay its own.
+    calculator = _calculator(circuits["square"], module_cache)
+
+    def outcome(y: int) -> str:
+        try:
+            return str(calculator.calculate({"x": 3, "y": y}))
+        except WitnessError as exc:
+            return str(exc)
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(outcome, [9, 10] * 250))
+    assert results[0::2] == [str(calculator.calculate({"x": 3, "y": 9}))] * 250
+    assert all(r.count("Error in template Square_0 line: 8") == 1 for r in results[1::2])
 
 
 def test_circuit_log_goes_to_logging(
