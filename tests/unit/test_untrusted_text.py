@@ -101,17 +101,18 @@ def test_flattener_has_no_recursion_limit() -> None:
 
 
 def test_flattener_memory_is_linear_in_depth() -> None:
-    # [1, [1, [1, ...]]]: each level copied the leaves below it, 60 KB of JSON took 1.4 GB.
-    value: object = [1]
+    # [[[...{"a": 1}...]]]: every level held its own longer name "p[0][0]...": 60 KB of JSON
+    # took 1.4 GB.
+    value: object = {"a": 1}
     for _ in range(10_000):
-        value = [1, value]
+        value = [value]
     tracemalloc.start()
     try:
-        flat = flatten_inputs({"x": value})
+        flat = flatten_inputs({"p": value})
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
-    assert flat == {"x": [1] * 10_001}
+    assert flat == {"p" + "[0]" * 10_000 + ".a": [1]}
     assert peak < 4_000_000
 
 
