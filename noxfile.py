@@ -13,7 +13,7 @@ import nox
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # toolchain.nox, before install
 from toolchain.nox import sessions as zkt
 
-nox.options.sessions = ["lint", "typecheck", "tests", "verify_artifacts"]
+nox.options.sessions = ["lint", "typecheck", "tests", "fuzz", "verify_artifacts"]
 nox.options.reuse_existing_virtualenvs = True
 
 PYTHON = "3.11"
@@ -63,6 +63,13 @@ def typecheck(session: nox.Session) -> None:
     """mypy --strict on toolchain/."""
     _install(session)
     session.run("mypy", "toolchain")
+
+
+@nox.session(python=PYTHON)
+def fuzz(session: nox.Session) -> None:
+    """atheris on every reader of untrusted input (`-- --seconds N`, default 60 in all)."""
+    _install(session)
+    session.run("python", "fuzz/run.py", *session.posargs)
 
 
 @nox.session(python=PYTHON)

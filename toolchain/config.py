@@ -16,6 +16,7 @@ include = ["vendor/circuits"]     # extra include dirs, relative to the project 
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from pathlib import Path
 from typing import Any, Literal, TypeVar
@@ -31,6 +32,7 @@ from pydantic import (
 )
 
 from toolchain.errors import ConfigError, UsageError
+from toolchain.textlimits import MAX_INT_DIGITS, nesting_depth
 
 RESERVED_PARAMS = frozenset({"name", "public", "main_component"})
 # A hand-written source: a relative path to a .circom file inside the project (no "..").
@@ -38,6 +40,18 @@ SOURCE_PATTERN = r"^[A-Za-z0-9_][A-Za-z0-9_./-]*\.circom$"
 ENGINE_ENV = "ZKT_ENGINE"
 ENGINE_NAMES = ("auto", "pure", "mcl")  # the arithmetic engines of the native backend
 ModelT = TypeVar("ModelT", bound=BaseModel)
+# tomllib recurses once per nested array or inline table: deeper than this is hostile.
+MAX_TOML_DEPTH = 64
+# What is not a structural bracket in TOML: strings (multi-line ones first), comments, other runs.
+_TOML_SKIP = re.compile(
+    r'(?:"""(?:[^"\\]++|\\(?:.|\Z)|"(?!""))*+(?:"""|\Z)'
+    r"|'''(?:[^']++|'(?!''))*+(?:'''|\Z)"
+    r'|"(?:[^"\\\n]++|\\(?:.|\Z))*+(?:"|(?=\n)|\Z)'
+    r"|'[^'\n]*+(?:'|(?=\n)|\Z)"
+    r"|#[^\n]*+"
+    r"""|[^\[\]{}"'#]++)++""",
+    re.DOTALL,
+)
 
 
 class _Strict(BaseModel):
@@ -142,13 +156,25 @@ def _read_model(model: type[ModelT], path: Path) -> ModelT:
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
+    """Decode a TOML file explicitly; every failure of it or of tomllib is one ConfigError line."""
     try:
-        with open(path, "rb") as fh:
-            return tomllib.load(fh)
+        data = path.read_bytes()
     except FileNotFoundError as exc:
         raise ConfigError(f"{path}: not found") from exc
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML: not UTF-8 text (byte {exc.start})") from None
+    if nesting_depth(text, _TOML_SKIP) > MAX_TOML_DEPTH:
+        raise ConfigError(f"{path}: invalid TOML: nested deeper than {MAX_TOML_DEPTH} levels")
+    try:
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: invalid TOML: {exc}") from exc
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    except ValueError:  # tomllib's int() of an integer beyond Python's int/str digit limit
+        raise ConfigError(
+            f"{path}: invalid TOML: an integer longer than {MAX_INT_DIGITS} digits"
+        ) from None
 
 
 def _describe(path: Path, data: dict[str, Any], exc: ValidationError) -> str:

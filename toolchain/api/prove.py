@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +20,7 @@ from toolchain.formats.snarkjs_json import read_verification_inputs
 from toolchain.formats.wtns import write_wtns
 from toolchain.formats.zkey import check_zkey
 from toolchain.fsutil import refuse_existing, staged_outputs
+from toolchain.textlimits import JsonRefusal, load_json
 from toolchain.witness.calculator import WitnessCalculator
 
 
@@ -40,13 +40,17 @@ def engine_names() -> tuple[str, ...]:
     return ENGINE_NAMES
 
 
-class _DuplicateKeyError(ValueError):
+# Circuit inputs nest one level per array dimension or bus; deeper than this is hostile.
+MAX_INPUT_DEPTH = 64
+
+
+class _DuplicateKeyError(JsonRefusal):
     """A JSON object names a key twice (json keeps the last one silently, like the JS)."""
 
 
 def _unique_keys(pairs: list[tuple[str, object]]) -> dict[str, object]:
     counts = Counter(key for key, _ in pairs)
-    twice = sorted(f'"{key}"' for key, count in counts.items() if count > 1)
+    twice = sorted(f'"{key[:64]}"' for key, count in counts.items() if count > 1)
     if twice:
         raise _DuplicateKeyError(f"{', '.join(twice)} given twice in one object")
     return dict(pairs)
@@ -55,13 +59,15 @@ def _unique_keys(pairs: list[tuple[str, object]]) -> dict[str, object]:
 def load_inputs(path: Path) -> dict[str, object]:
     """A circuit input JSON file: an object of signal names (InputError when malformed)."""
     try:
-        data = json.loads(Path(path).read_text(), object_pairs_hook=_unique_keys)
+        data = load_json(
+            Path(path).read_bytes(), max_depth=MAX_INPUT_DEPTH, pairs_hook=_unique_keys
+        )
     except FileNotFoundError as exc:
         raise InputError(f"{path}: no such input file") from exc
     except _DuplicateKeyError as exc:
-        raise InputError(f"{path}: {exc}") from exc
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise InputError(f"{path}: not valid JSON: {exc}") from exc
+        raise InputError(f"{path}: {exc}") from None
+    except JsonRefusal as exc:
+        raise InputError(f"{path}: not valid JSON: {exc}") from None
     if not isinstance(data, dict):
         raise InputError(f"{path}: circuit inputs must be a JSON object")
     return data

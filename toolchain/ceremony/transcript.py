@@ -20,8 +20,10 @@ from pathlib import Path
 from toolchain.errors import FormatError, IntegrityError
 from toolchain.fsutil import write_atomic
 from toolchain.hashing import hash_file
+from toolchain.textlimits import load_json
 
 GENESIS_LINK = "0" * 64
+MAX_RECORD_DEPTH = 8  # a record nests 2 deep (its file's hashes, its inputs' hashes)
 
 
 @dataclass(frozen=True)
@@ -83,10 +85,10 @@ def read_transcript(path: Path) -> list[Record]:
 
 def _parse_line(path: Path, number: int, line: bytes) -> Record:
     try:
-        data = json.loads(line)
+        data = load_json(line, max_depth=MAX_RECORD_DEPTH)
         data["file"] = FileHashes(**data["file"])
         return Record(**data)
-    except (ValueError, TypeError, KeyError) as exc:
+    except (ValueError, TypeError, KeyError) as exc:  # JsonRefusal is a ValueError
         raise FormatError(f"{path}:{number}: not a transcript record: {exc}") from exc
 
 

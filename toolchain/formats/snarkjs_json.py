@@ -31,7 +31,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
-from typing import Annotated, Any, Literal, NoReturn, TypeVar
+from typing import Annotated, Literal, NoReturn, TypeVar
 
 from pydantic import (
     BaseModel,
@@ -59,11 +59,10 @@ from toolchain.native.field import P, R
 from toolchain.native.groth16 import Proof, VerificationKey
 from toolchain.native.pairing import snarkjs_pairing
 from toolchain.native.verifier import check_points
+from toolchain.textlimits import JsonRefusal, load_json
 
 _DECIMAL = re.compile(r"0|[1-9][0-9]*")
 _MAX_DIGITS = len(str(P))
-# Strings (skipped whole, so brackets inside them do not count) or structural brackets.
-_JSON_STRUCTURE = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
 # snarkjs's files nest at most 4 deep (vk_alphabeta_12); anything far deeper is hostile.
 _MAX_DEPTH = 16
 T = TypeVar("T")
@@ -231,49 +230,12 @@ def _describe(error: ErrorDetails) -> str:
     return f"is invalid: {error['msg']}"
 
 
-class _StrictJsonError(ValueError):
-    """Valid to Python's json module, but not strict JSON (duplicate key, NaN, Infinity)."""
-
-
 def _load_json(path: Path) -> object:
-    """Decode a JSON file strictly: UTF-8, no duplicate keys, no NaN/Infinity, shallow."""
+    """Decode a JSON file strictly: UTF-8, no duplicate keys, no NaN/Infinity, shallow, short."""
     try:
-        text = path.read_bytes().decode("utf-8")
-        _check_depth(text)
-        return json.loads(text, object_pairs_hook=_unique_keys, parse_constant=_no_constants)
-    except UnicodeDecodeError:
-        raise FormatError(f"{path}: is not UTF-8 text") from None
-    except json.JSONDecodeError as exc:
-        raise FormatError(f"{path}: malformed JSON at line {exc.lineno}: {exc.msg}") from None
-    except _StrictJsonError as exc:
+        return load_json(path.read_bytes(), max_depth=_MAX_DEPTH)
+    except JsonRefusal as exc:
         raise FormatError(f"{path}: {exc}") from None
-
-
-def _check_depth(text: str) -> None:
-    # py_ecc raises the recursion limit to 100000 when imported, so a deeply nested document
-    # would overflow the C stack inside json.loads (a segfault, not a RecursionError).
-    depth = 0
-    for match in _JSON_STRUCTURE.finditer(text):
-        token = match.group()
-        if token in ("[", "{"):
-            depth += 1
-        elif token in ("]", "}"):
-            depth -= 1
-        if depth > _MAX_DEPTH:
-            raise _StrictJsonError(f"JSON nested deeper than {_MAX_DEPTH} levels")
-
-
-def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in out:
-            raise _StrictJsonError(f"duplicate key {key!r}")
-        out[key] = value
-    return out
-
-
-def _no_constants(name: str) -> NoReturn:
-    raise _StrictJsonError(f"{name} is not a JSON value")
 
 
 def _g1(raw: tuple[int, int, int], field: str, source: str, finite: bool = False) -> G1Affine:

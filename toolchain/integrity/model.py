@@ -71,11 +71,13 @@ from toolchain.errors import FormatError, UsageError
 from toolchain.fsutil import write_atomic
 from toolchain.paths import Project
 from toolchain.runner.tools import CIRCOM_VERSION, PINNED
+from toolchain.textlimits import JsonRefusal, load_json
 
 FORMAT: Literal[1] = 1
 LEGACY_PTAU = "ptau"  # the one ptau of manifests locked before per-circuit ptaus
 _PTAU_ID = re.compile(r"ptau/[0-9a-f]{16}")
 MANIFEST = Path("artifacts") / "manifest.json"
+MAX_MANIFEST_DEPTH = 32  # the manifest nests 4 deep; its free-form provenance a few more
 BUILD_KINDS = ("source", "r1cs", "wasm")
 CIRCUIT_KINDS = (*BUILD_KINDS, "zkey", "transcript", "vkey", "verifier")
 TOOL_VERSIONS = {"zk-toolchain": __version__, "circom": CIRCOM_VERSION, **PINNED}
@@ -187,9 +189,9 @@ def manifest_path(project: Project) -> Path:
 def parse_manifest(data: bytes | str, source: str) -> Manifest:
     """Validate manifest JSON; FormatError naming every bad key (`artifacts.ID.sha256: ...`)."""
     try:
-        obj = json.loads(data)
-    except ValueError as exc:
-        raise FormatError(f"{source}: not valid JSON: {exc}") from exc
+        obj = load_json(data, max_depth=MAX_MANIFEST_DEPTH)
+    except JsonRefusal as exc:
+        raise FormatError(f"{source}: not valid JSON: {exc}") from None
     try:
         return Manifest.model_validate(obj)
     except ValidationError as exc:

@@ -462,7 +462,11 @@ def _flatten(
 
 
 class _Walk:
-    """One pass over input JSON: qualified names, their flat values, nested lists, problems."""
+    """One pass over input JSON: qualified names, their flat values, nested lists, problems.
+
+    Iterative (an explicit stack, children pushed in reverse so names come out in document
+    order): however deep the input nests, no recursion and no per-level copies.
+    """
 
     def __init__(self, problems: list[str]) -> None:
         self.flat: FlatInputs = {}
@@ -471,33 +475,34 @@ class _Walk:
 
     def qualify(self, prefix: str, value: object) -> None:
         """Objects are buses: fields become `prefix.field`, arrays of buses `prefix[i].field`."""
-        if isinstance(value, Mapping):
-            for key, item in value.items():
-                self.qualify(f"{prefix}.{key}" if prefix else str(key), item)
-        elif isinstance(value, list):
-            self._qualify_array(prefix, value)
-        else:
-            self._put(prefix, [value])
+        stack: list[tuple[str, object, bool]] = [(prefix, value, False)]
+        while stack:
+            name, item, in_bus_array = stack.pop()
+            if in_bus_array and isinstance(item, list):
+                stack.extend((f"{name}[{i}]", v, True) for i, v in _reversed(item))
+            elif isinstance(item, Mapping):
+                stack.extend(
+                    (f"{name}.{key}" if name else str(key), v, False)
+                    for key, v in reversed(list(item.items()))
+                )
+            elif isinstance(item, list):
+                stack.extend(self._qualify_array(name, item))
+            else:
+                self._put(name, [item])
 
-    def _qualify_array(self, prefix: str, value: list[object]) -> None:
+    def _qualify_array(self, prefix: str, value: list[object]) -> list[tuple[str, object, bool]]:
+        """An array of plain values is one signal; of buses, its elements (to walk next)."""
         leaves = _flat(value)
         kinds = {isinstance(leaf, Mapping) for leaf in leaves}
         if kinds == {True, False}:
             self.problems.append(f'signal "{prefix}" mixes objects and plain values')
         elif kinds == {True}:
-            for index, item in enumerate(value):
-                self._qualify_list(f"{prefix}[{index}]", item)
+            return [(f"{prefix}[{i}]", item, True) for i, item in _reversed(value)]
         else:
             if any(isinstance(item, list) for item in value):
                 self.nested[prefix] = value
             self._put(prefix, leaves)
-
-    def _qualify_list(self, prefix: str, value: object) -> None:
-        if isinstance(value, list):
-            for index, item in enumerate(value):
-                self._qualify_list(f"{prefix}[{index}]", item)
-        else:
-            self.qualify(prefix, value)
+        return []
 
     def _put(self, name: str, values: list[object]) -> None:
         # {"p": {"x": 1}, "p.x": 2} names p.x twice; the JS would silently keep the last one.
@@ -507,21 +512,48 @@ class _Walk:
             self.flat[name] = values
 
 
+def _reversed(items: list[object]) -> reversed[tuple[int, object]]:
+    return reversed(list(enumerate(items)))
+
+
 def _flat(value: object) -> list[object]:
+    """The leaves of a nested list, depth first (without recursion)."""
     if not isinstance(value, list):
         return [value]
-    return [leaf for item in value for leaf in _flat(item)]
+    leaves: list[object] = []
+    stack = [iter(value)]
+    while stack:
+        for item in stack[-1]:
+            if isinstance(item, list):
+                stack.append(iter(item))
+                break
+            leaves.append(item)
+        else:
+            stack.pop()
+    return leaves
 
 
 def _shape(value: object) -> tuple[int, ...] | None:
-    """The dimensions of a (nested) list, or None when its rows differ in shape."""
-    if not isinstance(value, list):
-        return ()
-    shapes = {_shape(item) for item in value}
-    if len(shapes) > 1 or None in shapes:
-        return None
-    inner = shapes.pop() if shapes else ()
-    return None if inner is None else (len(value), *inner)
+    """The dimensions of a (nested) list, or None when its rows differ in shape.
+
+    The first element at each level gives the candidate dimensions; every list is then checked
+    against them (without recursion)."""
+    dims: list[int] = []
+    first = value
+    while isinstance(first, list):
+        dims.append(len(first))
+        first = first[0] if first else None
+    stack: list[tuple[object, int]] = [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if depth == len(dims):
+            if isinstance(item, list):
+                return None
+        elif not isinstance(item, list) or len(item) != dims[depth]:
+            return None
+        else:
+            stack.extend((child, depth + 1) for child in item)
+    return tuple(dims)
 
 
 _INDICES = re.compile(r"((?:\[[0-9]+\])+)(\..*)?")
@@ -562,18 +594,29 @@ def _field_elements(name: str, raw_values: list[object], problems: list[str]) ->
 def _parse_value(raw: object) -> int | str:
     """The field element `raw` denotes, or a sentence saying why it is not one."""
     if isinstance(raw, str) and (_DECIMAL.fullmatch(raw) or _HEX.fullmatch(raw)):
-        text = raw
-        try:
-            raw = int(text, 16 if text.startswith("0x") else 10)
-        except ValueError:  # beyond Python's int-from-string digit limit: far above r
-            return f"a {len(text)}-digit number is not below the field modulus r"
+        if len(raw) > _MAX_SHOWN:  # far above r (and maybe beyond Python's int/str limit)
+            return f"a {len(raw)}-digit number is not below the field modulus r"
+        raw = int(raw, 16 if raw.startswith("0x") else 10)
     if isinstance(raw, bool) or not isinstance(raw, int):
-        return f"{raw!r} is not an integer or a decimal string"
+        return f"{_shown(raw)} is not an integer or a decimal string"
     if raw < 0:
-        return f"{raw} is negative (field elements are 0 <= v < r; the JS would wrap it mod r)"
+        return (
+            f"{_shown(raw)} is negative (field elements are 0 <= v < r; the JS would wrap it mod r)"
+        )
     if raw >= R:
-        return f"{raw} is not below the field modulus r (the JS would reduce it mod r)"
+        return f"{_shown(raw)} is not below the field modulus r (the JS would reduce it mod r)"
     return raw
+
+
+_MAX_SHOWN = 100  # characters of a bad value an error message quotes (r has 77 digits)
+
+
+def _shown(raw: object) -> str:
+    """`raw` as an error message quotes it: whole when short, else its size."""
+    if isinstance(raw, int) and not isinstance(raw, bool) and raw.bit_length() > 4 * _MAX_SHOWN:
+        return f"a {raw.bit_length()}-bit number"  # str() of it may exceed the int/str limit
+    text = repr(raw)
+    return text if len(text) <= _MAX_SHOWN else f"{text[: _MAX_SHOWN - 3]}..."
 
 
 def _base_name(qualified: str) -> str:
