@@ -11,6 +11,7 @@ from pathlib import Path
 
 from tests.unit.formats.helpers import rebuild, replace_section, split_sections, vector
 from toolchain.ceremony import verify_phase2 as nv
+from toolchain.config import BeaconOptions
 from toolchain.formats.curve_codec import ContributionParams, encode_g1, encode_g2
 from toolchain.formats.zkey import (
     SECTION_C,
@@ -158,3 +159,11 @@ def patch_header(path: Path, out: Path, at: int, new: bytes) -> Path:
 def patch_g2_header(path: Path, out: Path, at: int, point: G2Affine) -> Path:
     """A copy of a key with the header's G2 point at `at` replaced."""
     return patch_header(path, out, at, encode_g2(point))
+
+
+def committed_beacon(**changes: object) -> BeaconOptions:
+    """The beacon the vector chain ends with, as ceremony.toml would commit it (or changed)."""
+    params = mpc_of(FINAL).contributions[-1].params
+    assert params.beacon_hash is not None and params.num_iterations_exp == 10
+    fields = {"hash": params.beacon_hash.hex(), "iterations_exp": 10, **changes}
+    return BeaconOptions.model_validate(fields)
