@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
+import re
 from pathlib import Path
 
 import pytest
 
 from tests.unit.ceremony.helpers import section, tampered
 from tests.unit.formats.helpers import vector
+from tests.unit.native.helpers import twist_point
 from toolchain.ceremony import verify_phase1 as nv
 from toolchain.errors import VerificationError
 from toolchain.formats.curve_codec import encode_g1, encode_g2
-from toolchain.formats.ptau import open_ptau
+from toolchain.formats.ptau import SECTION_TAU_G2, open_ptau
+from toolchain.formats.ptau_points import KEY_NAMES, key_points
 from toolchain.native.curve import G1_GENERATOR, G2_GENERATOR
 from toolchain.native.engine import Engine
 
@@ -87,3 +91,39 @@ def test_ptau_beacon_key_not_from_its_hash(engine: Engine, tmp_path: Path) -> No
     other = hashlib.sha256(b"other").digest()
     key = patched_ptau(PTAU[3], tmp_path / "bad.ptau", 7, c.params.beacon_hash, other)
     ptau_refused(engine, key, "the tau key is not the one its beacon hash derives", PTAU[2])
+
+
+def test_ptau_tau_g2_point_outside_the_subgroup(engine: Engine, tmp_path: Path) -> None:
+    # The last tau_g2 point: not a first point, so only the per-point subgroup check sees it.
+    data = section(PTAU[2], SECTION_TAU_G2)
+    key = tampered(
+        PTAU[2],
+        tmp_path / "bad.ptau",
+        **{f"section_{SECTION_TAU_G2}": data[:-128] + encode_g2(twist_point(1))},
+    )
+    ptau_refused(engine, key, r"^bad\.ptau: a tau_g2 point is not in the G2 subgroup$")
+
+
+@pytest.mark.parametrize("name", KEY_NAMES)
+def test_ptau_contribution_key_outside_the_subgroup(
+    engine: Engine, tmp_path: Path, name: str
+) -> None:
+    c = open_ptau(PTAU[2]).read_contributions()[-1]
+    g2_spx = key_points(c.key, name)[2]
+    key = patched_ptau(
+        PTAU[2], tmp_path / "bad.ptau", 7, encode_g2(g2_spx), encode_g2(twist_point(1))
+    )
+    ptau_refused(
+        engine, key, rf"^contribution \({c.params.name}\): {name} g2_spx is not in the G2 subgroup$"
+    )
+
+
+def test_ptau_of_another_power_is_refused(engine: Engine) -> None:
+    before, after = open_ptau(PTAU[1]), open_ptau(PTAU[2])
+    smaller = dataclasses.replace(after, header=dataclasses.replace(after.header, power=3))
+    with pytest.raises(
+        VerificationError,
+        match=rf"^{re.escape(str(PTAU[2]))}: power 3, the accepted file"
+        rf" {re.escape(str(PTAU[1]))} has power 4$",
+    ):
+        nv.check_ptau_step(before, smaller, engine)
