@@ -127,3 +127,17 @@ def test_ptau_of_another_power_is_refused(engine: Engine) -> None:
         rf" {re.escape(str(PTAU[1]))} has power 4$",
     ):
         nv.check_ptau_step(before, smaller, engine)
+
+
+def test_ptau_beacon_exponent_beyond_snarkjs_limit(engine: Engine, tmp_path: Path) -> None:
+    c = open_ptau(PTAU[3]).read_contributions()[-1]
+    assert c.params.beacon_hash is not None and c.params.num_iterations_exp is not None
+    trailer = bytes([3, len(c.params.beacon_hash)]) + c.params.beacon_hash
+    old = bytes([2, c.params.num_iterations_exp]) + trailer
+    key = patched_ptau(PTAU[3], tmp_path / "bad.ptau", 7, old, bytes([2, 200]) + trailer)
+    ptau_refused(
+        engine,
+        key,
+        rf"^contribution \({c.params.name}\): beacon iteration exponent 200 is outside 0\.\.63$",
+        PTAU[2],
+    )

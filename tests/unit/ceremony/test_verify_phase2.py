@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import re
 import struct
 from collections.abc import Callable
 from pathlib import Path
@@ -290,3 +291,18 @@ def test_two_points_moved_in_opposite_directions(
         rf"^bad\.zkey: {what} section \({section_id}\) is not the base key's scaled by the delta"
         " ratio$",
     )
+
+
+def test_step_refusals_name_the_candidate(refused: Refused) -> None:
+    refused(
+        FIRST,
+        FINAL,
+        rf"^{re.escape(str(FINAL))}: 2 contributions at once \(Second phase2 contribution, Final"
+        r" phase2 beacon\): accept them one at a time, each checked against the file before it$",
+        True,
+    )
+    with pytest.raises(
+        VerificationError,
+        match=r"^multiplier_0002\.zkey: not an initial key: it has contributions$",
+    ):
+        nv.verify_zkey_chain(SECOND, FINAL)

@@ -28,7 +28,7 @@ from toolchain.native.engines import get_engine
 from toolchain.native.field import P, R
 from toolchain.native.groth16 import Proof, VerificationKey, Zkey
 from toolchain.native.prover import create_proof, prove, public_signals
-from toolchain.native.verifier import verify_proof
+from toolchain.native.verifier import check_public_inputs, verify_proof
 
 VECTORS = Path(__file__).resolve().parents[2] / "vectors"
 
@@ -149,3 +149,13 @@ def test_key_g2_points_are_checked_one_by_one(
         InvalidValueError, match=rf"^key {field} is not in the prime-order subgroup of G2$"
     ):
         verify_proof(replace(vk, **{f"{field}_g2": outsider}), public, proof)
+
+
+def test_public_inputs_from_zero_to_r_minus_one(vector: tuple) -> None:  # type: ignore[type-arg]
+    _, _, vk, _, public = vector
+    check_public_inputs(vk, [0] * len(public))
+    check_public_inputs(vk, [R - 1] * len(public))
+    with pytest.raises(InvalidValueError, match=r"^public input 0 is not in \[0, r\)$"):
+        check_public_inputs(vk, [R] * len(public))
+    with pytest.raises(InvalidValueError, match=r"^public input 0 is not in \[0, r\)$"):
+        check_public_inputs(vk, [-1] * len(public))
