@@ -147,3 +147,24 @@ def test_a_substituted_chain_is_refused(tmp_path: Path, index: int, step: str) -
         " was rebuilt or substituted$",
     ):
         checks.check_matches_transcript(records, found, "k")
+
+
+def test_the_beacon_is_accepted_after_enough_contributions() -> None:
+    added = checks.accept_contribution(SECOND, FINAL, min_contributions=2)
+    assert added.params.is_beacon and added == mpc_of(FINAL).contributions[-1]
+    with pytest.raises(
+        VerificationError,
+        match=r"^multiplier_final\.zkey: 2 real contributions \(the beacon excluded\), at least 3"
+        r" needed \(min_contributions\): a key with fewer trusts too few people before the beacon"
+        " closes the chain$",
+    ):
+        checks.accept_contribution(SECOND, FINAL, min_contributions=3)
+
+
+def test_a_closed_chain_takes_no_second_beacon() -> None:
+    with pytest.raises(
+        VerificationError,
+        match=r"^k: the chain is closed: contribution 3 is the beacon, the last step of a"
+        " ceremony$",
+    ):
+        checks.check_beacon_may_close(mpc_of(FINAL), 1, "k")

@@ -40,8 +40,11 @@ from toolchain.ceremony import verify_phase2 as nv
 from toolchain.errors import VerificationError
 from toolchain.formats.curve_codec import ContributionParams, encode_g1, encode_g2
 from toolchain.formats.zkey import (
+    SECTION_A,
+    SECTION_B1,
     SECTION_B2,
     SECTION_C,
+    SECTION_COEFFICIENTS,
     SECTION_H,
     SECTION_HEADER,
     SECTION_IC,
@@ -174,7 +177,12 @@ def test_beacon_exponent_beyond_snarkjs_limit(refused: Refused, tmp_path: Path) 
     key = with_mpc(
         FINAL, tmp_path / "bad.zkey", MpcParams(mpc.cs_hash, [*mpc.contributions[:2], changed])
     )
-    refused(INITIAL, key, "beacon iteration exponent 200 is outside 0..63")
+    refused(
+        INITIAL,
+        key,
+        r"^contribution 3 \(Final phase2 beacon\): beacon iteration exponent 200 is outside"
+        r" 0\.\.63$",
+    )
 
 
 def test_header_delta_g2_not_matching(engine: Engine, refused: Refused, tmp_path: Path) -> None:
@@ -306,3 +314,80 @@ def test_step_refusals_name_the_candidate(refused: Refused) -> None:
         match=r"^multiplier_0002\.zkey: not an initial key: it has contributions$",
     ):
         nv.verify_zkey_chain(SECOND, FINAL)
+
+
+@pytest.mark.parametrize(
+    ("section_id", "what"),
+    [
+        (SECTION_COEFFICIENTS, "coefficients"),
+        (SECTION_A, "A"),
+        (SECTION_B1, "B1"),
+        (SECTION_IC, "IC"),
+    ],
+)
+def test_first_byte_of_a_fixed_section_changed(
+    refused: Refused, tmp_path: Path, section_id: int, what: str
+) -> None:
+    data = bytearray(section(FINAL, section_id))
+    # A point's first byte, the first coefficient's value (the count is checked on opening).
+    data[16 if section_id == SECTION_COEFFICIENTS else 0] ^= 1
+    key = tampered(FINAL, tmp_path / "bad.zkey", **{f"section_{section_id}": bytes(data)})
+    refused(INITIAL, key, rf"^bad\.zkey: {what} section \({section_id}\) differs from the base")
+
+
+def test_one_coefficient_more_is_caught(refused: Refused, tmp_path: Path) -> None:
+    # Section 4's size follows from no header field: only the size comparison sees this.
+    data = section(FINAL, SECTION_COEFFICIENTS)
+    count = struct.unpack_from("<I", data)[0]
+    entry = (len(data) - 4) // count
+    more = struct.pack("<I", count + 1) + data[4:] + data[-entry:]
+    key = tampered(FINAL, tmp_path / "bad.zkey", **{f"section_{SECTION_COEFFICIENTS}": more})
+    refused(INITIAL, key, r"^bad\.zkey: coefficients section \(4\) differs from the base key$")
+
+
+@pytest.mark.parametrize(
+    ("section_id", "what", "index"),
+    [(SECTION_C, "L", 0), (SECTION_C, "L", 1), (SECTION_H, "H", 0), (SECTION_H, "H", 3)],
+)
+def test_points_across_chunks(
+    engine: Engine,
+    refused: Refused,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    section_id: int,
+    what: str,
+    index: int,
+) -> None:
+    # Chunks of 2 points and 64-byte reads: the vectors' sections span several of each.
+    monkeypatch.setattr(nv, "CHUNK_POINTS", 2)
+    monkeypatch.setattr(nv, "_COMPARE_BYTES", 64)
+    nv.verify_zkey_against(INITIAL, FINAL, engine)
+    point = open_zkey(FINAL).read_g1_section(section_id, index, 1)[0]
+    moved = engine.add_g1(point, G1_GENERATOR)
+    key = patch_point(FINAL, tmp_path / "bad.zkey", section_id, index, moved)
+    refused(
+        INITIAL,
+        key,
+        rf"^bad\.zkey: {what} section \({section_id}\) is not the base key's scaled by the delta"
+        " ratio$",
+    )
+
+
+def test_last_bytes_of_a_fixed_section_across_reads(
+    refused: Refused, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(nv, "_COMPARE_BYTES", 64)
+    data = bytearray(section(FINAL, SECTION_B2))
+    data[-1] ^= 1
+    key = tampered(FINAL, tmp_path / "bad.zkey", **{f"section_{SECTION_B2}": bytes(data)})
+    refused(INITIAL, key, r"^bad\.zkey: B2 section \(7\) differs from the base key$")
+
+
+def test_key_of_another_circuit_names_the_candidate(refused: Refused) -> None:
+    poly = vector("poly", "poly_0000.zkey")
+    another = (
+        r": circuit hash [0-9a-f]{16}… differs from the accepted key's [0-9a-f]{16}…: a key for"
+        " another circuit or initial setup$"
+    )
+    refused(poly, FIRST, rf"^{re.escape(str(FIRST))}{another}", True)
+    refused(poly, FINAL, rf"^multiplier_final\.zkey{another}")
