@@ -205,7 +205,8 @@ def test_ptau_powers_scaled_after_the_first_point(
 
 
 @pytest.mark.parametrize(("section_id", "what"), [(2, "tau_g1"), (3, "tau_g2")])
-@pytest.mark.parametrize("index", [4, 5, -1])
+@pytest.mark.parametrize("index", [3, 4, 5, -1])
+@pytest.mark.parametrize("chunk", [4, 7])
 def test_ptau_points_across_chunks(
     engine: Engine,
     tmp_path: Path,
@@ -213,9 +214,11 @@ def test_ptau_points_across_chunks(
     section_id: int,
     what: str,
     index: int,
+    chunk: int,
 ) -> None:
-    # Chunks of 4 points (sharing one): the vectors' sections span several.
-    monkeypatch.setattr(nv, "CHUNK_POINTS", 4)
+    # Chunks sharing one point: the vectors' sections (31 and 16 points) span several, and with
+    # 7 the last one of tau_g2 holds only the last pair.
+    monkeypatch.setattr(nv, "CHUNK_POINTS", chunk)
     nv.verify_ptau_step(PTAU[1], PTAU[2], engine)
     data = section(PTAU[2], section_id)
     size = 128 if section_id == SECTION_TAU_G2 else 64
@@ -235,3 +238,7 @@ def test_ptau_rollback_names_the_candidate(engine: Engine) -> None:
         r" dropped \(a rollback\)$",
         PTAU[2],
     )
+
+
+def test_default_engine_verifies_a_step() -> None:
+    nv.verify_ptau_step(PTAU[2], PTAU[3])

@@ -348,6 +348,7 @@ def test_one_coefficient_more_is_caught(refused: Refused, tmp_path: Path) -> Non
 @pytest.mark.parametrize(
     ("section_id", "what", "index"),
     [(SECTION_C, "L", 0), (SECTION_C, "L", 1), (SECTION_H, "H", 0), (SECTION_H, "H", 3)],
+    ids=["L0", "L1", "H0", "H3"],
 )
 def test_points_across_chunks(
     engine: Engine,
@@ -358,8 +359,8 @@ def test_points_across_chunks(
     what: str,
     index: int,
 ) -> None:
-    # Chunks of 2 points and 64-byte reads: the vectors' sections span several of each.
-    monkeypatch.setattr(nv, "CHUNK_POINTS", 2)
+    # Chunks of 3 points and 64-byte reads: H (4 points) spans two chunks, the last one short.
+    monkeypatch.setattr(nv, "CHUNK_POINTS", 3)
     monkeypatch.setattr(nv, "_COMPARE_BYTES", 64)
     nv.verify_zkey_against(INITIAL, FINAL, engine)
     point = open_zkey(FINAL).read_g1_section(section_id, index, 1)[0]
@@ -391,3 +392,7 @@ def test_key_of_another_circuit_names_the_candidate(refused: Refused) -> None:
     )
     refused(poly, FIRST, rf"^{re.escape(str(FIRST))}{another}", True)
     refused(poly, FINAL, rf"^multiplier_final\.zkey{another}")
+
+
+def test_default_engine_verifies_a_step() -> None:
+    nv.verify_zkey_step(SECOND, FINAL)
