@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.unit.ceremony.helpers import FINAL, SECOND, committed_beacon, patch_point
+from tests.unit.ceremony.helpers import FINAL, FIRST, SECOND, committed_beacon, extend, patch_point
 from tests.unit.formats.helpers import vector
 from toolchain.ceremony import checks
 from toolchain.config import engine_name
@@ -43,3 +43,19 @@ def test_final_key_without_the_beacon_is_refused(tools: Tools) -> None:
     ):
         checks.accept_final(tools, R1CS, PTAU, SECOND, committed_beacon(), 2)
     assert checks.accept_final(tools, R1CS, PTAU, SECOND, None, 2) == 2
+
+
+def test_final_key_with_too_few_contributions_is_refused(tools: Tools) -> None:
+    with pytest.raises(
+        VerificationError,
+        match=r"^multiplier_final\.zkey: 2 real contributions \(the beacon excluded\), at least 3"
+        r" needed \(min_contributions\): a key with fewer trusts too few people$",
+    ):
+        checks.accept_final(tools, R1CS, PTAU, FINAL, committed_beacon(), 3)
+
+
+def test_one_contribution_and_a_beacon_pass_by_default(tools: Tools, tmp_path: Path) -> None:
+    # A beacon forged as snarkjs derives one: snarkjs's own replay accepts it too.
+    engine = get_engine(engine_name(None))
+    key = extend(engine, FIRST, tmp_path / "beacon.zkey", rescale=True, beacon=(bytes(32), 0))
+    assert checks.accept_final(tools, R1CS, PTAU, key, None) == 1

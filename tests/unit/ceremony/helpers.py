@@ -22,10 +22,11 @@ from toolchain.formats.zkey import (
     ZkeyContribution,
     open_zkey,
 )
+from toolchain.native.chacha import beacon_rng
 from toolchain.native.curve import G1_GENERATOR, G2_GENERATOR, G1Affine, G2Affine
 from toolchain.native.engine import Engine
 from toolchain.native.field import R
-from toolchain.native.hash_to_curve import hash_to_g2
+from toolchain.native.hash_to_curve import fr_from_rng, g1_from_rng, hash_to_g2
 
 
 def tampered(path: Path, out: Path, **payloads: bytes) -> Path:
@@ -90,11 +91,20 @@ def patch_point(path: Path, out: Path, section_id: int, index: int, point: G1Aff
     return tampered(path, out, **{f"section_{section_id}": bytes(data)})
 
 
+MALLORY = ContributionParams(0, "mallory", None, None)
+
+
 def forged_contribution(
-    engine: Engine, mpc: MpcParams, delta_before: G1Affine, secret: int, pok_secret: int
+    engine: Engine,
+    mpc: MpcParams,
+    delta_before: G1Affine,
+    secret: int,
+    pok_secret: int,
+    g1_s: G1Affine | None = None,
+    params: ContributionParams = MALLORY,
 ) -> ZkeyContribution:
     """A contribution made as snarkjs makes one; `pok_secret` != `secret` breaks its proof."""
-    g1_s = engine.mul_g1(G1_GENERATOR, 1234567)
+    g1_s = engine.mul_g1(G1_GENERATOR, 1234567) if g1_s is None else g1_s
     g1_sx = engine.mul_g1(g1_s, secret)
     base = MpcParams(mpc.cs_hash, [*mpc.contributions, _placeholder(g1_s, g1_sx)])
     transcript = nv.expected_transcripts(base)[-1]
@@ -105,7 +115,7 @@ def forged_contribution(
         g1_sx=g1_sx,
         g2_spx=g2_spx,
         transcript=transcript,
-        params=ContributionParams(0, "mallory", None, None),
+        params=params,
     )
 
 
@@ -124,11 +134,20 @@ def extend(
     rescale: bool,
     pok_secret: int | None = None,
     k: int = 987654321,
+    beacon: tuple[bytes, int] | None = None,
 ) -> Path:
-    """`path` plus one forged contribution with secret k; L and H divided by k when `rescale`."""
+    """`path` plus one forged contribution with secret k; L and H divided by k when `rescale`.
+
+    With `beacon` (hash, iteration exponent) it is that beacon, its secret and key derived as
+    snarkjs derives them."""
     mpc, header = mpc_of(path), open_zkey(path).header
+    g1_s, params = None, MALLORY
+    if beacon is not None:
+        rng = beacon_rng(*beacon)
+        k, g1_s = fr_from_rng(rng), g1_from_rng(rng)
+        params = ContributionParams(1, "beacon", beacon[1], beacon[0])
     c = forged_contribution(
-        engine, mpc, header.delta_g1, k, k if pok_secret is None else pok_secret
+        engine, mpc, header.delta_g1, k, k if pok_secret is None else pok_secret, g1_s, params
     )
     head = bytearray(section(path, SECTION_HEADER))
     head[DELTA_G1_AT:DELTA_G2_AT] = encode_g1(c.delta_after_g1)

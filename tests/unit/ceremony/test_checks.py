@@ -19,8 +19,10 @@ from tests.unit.ceremony.helpers import (
     extend,
     mpc_of,
 )
+from tests.unit.formats.helpers import vector
 from tests.unit.integrity.helpers import write_transcript
 from toolchain.ceremony import checks
+from toolchain.ceremony.phase2 import read_key
 from toolchain.errors import VerificationError
 from toolchain.native.engine import Engine
 
@@ -168,3 +170,21 @@ def test_a_closed_chain_takes_no_second_beacon() -> None:
         " ceremony$",
     ):
         checks.check_beacon_may_close(mpc_of(FINAL), 1, "k")
+
+
+def test_a_beacon_after_one_contribution_is_accepted_by_default(
+    engine: Engine, tmp_path: Path
+) -> None:
+    # The defaults (min_contributions=1) are what `zkt zkey` and local steps use.
+    key = extend(engine, FIRST, tmp_path / "beacon.zkey", rescale=True, beacon=(bytes(32), 0))
+    assert checks.accept_contribution(FIRST, key).params.is_beacon
+    assert checks.accept_step(read_key(FIRST), read_key(key)).params.is_beacon
+
+
+def test_key_of_another_circuit_is_refused_by_name() -> None:
+    with pytest.raises(
+        VerificationError,
+        match=r"^multiplier_0001\.zkey: circuit hash [0-9a-f]{16}… differs from the accepted key's"
+        " [0-9a-f]{16}…: a key for another circuit or initial setup$",
+    ):
+        checks.accept_contribution(vector("poly", "poly_0000.zkey"), FIRST)
