@@ -7,6 +7,7 @@ import os
 import re
 import shutil
 import sys
+import time
 
 import nox
 
@@ -63,6 +64,61 @@ def typecheck(session: nox.Session) -> None:
     """mypy --strict on toolchain/."""
     _install(session)
     session.run("mypy", "toolchain")
+
+
+@nox.session(python=PYTHON, default=False)
+def mutate(session: nox.Session) -> None:
+    """Mutation testing of the checks, verifiers and parsers (build/mutation/report.md).
+
+    Not in the default run: the whole set takes about 20 minutes on 2 cores. Mutant names bound
+    it: `nox -s mutate -- 'toolchain.ceremony.checks*'`. Survivors explained in docs/mutation.md
+    count as equivalent."""
+    _install_with_tools(session)
+    session.install("mutmut>=3.8,<4")
+    shutil.rmtree("mutants", ignore_errors=True)  # a fresh run: results of older code mislead
+    env = {"ZKT_REQUIRE_MCL": "1", "ZKT_TOOLS_DIR": os.path.abspath(_tools_dir())}
+    started = time.monotonic()
+    session.run("mutmut", "run", "--max-children", "2", *session.posargs, env=env)
+    minutes = (time.monotonic() - started) / 60
+    listed = str(session.run("mutmut", "results", "--all", "true", silent=True, env=env))
+    status = dict(line.strip().rsplit(": ", 1) for line in listed.splitlines() if ": " in line)
+    with open(os.path.join("docs", "mutation.md")) as fh:  # survivors explained as equivalent
+        equivalent = set(re.findall(r"`(toolchain\.\S+__mutmut_\d+)`", fh.read()))
+    killed = {"killed", "timeout", "segfault", "caught by type check"}
+    rows, survivors = [], []
+    for module in sorted({re.sub(r"\.x[_ǁ].*", "", name) for name in status}):
+        mine = {n: s for n, s in status.items() if n.startswith(module + ".x")}
+        tried = [n for n, s in mine.items() if s != "not checked"]
+        if not tried:
+            continue
+        dead = sum(mine[n] in killed for n in tried)
+        alive = [n for n in tried if mine[n] not in killed]
+        real = [n for n in alive if n not in equivalent]
+        rates = f"{100 * dead / len(tried):.1f} % | {100 * dead / (dead + len(real) or 1):.1f} %"
+        counts = f"{len(tried)} | {dead} | {len(real)} | {len(alive) - len(real)}"
+        rows.append(f"| {module} | {counts} | {rates} |")
+        survivors += [(n, mine[n]) for n in alive]
+    lines = [
+        "# Mutation testing (`nox -s mutate`)",
+        "",
+        f"mutmut, {minutes:.1f} min on 2 workers; selection: {' '.join(session.posargs) or 'all'}.",
+        "Rates: killed / mutants, and killed / (mutants − equivalent) (docs/mutation.md).",
+        "",
+        "| module | mutants | killed | survived | equivalent | killed | without equivalents |",
+        "|---|---|---|---|---|---|---|",
+        *rows,
+        "",
+        "## Survivors",
+    ]
+    for name, state in survivors:
+        diff = str(session.run("mutmut", "show", name, silent=True, env=env)).splitlines()
+        changed = [d for d in diff if d[:1] in "+-" and d[:3] not in ("+++", "---")]
+        lines += ["", f"- `{name}` ({'equivalent' if name in equivalent else state})", ""]
+        lines += ["  ```diff", *(f"  {d}" for d in changed), "  ```"]
+    os.makedirs(os.path.join("build", "mutation"), exist_ok=True)
+    with open(os.path.join("build", "mutation", "report.md"), "w") as fh:
+        fh.write("\n".join(lines) + "\n")
+    session.log("\n".join(lines[: 8 + len(rows)]))
 
 
 @nox.session(python=PYTHON)

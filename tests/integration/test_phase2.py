@@ -106,7 +106,13 @@ def test_two_contributions_at_once_are_refused(
     one, two = tmp_path / "one.zkey", tmp_path / "two.zkey"
     phase2.contribute(tools, accepted_chain[-1], one, "carol", fresh_entropy())
     phase2.contribute(tools, one, two, "dave", fresh_entropy())
-    with pytest.raises(VerificationError):
+    with pytest.raises(
+        VerificationError,
+        match=(
+            r"^two\.zkey: 2 contributions at once \(carol, dave\): accept them one at a time, "
+            r"each checked against the file before it$"
+        ),
+    ):
         checks.accept_contribution(accepted_chain[-1], two)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -50,7 +51,10 @@ def test_nested_params_and_options(tmp_path: Path) -> None:
 )
 def test_bad_values_are_located(tmp_path: Path, patch: str, needle: str) -> None:
     text = '[[circuit]]\nname = "m"\ntemplate = "t"\n' + patch
-    with pytest.raises(ConfigError) as err:
+    with pytest.raises(
+        ConfigError,
+        match=rf"^.*/circuits\.toml: 1 problem\(s\)\n  .*{re.escape(needle)}",
+    ) as err:
         read_registry(write(tmp_path, text))
     assert needle in str(err.value)
 
@@ -137,7 +141,10 @@ def test_repository_ceremony_config_is_valid() -> None:
     ],
 )
 def test_template_or_source(tmp_path: Path, body: str, needle: str) -> None:
-    with pytest.raises(ConfigError) as err:
+    with pytest.raises(
+        ConfigError,
+        match=rf"^.*/circuits\.toml: 1 problem\(s\)\n  .*{re.escape(needle)}",
+    ) as err:
         read_registry(write(tmp_path, '[[circuit]]\nname = "m"\n' + body))
     assert needle in str(err.value)
 

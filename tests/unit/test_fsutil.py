@@ -44,7 +44,10 @@ def test_staged_outputs_move_in_together_from_a_private_folder(tmp_path: Path) -
 
 
 def test_a_failed_block_leaves_no_folder_it_created(tmp_path: Path) -> None:
-    with pytest.raises(RuntimeError), fsutil.staged_outputs(tmp_path / "a" / "b", ("x",)) as stage:
+    with (
+        pytest.raises(RuntimeError, match=r"^prover failed$"),
+        fsutil.staged_outputs(tmp_path / "a" / "b", ("x",)) as stage,
+    ):
         (stage / "x").write_text("half")
         raise RuntimeError("prover failed")
     assert list(tmp_path.iterdir()) == []
@@ -70,7 +73,10 @@ def test_a_failed_move_brings_the_old_files_back(
         real_replace(src, dst)
 
     monkeypatch.setattr(fsutil.os, "replace", fail_on_new_y)
-    with pytest.raises(OSError), fsutil.staged_outputs(tmp_path, ("x", "y"), force=True) as stage:
+    with (
+        pytest.raises(OSError, match=r"^disk full$"),
+        fsutil.staged_outputs(tmp_path, ("x", "y"), force=True) as stage,
+    ):
         (stage / "x").write_text("new x")
         (stage / "y").write_text("new y")
     assert {p.name: p.read_text() for p in tmp_path.iterdir()} == {"x": "old x", "y": "old y"}

@@ -16,7 +16,7 @@ def test_secret_never_prints(caplog: pytest.LogCaptureFixture) -> None:
     assert f"{secret} {secret!r} {secret:>10}" == "**** Secret(****) ****"
     logging.getLogger("t").warning("entropy %s", secret)
     assert "hunter2" not in caplog.text
-    with pytest.raises(TypeError):
+    with pytest.raises(TypeError, match=r"^a Secret cannot be pickled$"):
         pickle.dumps(secret)
 
 
@@ -28,5 +28,5 @@ def test_fresh_entropy_mixes_typed_text_and_differs() -> None:
 
 def test_stdin_answer_is_one_line() -> None:
     assert stdin_answer(Secret("a\nb")) == "a b\n"
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"^a secret cannot be empty$"):
         Secret("")

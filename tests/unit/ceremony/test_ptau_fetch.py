@@ -133,7 +133,18 @@ def test_interrupted_download_resumes_with_range(
     behaviour = Behaviour(cut_first_at=100_000)
     base = serve(behaviour)
     dest, part = tmp_path / "pot.ptau", tmp_path / "pot.ptau.part"
-    with pytest.raises(DownloadError):
+    with pytest.raises(
+        DownloadError,
+        match=(
+            r"^no mirror delivered fake_08\.ptau with the pinned blake2b 5f39a0cd2143c32d\.\.\.:\n"
+            r"  http://127\.0\.0\.1:\d+/fake_08\.ptau: RemoteProtocolError: peer closed"
+            r" connection without sending complete message body \(received 100000 bytes,"
+            r" expected 307200\)\n"
+            r"add a mirror serving this exact file with \$ZKT_PTAU_MIRRORS=<base URL>"
+            r"\[,<base URL>\.\.\.\] \(any host will do: the hash is checked\)\n"
+            r"the partial download .*/pot\.ptau\.part is kept and will be resumed$"
+        ),
+    ):
         fetch(dest, [base])
     assert part.read_bytes() == DATA[:100_000] and not dest.exists()
     fetch(dest, [base])
@@ -227,7 +238,18 @@ def test_redirect_to_another_server_is_followed(
 
 def test_all_mirrors_failing_names_each(serve: Callable[[Behaviour], str], tmp_path: Path) -> None:
     mirrors = [serve(Behaviour(status=404)), serve(Behaviour(status=503)), closed_port_url()]
-    with pytest.raises(DownloadError) as raised:
+    with pytest.raises(
+        DownloadError,
+        match=(
+            r"^no mirror delivered fake_08\.ptau with the pinned blake2b 5f39a0cd2143c32d\.\.\.:\n"
+            r"  http://127\.0\.0\.1:\d+/fake_08\.ptau: HTTP 404 Not Found\n"
+            r"  http://127\.0\.0\.1:\d+/fake_08\.ptau: HTTP 503 Service Unavailable\n"
+            r"  http://127\.0\.0\.1:\d+/fake_08\.ptau: ConnectError: \[Errno 111\] Connection"
+            r" refused\n"
+            r"add a mirror serving this exact file with \$ZKT_PTAU_MIRRORS=<base URL>"
+            r"\[,<base URL>\.\.\.\] \(any host will do: the hash is checked\)$"
+        ),
+    ) as raised:
         fetch(tmp_path / "pot.ptau", mirrors)
     message = str(raised.value)
     for base, reason in zip(mirrors, ["HTTP 404", "HTTP 503", "ConnectError"], strict=True):
@@ -310,5 +332,7 @@ def test_mirrors_come_from_caller_then_env_then_defaults(monkeypatch: pytest.Mon
     monkeypatch.setenv("ZKT_PTAU_MIRRORS", "https://a.example/p/, http://b.example  https://c")
     assert mirror_bases(release) == ["https://a.example/p", "http://b.example", "https://c"]
     assert mirror_bases(release, ["https://d.example"]) == ["https://d.example"]
-    with pytest.raises(UsageError):
+    with pytest.raises(
+        UsageError, match=r"^ptau mirror 'ftp://e\.example' is not an http\(s\) URL$"
+    ):
         mirror_bases(release, ["ftp://e.example"])

@@ -69,7 +69,7 @@ def test_malformed_line(tmp_path: Path) -> None:
     with pytest.raises(FormatError, match=r"t\.jsonl:1: not a transcript record"):
         read_transcript(path)
     path.write_text('{"index": 0}\n')
-    with pytest.raises(FormatError):
+    with pytest.raises(FormatError, match=r"^.*/t\.jsonl:1: not a transcript record: 'file'$"):
         read_transcript(path)
 
 

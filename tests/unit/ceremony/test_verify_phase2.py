@@ -1,138 +1,58 @@
 """Native phase-2 verification on the committed snarkjs-made chain, and on hostile copies of it.
 
-Forged contributions are built here the way snarkjs builds them (transcript, hashToG2, secret
-times both bases), so each hostile key fails exactly the check it targets.
+Forged contributions are built as snarkjs builds them (tests/unit/ceremony/helpers.py), so each
+hostile key fails exactly the check it targets.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import hashlib
+import re
 import struct
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from tests.unit.ceremony.helpers import section, tampered
+from tests.unit.ceremony.helpers import (
+    BETA_G2_AT,
+    DELTA_G1_AT,
+    DELTA_G2_AT,
+    FINAL,
+    FIRST,
+    GAMMA_G2_AT,
+    INITIAL,
+    N_PUBLIC_AT,
+    SECOND,
+    extend,
+    mpc_of,
+    patch_g2_header,
+    patch_header,
+    patch_point,
+    section,
+    tampered,
+    with_mpc,
+)
 from tests.unit.formats.helpers import log_hashes, vector
+from tests.unit.native.helpers import twist_point
 from toolchain.ceremony import verify_phase2 as nv
 from toolchain.errors import VerificationError
 from toolchain.formats.curve_codec import ContributionParams, encode_g1, encode_g2
 from toolchain.formats.zkey import (
+    SECTION_A,
+    SECTION_B1,
     SECTION_B2,
     SECTION_C,
-    SECTION_CONTRIBUTIONS,
+    SECTION_COEFFICIENTS,
     SECTION_H,
     SECTION_HEADER,
     SECTION_IC,
     MpcParams,
-    ZkeyContribution,
     open_zkey,
 )
-from toolchain.native.curve import G1_GENERATOR, G2_GENERATOR, G1Affine
+from toolchain.native.curve import G1_GENERATOR, G2_GENERATOR
 from toolchain.native.engine import Engine
-from toolchain.native.field import R
-from toolchain.native.hash_to_curve import hash_to_g2
-
-INITIAL = vector("multiplier", "multiplier_0000.zkey")
-FIRST = vector("multiplier", "multiplier_0001.zkey")
-SECOND = vector("multiplier", "multiplier_0002.zkey")
-FINAL = vector("multiplier", "multiplier_final.zkey")
-# Offsets of delta_g1 and delta_g2 in the header payload (see formats/zkey.py).
-DELTA_G1_AT = 4 + 32 + 4 + 32 + 12 + 64 + 64 + 128 + 128
-DELTA_G2_AT = DELTA_G1_AT + 64
-
-
-def encode_params(params: ContributionParams) -> bytes:
-    """A contribution trailer as snarkjs writes it (the inverse of parse_contribution_params)."""
-    block = b""
-    if params.name is not None:
-        name = params.name.encode()
-        block += bytes([1, len(name)]) + name
-    if params.num_iterations_exp is not None and params.beacon_hash is not None:
-        block += bytes([2, params.num_iterations_exp])
-        block += bytes([3, len(params.beacon_hash)]) + params.beacon_hash
-    return struct.pack("<II", params.type, len(block)) + block
-
-
-def encode_mpc(mpc: MpcParams) -> bytes:
-    """A section-10 payload (the inverse of parse_mpc_params)."""
-    out = mpc.cs_hash + struct.pack("<I", len(mpc.contributions))
-    for c in mpc.contributions:
-        out += encode_g1(c.delta_after_g1) + encode_g1(c.g1_s) + encode_g1(c.g1_sx)
-        out += encode_g2(c.g2_spx) + c.transcript + encode_params(c.params)
-    return out
-
-
-def mpc_of(path: Path) -> MpcParams:
-    return open_zkey(path).read_mpc_params()
-
-
-def with_mpc(path: Path, out: Path, mpc: MpcParams) -> Path:
-    return tampered(path, out, **{f"section_{SECTION_CONTRIBUTIONS}": encode_mpc(mpc)})
-
-
-def patch_point(path: Path, out: Path, section_id: int, index: int, point: G1Affine) -> Path:
-    """A copy with one G1 point of a point section replaced."""
-    data = bytearray(section(path, section_id))
-    data[index * 64 : (index + 1) * 64] = encode_g1(point)
-    return tampered(path, out, **{f"section_{section_id}": bytes(data)})
-
-
-def forged_contribution(
-    engine: Engine, mpc: MpcParams, delta_before: G1Affine, secret: int, pok_secret: int
-) -> ZkeyContribution:
-    """A contribution made as snarkjs makes one; `pok_secret` != `secret` breaks its proof."""
-    g1_s = engine.mul_g1(G1_GENERATOR, 1234567)
-    g1_sx = engine.mul_g1(g1_s, secret)
-    base = MpcParams(mpc.cs_hash, [*mpc.contributions, _placeholder(g1_s, g1_sx)])
-    transcript = nv.expected_transcripts(base)[-1]
-    g2_spx = engine.mul_g2(hash_to_g2(transcript), pok_secret)
-    return ZkeyContribution(
-        delta_after_g1=engine.mul_g1(delta_before, secret),
-        g1_s=g1_s,
-        g1_sx=g1_sx,
-        g2_spx=g2_spx,
-        transcript=transcript,
-        params=ContributionParams(0, "mallory", None, None),
-    )
-
-
-def _placeholder(g1_s: G1Affine, g1_sx: G1Affine) -> ZkeyContribution:
-    # Only g1_s and g1_sx enter a contribution's own transcript.
-    return ZkeyContribution(
-        g1_s, g1_s, g1_sx, G2_GENERATOR, b"", ContributionParams(0, None, None, None)
-    )
-
-
-def extend(
-    engine: Engine, path: Path, out: Path, *, rescale: bool, pok_secret: int | None = None
-) -> Path:
-    """`path` plus one forged contribution with secret k; L and H divided by k when `rescale`."""
-    k = 987654321
-    mpc, header = mpc_of(path), open_zkey(path).header
-    c = forged_contribution(
-        engine, mpc, header.delta_g1, k, k if pok_secret is None else pok_secret
-    )
-    head = bytearray(section(path, SECTION_HEADER))
-    head[DELTA_G1_AT:DELTA_G2_AT] = encode_g1(c.delta_after_g1)
-    head[DELTA_G2_AT : DELTA_G2_AT + 128] = encode_g2(engine.mul_g2(header.delta_g2, k))
-    payloads = {
-        f"section_{SECTION_HEADER}": bytes(head),
-        f"section_{SECTION_CONTRIBUTIONS}": encode_mpc(
-            MpcParams(mpc.cs_hash, [*mpc.contributions, c])
-        ),
-    }
-    if rescale:
-        k_inv = pow(k, -1, R)
-        for sid in (SECTION_C, SECTION_H):
-            points = open_zkey(path).read_g1_section(sid)
-            payloads[f"section_{sid}"] = b"".join(
-                encode_g1(engine.mul_g1(p, k_inv)) for p in points
-            )
-    return tampered(path, out, **payloads)
-
 
 # --- snarkjs's transcript hashing ------------------------------------------------------------
 
@@ -257,7 +177,12 @@ def test_beacon_exponent_beyond_snarkjs_limit(refused: Refused, tmp_path: Path) 
     key = with_mpc(
         FINAL, tmp_path / "bad.zkey", MpcParams(mpc.cs_hash, [*mpc.contributions[:2], changed])
     )
-    refused(INITIAL, key, "beacon iteration exponent 200 is outside 0..63")
+    refused(
+        INITIAL,
+        key,
+        r"^contribution 3 \(Final phase2 beacon\): beacon iteration exponent 200 is outside"
+        r" 0\.\.63$",
+    )
 
 
 def test_header_delta_g2_not_matching(engine: Engine, refused: Refused, tmp_path: Path) -> None:
@@ -306,3 +231,168 @@ def test_step_takes_exactly_one_contribution(refused: Refused) -> None:
 def test_chain_needs_an_initial_key(engine: Engine) -> None:
     with pytest.raises(VerificationError, match="not an initial key"):
         nv.verify_zkey_chain(FIRST, FINAL, engine)
+
+
+# --- header fields and single points ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("at", "what"),
+    [(BETA_G2_AT, "beta_g2"), (GAMMA_G2_AT, "gamma_g2")],
+)
+def test_header_g2_fields_must_be_the_base_s(
+    engine: Engine, refused: Refused, tmp_path: Path, at: int, what: str
+) -> None:
+    # 2·point: still in G2, so only the comparison with the base key can tell.
+    point = getattr(open_zkey(FINAL).header, what)
+    key = patch_g2_header(FINAL, tmp_path / "bad.zkey", at, engine.mul_g2(point, 2))
+    refused(INITIAL, key, rf"^bad\.zkey: header {what} differs from the base$")
+
+
+def test_header_public_count_must_be_the_base_s(refused: Refused, tmp_path: Path) -> None:
+    # One public signal made private: IC loses its last point, L gains one (sizes stay valid).
+    assert open_zkey(FINAL).header.n_public == 1
+    resized = tampered(
+        FINAL,
+        tmp_path / "resized.zkey",
+        **{
+            f"section_{SECTION_IC}": section(FINAL, SECTION_IC)[:-64],
+            f"section_{SECTION_C}": section(FINAL, SECTION_C) + encode_g1(G1_GENERATOR),
+        },
+    )
+    key = patch_header(resized, tmp_path / "bad.zkey", N_PUBLIC_AT, struct.pack("<I", 0))
+    refused(INITIAL, key, r"^bad\.zkey: header n_public differs from the base$")
+
+
+def test_header_delta_g2_outside_the_subgroup(refused: Refused, tmp_path: Path) -> None:
+    key = patch_g2_header(FINAL, tmp_path / "bad.zkey", DELTA_G2_AT, twist_point(1))
+    refused(INITIAL, key, r"^bad\.zkey: header delta_g2 is not in the G2 subgroup$")
+
+
+def test_contribution_key_outside_the_subgroup(refused: Refused, tmp_path: Path) -> None:
+    # The last contribution's g2_spx enters no transcript: only the subgroup check sees it.
+    mpc = mpc_of(SECOND)
+    outsider = dataclasses.replace(mpc.contributions[1], g2_spx=twist_point(1))
+    key = with_mpc(
+        SECOND, tmp_path / "bad.zkey", MpcParams(mpc.cs_hash, [mpc.contributions[0], outsider])
+    )
+    refused(
+        FIRST,
+        key,
+        r"^contribution 2 \(Second phase2 contribution\): g2_spx is not in the G2 subgroup$",
+    )
+
+
+@pytest.mark.parametrize(("section_id", "what"), [(SECTION_C, "L"), (SECTION_H, "H")])
+def test_two_points_moved_in_opposite_directions(
+    engine: Engine, refused: Refused, tmp_path: Path, section_id: int, what: str
+) -> None:
+    # +G on one point and -G on another leave the plain sum unchanged: only random
+    # coefficients in the combination catch it.
+    first, second = open_zkey(FINAL).read_g1_section(section_id, 0, 2)
+    key = patch_point(FINAL, tmp_path / "1.zkey", section_id, 0, engine.add_g1(first, G1_GENERATOR))
+    minus_g = engine.neg_g1(G1_GENERATOR)
+    key = patch_point(key, tmp_path / "bad.zkey", section_id, 1, engine.add_g1(second, minus_g))
+    refused(
+        INITIAL,
+        key,
+        rf"^bad\.zkey: {what} section \({section_id}\) is not the base key's scaled by the delta"
+        " ratio$",
+    )
+
+
+def test_step_refusals_name_the_candidate(refused: Refused) -> None:
+    refused(
+        FIRST,
+        FINAL,
+        rf"^{re.escape(str(FINAL))}: 2 contributions at once \(Second phase2 contribution, Final"
+        r" phase2 beacon\): accept them one at a time, each checked against the file before it$",
+        True,
+    )
+    with pytest.raises(
+        VerificationError,
+        match=r"^multiplier_0002\.zkey: not an initial key: it has contributions$",
+    ):
+        nv.verify_zkey_chain(SECOND, FINAL)
+
+
+@pytest.mark.parametrize(
+    ("section_id", "what"),
+    [
+        (SECTION_COEFFICIENTS, "coefficients"),
+        (SECTION_A, "A"),
+        (SECTION_B1, "B1"),
+        (SECTION_IC, "IC"),
+    ],
+)
+def test_first_byte_of_a_fixed_section_changed(
+    refused: Refused, tmp_path: Path, section_id: int, what: str
+) -> None:
+    data = bytearray(section(FINAL, section_id))
+    # A point's first byte, the first coefficient's value (the count is checked on opening).
+    data[16 if section_id == SECTION_COEFFICIENTS else 0] ^= 1
+    key = tampered(FINAL, tmp_path / "bad.zkey", **{f"section_{section_id}": bytes(data)})
+    refused(INITIAL, key, rf"^bad\.zkey: {what} section \({section_id}\) differs from the base")
+
+
+def test_one_coefficient_more_is_caught(refused: Refused, tmp_path: Path) -> None:
+    # Section 4's size follows from no header field: only the size comparison sees this.
+    data = section(FINAL, SECTION_COEFFICIENTS)
+    count = struct.unpack_from("<I", data)[0]
+    entry = (len(data) - 4) // count
+    more = struct.pack("<I", count + 1) + data[4:] + data[-entry:]
+    key = tampered(FINAL, tmp_path / "bad.zkey", **{f"section_{SECTION_COEFFICIENTS}": more})
+    refused(INITIAL, key, r"^bad\.zkey: coefficients section \(4\) differs from the base key$")
+
+
+@pytest.mark.parametrize(
+    ("section_id", "what", "index"),
+    [(SECTION_C, "L", 0), (SECTION_C, "L", 1), (SECTION_H, "H", 0), (SECTION_H, "H", 3)],
+    ids=["L0", "L1", "H0", "H3"],
+)
+def test_points_across_chunks(
+    engine: Engine,
+    refused: Refused,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    section_id: int,
+    what: str,
+    index: int,
+) -> None:
+    # Chunks of 3 points and 64-byte reads: H (4 points) spans two chunks, the last one short.
+    monkeypatch.setattr(nv, "CHUNK_POINTS", 3)
+    monkeypatch.setattr(nv, "_COMPARE_BYTES", 64)
+    nv.verify_zkey_against(INITIAL, FINAL, engine)
+    point = open_zkey(FINAL).read_g1_section(section_id, index, 1)[0]
+    moved = engine.add_g1(point, G1_GENERATOR)
+    key = patch_point(FINAL, tmp_path / "bad.zkey", section_id, index, moved)
+    refused(
+        INITIAL,
+        key,
+        rf"^bad\.zkey: {what} section \({section_id}\) is not the base key's scaled by the delta"
+        " ratio$",
+    )
+
+
+def test_last_bytes_of_a_fixed_section_across_reads(
+    refused: Refused, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(nv, "_COMPARE_BYTES", 64)
+    data = bytearray(section(FINAL, SECTION_B2))
+    data[-1] ^= 1
+    key = tampered(FINAL, tmp_path / "bad.zkey", **{f"section_{SECTION_B2}": bytes(data)})
+    refused(INITIAL, key, r"^bad\.zkey: B2 section \(7\) differs from the base key$")
+
+
+def test_key_of_another_circuit_names_the_candidate(refused: Refused) -> None:
+    poly = vector("poly", "poly_0000.zkey")
+    another = (
+        r": circuit hash [0-9a-f]{16}… differs from the accepted key's [0-9a-f]{16}…: a key for"
+        " another circuit or initial setup$"
+    )
+    refused(poly, FIRST, rf"^{re.escape(str(FIRST))}{another}", True)
+    refused(poly, FINAL, rf"^multiplier_final\.zkey{another}")
+
+
+def test_default_engine_verifies_a_step() -> None:
+    nv.verify_zkey_step(SECOND, FINAL)

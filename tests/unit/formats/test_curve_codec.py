@@ -95,5 +95,5 @@ def test_resolve_count() -> None:
     assert resolve_count(2, None, 5) == 3
     assert resolve_count(2, 3, 5) == 3
     for start, count in ((4, 2), (-1, 1), (0, -1), (6, None)):
-        with pytest.raises(ValueError):
+        with pytest.raises(ValueError, match=r"^points -?\d+\.\.-?\d+ are outside 0\.\.5$"):
             resolve_count(start, count, 5)

@@ -141,11 +141,11 @@ def test_partial_reads() -> None:
 
 
 def test_bad_requests_are_caller_errors() -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"^points 30\.\.32 are outside 0\.\.31$"):
         ptau().read_tau_g1(30, 2)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"^section 13 is not a G1 Lagrange section$"):
         ptau().read_lagrange_g1(13, 1)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"^section 14 has Lagrange blocks for 2\^0 … 2\^4 only$"):
         ptau().read_lagrange_g1(14, 5)
     with pytest.raises(ValueError, match="not prepared"):
         ptau("beacon").read_lagrange_tau_g2(1)
@@ -174,7 +174,15 @@ def test_truncated_and_wrong_magic(tmp_path: Path) -> None:
     data = vector("ptau", "pot4_final.ptau").read_bytes()
     for cut in (0, 7, 30, len(data) // 3, len(data) - 1):
         (tmp_path / "cut.ptau").write_bytes(data[:cut])
-        with pytest.raises(TruncatedFileError):
+        with pytest.raises(
+            TruncatedFileError,
+            match=(
+                r"^.*/cut\.ptau: (\d+ bytes is too short for a b'ptau' file|claims \d+ "
+                r"sections, file is too short|section \d+ claims \d+ bytes, only \d+ "
+                r"remain|section \d+: needs \d+ bytes at offset \d+, \d+ left"
+                r"|section table cut short at byte \d+)$"
+            ),
+        ):
             open_ptau(tmp_path / "cut.ptau")
     (tmp_path / "magic.ptau").write_bytes(b"zkey" + data[4:])
     with pytest.raises(FormatError, match="not a ptau file"):
@@ -229,7 +237,10 @@ def test_bad_points_name_section_and_index(tmp_path: Path) -> None:
 
 def test_contribution_section_errors(tmp_path: Path) -> None:
     contributions = dict(sections_of()[2])[7]
-    with pytest.raises(TruncatedFileError):
+    with pytest.raises(
+        TruncatedFileError,
+        match=r"^.*/bad\.ptau: section 7: needs 50 bytes at offset 4557, 49 left$",
+    ):
         open_ptau(damaged(tmp_path, 7, contributions[:-1])).read_contributions()
     with pytest.raises(FormatError, match="stray bytes"):
         open_ptau(damaged(tmp_path, 7, contributions + b"\x00")).read_contributions()

@@ -97,6 +97,23 @@ def test_coordinates_at_or_above_p_are_rejected(value: int) -> None:
         parse_proof(obj)
 
 
+@pytest.mark.parametrize("digits", [78, 4301, 10_000])
+def test_numbers_longer_than_any_field_element_are_refused_by_length(digits: int) -> None:
+    # Past 4,300 digits int() itself refuses (a bare ValueError): the length guard comes first.
+    obj = proof_obj()
+    obj["pi_a"][0] = "9" * digits
+    with pytest.raises(
+        InvalidValueError,
+        match=r"^proof\.json: pi_a\[0\] is not below the base field modulus p$",
+    ):
+        parse_proof(obj)
+    with pytest.raises(
+        InvalidValueError,
+        match=r"^public\.json: \[0\] is not below the scalar field modulus r$",
+    ):
+        parse_public(["9" * digits])
+
+
 def test_coordinate_just_below_p_is_accepted_by_the_model_but_off_curve() -> None:
     obj = proof_obj()
     obj["pi_c"][0] = str(P - 1)
@@ -167,6 +184,11 @@ def vk_obj() -> dict[str, Any]:
         (lambda o: o["vk_alphabeta_12"][1][2].__setitem__(0, "x"), FormatError, "alphabeta"),
         (lambda o: o.update(vk_alpha_1=["0", "1", "0"]), InvalidValueError, "point at infinity"),
         (lambda o: o["vk_delta_2"][0].__setitem__(0, "1"), InvalidValueError, "not on the curve"),
+        (
+            lambda o: o.update(vk_alphabeta_21=o["vk_alphabeta_12"]),
+            FormatError,
+            r"^verification_key\.json: vk_alphabeta_21 is not a field snarkjs writes$",
+        ),
     ],
 )
 def test_verification_key_errors(edit: Any, error: type[Exception], message: str) -> None:

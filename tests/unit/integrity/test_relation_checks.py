@@ -14,7 +14,7 @@ from tests.unit.formats.helpers import vector
 from tests.unit.integrity.helpers import write_transcript
 from toolchain.config import read_registry
 from toolchain.errors import IntegrityError
-from toolchain.formats.ptau import open_ptau
+from toolchain.formats.ptau import PtauFile, open_ptau
 from toolchain.formats.r1cs import R1cs, R1csHeader, read_r1cs
 from toolchain.formats.zkey import ZkeyFile, open_zkey
 from toolchain.hashing import hash_file
@@ -186,3 +186,15 @@ def test_rendered_source_must_match_the_registry() -> None:
     assert checks.check_rendered(REPO / "templates", entry, sha).endswith("multiplier.circom.j2")
     with pytest.raises(IntegrityError, match="template or the parameters changed"):
         checks.check_rendered(REPO / "templates", entry, "0" * 64)
+
+
+def test_a_ptau_too_small_for_the_key_is_refused() -> None:
+    key, ptau = zkey("multiplier"), open_ptau(vector("ptau", "pot4_final.ptau"))
+    assert key.header.power == 2
+
+    def of_power(power: int) -> PtauFile:
+        return dataclasses.replace(ptau, header=dataclasses.replace(ptau.header, power=power))
+
+    assert "(power 2)" in checks.check_zkey_ptau(key, of_power(2))
+    with pytest.raises(IntegrityError, match=r"^the ptau has power 1, the key's domain needs 2$"):
+        checks.check_zkey_ptau(key, of_power(1))

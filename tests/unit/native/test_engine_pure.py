@@ -42,9 +42,21 @@ def test_pure_engine_field_and_polynomial_operations(rng: random.Random) -> None
 
 def test_pure_engine_rejects_scalars_out_of_range() -> None:
     engine = PureEngine(use_gmpy2=False)
-    with pytest.raises(InvalidValueError):
+    with pytest.raises(
+        InvalidValueError,
+        match=(
+            r"^scalar "
+            r"21888242871839275222246405745257275088548364400416034343698204186575808495617 is "
+            r"out of range: it must satisfy 0 <= s < r$"
+        ),
+    ):
         engine.mul_g1(G1_GENERATOR, R)
-    with pytest.raises(InvalidValueError):
+    with pytest.raises(
+        InvalidValueError, match=r"^scalar \-1 is out of range: it must satisfy 0 <= s < r$"
+    ):
         engine.mul_g2(G2_GENERATOR, -1)
-    with pytest.raises(InvalidValueError):
+    with pytest.raises(
+        InvalidValueError,
+        match=rf"^scalar {R} is out of range: it must satisfy 0 <= s < r$",
+    ):
         engine.msm_g1([G1_GENERATOR], [R])

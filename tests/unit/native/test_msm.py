@@ -161,7 +161,9 @@ def test_msm_splits_over_worker_processes(
 def test_msm_rejects_scalars_out_of_range(bad: int) -> None:
     with pytest.raises(InvalidValueError, match=str(bad)):
         msm_g1([G1_GENERATOR], [bad])
-    with pytest.raises(InvalidValueError):
+    with pytest.raises(
+        InvalidValueError, match=rf"^scalar {bad} is out of range: it must satisfy 0 <= s < r$"
+    ):
         msm_g2([G2_GENERATOR], [bad])
 
 
@@ -194,5 +196,7 @@ def test_batch_mul_matches_scalar_multiplication(rng: random.Random) -> None:
 
 
 def test_batch_mul_refuses_scalar_not_below_r() -> None:
-    with pytest.raises(InvalidValueError):
+    with pytest.raises(
+        InvalidValueError, match=rf"^scalar {R} is out of range: it must satisfy 0 <= s < r$"
+    ):
         batch_mul_g1(G1_GENERATOR, [R])

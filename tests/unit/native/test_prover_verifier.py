@@ -17,6 +17,7 @@ from toolchain.native.curve import (
     G1_GENERATOR,
     G1_IDENTITY,
     G2_GENERATOR,
+    G2_IDENTITY,
     G2Affine,
     add_g2,
     from_affine_g2,
@@ -27,7 +28,7 @@ from toolchain.native.engines import get_engine
 from toolchain.native.field import P, R
 from toolchain.native.groth16 import Proof, VerificationKey, Zkey
 from toolchain.native.prover import create_proof, prove, public_signals
-from toolchain.native.verifier import verify_proof
+from toolchain.native.verifier import check_public_inputs, verify_proof
 
 VECTORS = Path(__file__).resolve().parents[2] / "vectors"
 
@@ -126,3 +127,35 @@ def test_witness_not_fitting_the_key_is_refused(vector: tuple) -> None:  # type:
         create_proof(zkey, witness[:-1], 1, 1, engine)
     with pytest.raises(InvalidValueError, match=r"witness\[1\] is not in"):
         create_proof(zkey, [1, P, *witness[2:]], 1, 1, engine)
+
+
+def test_identity_key_alpha_is_refused(vector: tuple) -> None:  # type: ignore[type-arg]
+    _, _, vk, proof, public = vector
+    with pytest.raises(InvalidValueError, match=r"^key alpha is the point at infinity$"):
+        verify_proof(replace(vk, alpha_g1=G1_IDENTITY), public, proof)
+
+
+@pytest.mark.parametrize("field", ["beta", "gamma", "delta"])
+def test_key_g2_points_are_checked_one_by_one(
+    vector: tuple,  # type: ignore[type-arg]
+    make_twist_point: Callable[[int], G2Affine],
+    field: str,
+) -> None:
+    _, _, vk, proof, public = vector
+    with pytest.raises(InvalidValueError, match=rf"^key {field} is the point at infinity$"):
+        verify_proof(replace(vk, **{f"{field}_g2": G2_IDENTITY}), public, proof)
+    outsider = make_twist_point(1)
+    with pytest.raises(
+        InvalidValueError, match=rf"^key {field} is not in the prime-order subgroup of G2$"
+    ):
+        verify_proof(replace(vk, **{f"{field}_g2": outsider}), public, proof)
+
+
+def test_public_inputs_from_zero_to_r_minus_one(vector: tuple) -> None:  # type: ignore[type-arg]
+    _, _, vk, _, public = vector
+    check_public_inputs(vk, [0] * len(public))
+    check_public_inputs(vk, [R - 1] * len(public))
+    with pytest.raises(InvalidValueError, match=r"^public input 0 is not in \[0, r\)$"):
+        check_public_inputs(vk, [R] * len(public))
+    with pytest.raises(InvalidValueError, match=r"^public input 0 is not in \[0, r\)$"):
+        check_public_inputs(vk, [-1] * len(public))
