@@ -39,11 +39,11 @@ def ceremony_ptau(ws: Workspace, explicit: Path | None, report: Reporter) -> Pat
     if explicit is not None:
         return existing(explicit, "ptau", "check the --ptau path")
     phase1 = ceremony_config(ws).phase1
+    if phase1.source == "fetch":
+        return ptau_fetch.ensure_ptau(phase1.power)
     path = _configured_path(ws, phase1)
     if phase1.source == "file":
         return existing(path, "ptau", "fix [phase1] path")
-    if phase1.source == "fetch":
-        return ptau_fetch.ensure_ptau(phase1.power)
     report(f"WARNING: ceremony.toml asks for an INSECURE dev ptau (public seed {phase1.seed!r})")
     if not path.is_file():
         devptau.write_dev_ptau(path, phase1.power, phase1.seed)
@@ -188,8 +188,8 @@ def finalize(
 def verify_ceremony(ws: Workspace, name: str, ptau: Path | None, report: Reporter) -> list[Record]:
     """Re-verify circuit `name`'s whole chain pairwise from its initial key (`status --verify`)."""
     compile_circuits(ws, (name,), report)
-    source = setup_ptau(ws, name, ptau, report)
-    return _ceremony(ws, name).verify_chain(ws.project.r1cs(name), source)
+    setup_ptau(ws, name, ptau, report)  # the ptau the setup recorded, checked by blake2b
+    return _ceremony(ws, name).verify_chain(ws.project.r1cs(name))
 
 
 def run_ceremony(

@@ -25,7 +25,7 @@ from toolchain.ceremony.entropy import Secret
 from toolchain.ceremony.transcript import Record, append_record, file_hashes, now, read_transcript
 from toolchain.config import BeaconOptions
 from toolchain.errors import IntegrityError, UsageError
-from toolchain.formats.ptau import SECTION_CONTRIBUTIONS, open_ptau
+from toolchain.formats.ptau import open_ptau
 from toolchain.hashing import hash_file
 from toolchain.paths import Project, shown_path
 from toolchain.runner.tools import PINNED, Tools
@@ -52,13 +52,19 @@ class LocalCeremony:
         checks.check_matches_transcript(records, phase2.mpc_params(key), f"{self.name}: {key}")
         return records[-1], key
 
-    def verify_chain(self, r1cs: Path, ptau: Path | None) -> list[Record]:
-        """Re-verify every step pairwise from the initial key, which must match `r1cs` (and
-        `ptau`, when given) as recorded at setup; the records, once all hold."""
+    def verify_chain(self, r1cs: Path) -> list[Record]:
+        """Re-verify every step pairwise from the initial key, which must match `r1cs` as
+        recorded at setup; the records, once all hold. (Which ptau the setup used is checked
+        where the ptau is found: `api.ceremony.setup_ptau`, by its recorded blake2b.)"""
         records = self.records()
         if not records:
             raise UsageError(f"{self.name}: no ceremony yet: run `zkt setup {self.name}`")
-        self._check_setup_inputs(records[0], r1cs, ptau)
+        recorded, r1cs_sha256 = records[0].inputs.get("r1cs_sha256", "?"), hash_file(r1cs)
+        if recorded != r1cs_sha256:
+            raise IntegrityError(
+                f"{self.name}: the initial key was set up from r1cs {recorded[:16]}…,"
+                f" this one is {r1cs_sha256[:16]}…"
+            )
         keys = [phase2.read_key(self._recorded_key(record)) for record in records]
         for number, key in enumerate(keys):
             if number:
@@ -72,17 +78,6 @@ class LocalCeremony:
             raise IntegrityError(f"{self.name}: {key} is missing or differs from the transcript")
         return key
 
-    def _check_setup_inputs(self, setup: Record, r1cs: Path, ptau: Path | None) -> None:
-        found = {"r1cs_sha256": hash_file(r1cs)}
-        if ptau is not None:
-            found["ptau_blake2b"] = hash_file(ptau, "blake2b")
-        for key, digest in found.items():
-            if setup.inputs.get(key) != digest:
-                raise IntegrityError(
-                    f"{self.name}: the initial key was set up from {key.split('_')[0]}"
-                    f" {setup.inputs.get(key, '?')[:16]}…, this one is {digest[:16]}…"
-                )
-
     def start(self, ptau: Path) -> Record:
         """groth16 setup from the compiled r1cs and `ptau`: record 0."""
         if self.records():
@@ -94,7 +89,7 @@ class LocalCeremony:
             "r1cs_sha256": hash_file(self.project.r1cs(self.name)),
             "ptau_blake2b": hash_file(ptau, "blake2b"),
             "ptau_path": shown_path(self.project.root, ptau.resolve()),
-            "ptau_contributions": str(ptau_contributions(ptau)),
+            "ptau_contributions": str(open_ptau(ptau).contribution_count()),
         }
         cs_hash = phase2.mpc_params(key).cs_hash.hex()
         return self._append(0, "setup", "groth16 setup", cs_hash, "", key, inputs)
@@ -137,7 +132,8 @@ class LocalCeremony:
         replace: Callable[[Path], None] | None = None,
     ) -> Path:
         """Re-verify the chain from the initial key, verify the latest key in full and export it
-        to artifacts/NAME/. Existing artifacts are refused unless `replace` is given, which is
+        to artifacts/NAME/. `ptau` is the one the setup recorded (`api.ceremony.setup_ptau`
+        finds and checks it). Existing artifacts are refused unless `replace` is given, which is
         told what it replaces before anything changes."""
         final = self.project.zkey(self.name)
         if final.is_file() and replace is None:
@@ -147,8 +143,8 @@ class LocalCeremony:
                 " (--force replaces them)"
             )
         r1cs = self.project.r1cs(self.name)
-        records = self.verify_chain(r1cs, ptau)
-        key = self._recorded_key(records[-1])
+        records = self.verify_chain(r1cs)
+        key = self.project.root / records[-1].file.path  # verify_chain checked its hash
         checks.accept_final(self.tools, r1cs, ptau, key, beacon, min_contributions)
         if final.is_file() and replace is not None:
             replace(final)
@@ -196,14 +192,6 @@ class LocalCeremony:
         return append_record(self.project.transcript(self.name), record)
 
 
-def ptau_contributions(ptau: Path) -> int:
-    """How many phase-1 contributions a ptau lists (0: whoever made it knows its secrets)."""
-    opened = open_ptau(ptau)
-    with open(ptau, "rb") as fh:
-        count = opened.container.read_range(fh, SECTION_CONTRIBUTIONS, 0, 4)
-    return int.from_bytes(count, "little")
-
-
 def setup_record(project: Project, name: str) -> Record | None:
     """Record 0 of circuit `name`'s ceremony (what its setup used), None before `zkt setup`."""
     records = read_transcript(project.transcript(name))
@@ -218,5 +206,5 @@ def setup_ptau_contributions(setup: Record, candidates: Iterable[Path]) -> int |
         return int(setup.inputs["ptau_contributions"])
     for path in candidates:
         if path.is_file() and hash_file(path, "blake2b") == setup.inputs.get("ptau_blake2b"):
-            return ptau_contributions(path)
+            return open_ptau(path).contribution_count()
     return None

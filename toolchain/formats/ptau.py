@@ -168,6 +168,12 @@ class PtauFile:
         n = resolve_count(start, count, size)
         return read_g2_range(self.container, SECTION_LAGRANGE_TAU_G2, first + start, n)
 
+    def contribution_count(self) -> int:
+        """How many phase-1 contributions section 7 lists (0: its maker knows its secrets)."""
+        with open(self.path, "rb") as fh:
+            count = self.container.read_range(fh, SECTION_CONTRIBUTIONS, 0, 4)
+        return int.from_bytes(count, "little")
+
     def read_contributions(self) -> list[PtauContribution]:
         """Decode section 7."""
         with open(self.path, "rb") as fh:

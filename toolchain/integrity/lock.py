@@ -13,7 +13,7 @@ from pydantic import JsonValue
 
 from toolchain.build import collect_dependencies, include_dirs, source_path
 from toolchain.ceremony import ptau_fetch
-from toolchain.ceremony.local import ptau_contributions, setup_record
+from toolchain.ceremony.local import setup_record
 from toolchain.ceremony.transcript import read_transcript
 from toolchain.config import CircuitEntry, Registry
 from toolchain.errors import IntegrityError, UsageError
@@ -88,7 +88,7 @@ def lock(
 def ptau_contributions_of(art: Artifact, ptau_file: Path | None) -> int | None:
     """Phase-1 contributions of a locked ptau: the file's count, else the locked one."""
     if ptau_file is not None:
-        return ptau_contributions(ptau_file)
+        return open_ptau(ptau_file).contribution_count()
     locked = art.settings.get("contributions")
     return locked if isinstance(locked, int) else None
 
@@ -255,13 +255,13 @@ class _Describer:
 
     def ptau(self, path: Path) -> Artifact:
         """The ptau's entry; a published file outside the project is recorded without a path."""
-        power = open_ptau(path).header.power
+        opened = open_ptau(path)
         release = release_by_hash(self.digests.of(path).blake2b)
         published = release.file_name if release else None
         settings: Settings = {
-            "power": power,
+            "power": opened.header.power,
             "published": published,
-            "contributions": ptau_contributions(path),
+            "contributions": opened.contribution_count(),
         }
         art = self.artifact("ptau", path.resolve(), {}, settings)
         if published and not path.resolve().is_relative_to(self.project.root):

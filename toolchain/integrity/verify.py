@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from toolchain.build import Reporter, compile_entry, source_path
-from toolchain.ceremony.local import ptau_contributions
 from toolchain.ceremony.transcript import read_transcript
 from toolchain.config import Registry, read_ceremony_config
 from toolchain.errors import IntegrityError, ToolError, ZktError
@@ -241,10 +240,11 @@ class Checker:
 
     def _ptau_relations(self, art_id: str) -> list[str]:
         art = self.manifest.artifacts[art_id]
-        power = open_ptau(self._file(art_id)).header.power
+        opened = open_ptau(self._file(art_id))
+        power = opened.header.power
         if power != art.settings.get("power"):
             raise IntegrityError(f"its header says power {power}, the lock {art.settings['power']}")
-        count = ptau_contributions(self._file(art_id))
+        count = opened.contribution_count()
         locked = art.settings.get("contributions", count)  # older locks did not record it
         if count != locked:
             raise IntegrityError(f"it lists {count} phase-1 contributions, the lock {locked}")
