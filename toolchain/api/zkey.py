@@ -74,7 +74,7 @@ def verify_zkey(
     real = checks.real_contributions(key.mpc)
     passed.append(f"{real} real contribution(s), beacon excluded (at least {min_contributions})")
     if previous is not None:
-        checks.accept_contribution(previous, zkey)
+        checks.accept_step(phase2.read_key(previous), key)  # the candidate is read once
         passed.append(f"extends {previous.name} by exactly one contribution")
         passed.append("native: proof of knowledge, delta step, L and H rescaled, rest unchanged")
     return passed

@@ -21,13 +21,8 @@ from toolchain.formats.zkey import MpcParams, ZkeyContribution
 from toolchain.runner.tools import Tools
 
 
-def check_has_contribution(zkey: Path) -> None:
-    """At least one phase-2 contribution, and δ no longer equal to γ."""
-    check_key_has_contribution(read_key(zkey))
-
-
 def check_key_has_contribution(key: ParsedKey) -> None:
-    """check_has_contribution on a key already read."""
+    """At least one phase-2 contribution, and δ no longer equal to γ."""
     header = key.file.header
     if not key.mpc.contributions or header.delta_g2 == header.gamma_g2:
         raise VerificationError(

@@ -35,7 +35,7 @@ def test_initial_key_has_no_contribution() -> None:
         match=r"^multiplier_0000\.zkey: no phase-2 contribution \(delta equals gamma\): proofs"
         " could be forged$",
     ):
-        checks.check_has_contribution(INITIAL)
+        checks.check_key_has_contribution(read_key(INITIAL))
 
 
 def test_contribution_with_secret_one_is_refused(engine: Engine, tmp_path: Path) -> None:
