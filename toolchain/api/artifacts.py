@@ -10,7 +10,6 @@ from toolchain.api.workspace import Workspace
 from toolchain.build import Reporter
 from toolchain.integrity import lock as artifact_lock
 from toolchain.integrity import verify as artifact_verify
-from toolchain.integrity.files import Digests, locate_ptaus
 from toolchain.integrity.model import manifest_path, read_manifest
 from toolchain.integrity.report import Report
 
@@ -29,7 +28,7 @@ def lock_artifacts(
     locked = artifact_lock.lock(
         ws.project, ws.registry, ws.tools, ptau, allow_insecure_ptau=allowed
     )
-    warn_insecure_locked(ws, ptau, report)
+    warn_insecure_locked(ws, report)
     return locked
 
 
@@ -43,15 +42,15 @@ def verify_artifacts(
     verified = artifact_verify.verify(
         ws.project, ws.registry, ws.tools, rebuild=rebuild, ptau=ptau, report=report
     )
-    warn_insecure_locked(ws, ptau, report)
+    warn_insecure_locked(ws, report)
     return verified
 
 
-def warn_insecure_locked(ws: Workspace, ptau: Path | None, report: Reporter) -> None:
-    """One WARNING per locked circuit whose key comes from a ptau with no contribution."""
+def warn_insecure_locked(ws: Workspace, report: Reporter) -> None:
+    """One WARNING per locked circuit whose key comes from a ptau with no contribution (the
+    count the lock recorded: no ptau is read or hashed again)."""
     manifest = read_manifest(manifest_path(ws.project))
-    ptau_files = locate_ptaus(ws.project, manifest, ptau, Digests())
     for name in manifest.circuits():
-        count = artifact_lock.circuit_ptau_contributions(manifest, ptau_files, name)
+        count = artifact_lock.circuit_ptau_contributions(manifest, name)
         if count == 0 or (count is None and setup_contributions(ws, name) == 0):
             report(insecure_warning(name))

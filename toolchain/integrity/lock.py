@@ -93,12 +93,11 @@ def ptau_contributions_of(art: Artifact, ptau_file: Path | None) -> int | None:
     return locked if isinstance(locked, int) else None
 
 
-def circuit_ptau_contributions(
-    manifest: Manifest, ptau_files: dict[str, Path | None], name: str
-) -> int | None:
-    """Phase-1 contributions of the ptau circuit `name` was set up on (None: unknown)."""
+def circuit_ptau_contributions(manifest: Manifest, name: str) -> int | None:
+    """Phase-1 contributions of the ptau circuit `name` was locked with, as the lock recorded
+    them (lock counted them in the file; verify checks the file still lists as many)."""
     ref = manifest.ptau_of(name)
-    return None if ref is None else ptau_contributions_of(manifest.artifacts[ref], ptau_files[ref])
+    return None if ref is None else ptau_contributions_of(manifest.artifacts[ref], None)
 
 
 def _describe_all(
