@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+import toolchain.cli.participant  # noqa: F401  (adds join, upload, verify-* to ceremony)
 from toolchain import __version__
 from toolchain.cli import artifacts, ceremony, init, prove, ptau, tools, zkey
 from toolchain.cli import compile as compiling
