@@ -14,6 +14,7 @@ from pathlib import Path
 
 from toolchain.ceremony.transcript import Record
 from toolchain.coordinator import receipts
+from toolchain.coordinator.client import Coordinator
 from toolchain.coordinator.protocol import Receipt, TranscriptEntry
 from toolchain.coordinator.published import read_published, recorded_chain, recorded_key
 from toolchain.errors import VerificationError
@@ -32,9 +33,10 @@ def expected_from_record(ceremony: str, circuit: str, record: Record) -> dict[st
     }
 
 
-def expected_from_entry(circuit: str, entry: TranscriptEntry) -> dict[str, object]:
+def expected_from_entry(ceremony: str, circuit: str, entry: TranscriptEntry) -> dict[str, object]:
     """What a receipt for the coordinator's transcript `entry` of `circuit` must say."""
     return {
+        "ceremony": ceremony,
         "circuit": circuit,
         "index": entry.index,
         "participant": entry.participant,
@@ -79,4 +81,22 @@ def check_against_published(path: Path, directory: Path) -> Receipt:
     expected = expected_from_record(info.ceremony, receipt.circuit, record)
     check_fields(receipt, expected, "the transcript")
     recorded_key(directory, receipt.circuit, record)
+    return receipt
+
+
+def check_against_server(path: Path, coordinator: Coordinator) -> Receipt:
+    """The receipt at `path`, checked against the running coordinator's current chain: signed
+    by its key (GET /pubkey), and naming a contribution of GET /transcript/{circuit}."""
+    public_key = coordinator.public_key()
+    receipt = receipts.verify(receipts.read_receipt(path), public_key)
+    ceremony = coordinator.ceremony().ceremony
+    entries = coordinator.transcript(receipt.circuit)
+    entry = next((e for e in entries if e.index == receipt.index), None)
+    if entry is None or entry.kind != "contribution":
+        raise VerificationError(
+            f"receipt {receipt.circuit} #{receipt.index}: contribution {receipt.index} is not in"
+            f" the coordinator's chain ({len(entries) - 1} steps after the setup)"
+        )
+    expected = expected_from_entry(ceremony, receipt.circuit, entry)
+    check_fields(receipt, expected, "the coordinator's transcript")
     return receipt
