@@ -79,7 +79,7 @@ def refusal(response: httpx.Response) -> ZktError:
         family = VerificationError
     elif body.code in SIZE_CODES:
         family = IntegrityError
-    return family(f"{body.message} ({body.code})")
+    return family(f"{body.message} ({body.code})", code=body.code)
 
 
 def parse(model: type[M], response: httpx.Response) -> M:
@@ -206,7 +206,7 @@ class Coordinator:
         try:
             return parse(SignedReceipt, self.request("GET", f"/receipts/{circuit}/{index}"))
         except UsageError as exc:
-            if "(not_found)" in str(exc):
+            if exc.code == "not_found":
                 return None
             raise
 

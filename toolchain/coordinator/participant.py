@@ -16,7 +16,9 @@ the token and deadline, so the keys can be contributed to offline and sent with 
 
 from __future__ import annotations
 
+import math
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -124,16 +126,18 @@ def leaving_on_failure(coordinator: Coordinator, report: Reporter) -> Iterator[N
 
 
 def wait_for_slot(coordinator: Coordinator, report: Reporter, sleep: Sleep) -> QueueState:
-    """Join the queue and wait for the slot, with a heartbeat at the announced interval."""
+    """Join the queue and wait for the slot, with a heartbeat at the announced interval; the
+    position is shown when it changes, the ETA with it (and at least every minute)."""
     state = coordinator.queue("join")
-    if state.message:
+    if state.message and state.state != "active":
         report(state.message)
-    shown = ""
+    place: tuple[int | None, int] = (None, -1)
+    shown_at = -math.inf
     while state.state == "waiting":
-        line = position_line(state)
-        if line != shown:
-            report(line)
-            shown = line
+        now = time.monotonic()
+        if place != (state.position, state.queue_length) or now - shown_at > 60:
+            report(position_line(state))
+            place, shown_at = (state.position, state.queue_length), now
         sleep(state.heartbeat_seconds)
         state = coordinator.queue("heartbeat")
     if state.state != "active":

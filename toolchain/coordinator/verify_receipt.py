@@ -76,7 +76,7 @@ def check_against_published(path: Path, directory: Path) -> Receipt:
     if record is None or record.kind != "contribution":
         raise VerificationError(
             f"{what}: contribution {receipt.index} is not in the published chain"
-            f" ({len(records) - 1} steps after the setup)"
+            f" (its last key is {records[-1].index})"
         )
     expected = expected_from_record(info.ceremony, receipt.circuit, record)
     check_fields(receipt, expected, "the transcript")
@@ -95,7 +95,7 @@ def check_against_server(path: Path, coordinator: Coordinator) -> Receipt:
     if entry is None or entry.kind != "contribution":
         raise VerificationError(
             f"receipt {receipt.circuit} #{receipt.index}: contribution {receipt.index} is not in"
-            f" the coordinator's chain ({len(entries) - 1} steps after the setup)"
+            f" the coordinator's chain (its last key is {entries[-1].index if entries else None})"
         )
     expected = expected_from_entry(ceremony, receipt.circuit, entry)
     check_fields(receipt, expected, "the coordinator's transcript")
