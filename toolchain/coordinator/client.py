@@ -58,9 +58,9 @@ class Backoff:
     """How often and how patiently a transient failure is retried: `attempts` in all, waiting
     `first`, 2×`first`, … seconds between them, never more than `cap`."""
 
-    attempts: int = 6
+    attempts: int = 8  # about 45 s in all: long enough for a coordinator's restart
     first: float = 0.5
-    cap: float = 8.0
+    cap: float = 15.0
 
     def delays(self) -> Iterator[float]:
         """The waits between attempts (one fewer than the attempts)."""

@@ -209,10 +209,16 @@ def test_refusals_are_one_line_with_their_code(
     server = start_server(coordinator_project)
     before = tree(home)
     base = ("ceremony", "join", "--server", server.url, "--name", "frank")
-    one_line_refusal(zkt(*base, cwd=home), USAGE, "(invite_required)")
-    one_line_refusal(zkt(*base, "--invite", "nope", cwd=home), USAGE, "(invite_invalid)")
+    invite_required = "zkt: error: this ceremony is invite-only: give an invite code (invite_"
+    one_line_refusal(zkt(*base, cwd=home), USAGE, invite_required + "required)")
+    one_line_refusal(
+        zkt(*base, "--invite", "nope", cwd=home),
+        USAGE,
+        "error: the invite code is unknown (invite_invalid)",
+    )
     nowhere = zkt("ceremony", "join", "--server", "localhost:1", "--name", "x", cwd=home)
     one_line_refusal(nowhere, USAGE, "--server 'localhost:1': give the coordinator's")
+    assert tree(home) == before  # no receipts folder, no key, no token
     forged = home / "forged.json"
     forged.write_text(json.dumps({"receipt": {}, "signature": "00"}))
     before = tree(home)

@@ -14,7 +14,12 @@ import pytest
 
 from toolchain.ceremony.ptau_fetch import DownloadError
 from toolchain.coordinator.client import Backoff, Coordinator
-from toolchain.coordinator.participant import duration, leaving_on_failure, wait_for_slot
+from toolchain.coordinator.participant import (
+    duration,
+    leaving_on_failure,
+    recover_receipt,
+    wait_for_slot,
+)
 from toolchain.coordinator.protocol import ActiveTurn
 from toolchain.errors import IntegrityError, UsageError, VerificationError
 
@@ -90,10 +95,10 @@ def test_retries_are_bounded_and_honour_retry_after() -> None:
         return httpx.Response(429, headers={"Retry-After": "3"})
 
     with pytest.raises(
-        DownloadError, match=r"/api/v1/status: HTTP 429 \(gave up after 6 attempts\)"
+        DownloadError, match=r"/api/v1/status: HTTP 429 \(gave up after 8 attempts\)"
     ):
         coordinator(handler, sleeps).request("GET", "/status")
-    assert sleeps == [3.0, 3.0, 3.0, 4.0, 8.0]
+    assert sleeps == [3.0, 3.0, 3.0, 4.0, 8.0, 15.0, 15.0]
     assert list(Backoff(attempts=4, first=1.0, cap=3.0).delays()) == [1.0, 2.0, 3.0]
 
 
@@ -238,3 +243,46 @@ def test_receipt_fields_name_the_first_difference() -> None:
     with pytest.raises(VerificationError, match=r"^receipt m #3: index is 3, your upload says 4$"):
         check_fields(receipt, {"index": 4}, "your upload")
     assert json.loads(receipt.model_dump_json())["index"] == 3
+
+
+def signed_for(data: bytes) -> dict[str, object]:
+    """A receipt body (unsigned content does not matter here) for a key with bytes `data`."""
+    receipt = {"ceremony": "c", "circuit": "multiplier_2", "index": 3, "participant": "alice",
+               "contribution_hash": "ab" * 64, "previous_hash": "cd" * 64,
+               "file_sha256": hashlib.sha256(data).hexdigest(), "time": "t",
+               "coordinator_public_key": "00" * 32}  # fmt: skip
+    return {"receipt": receipt, "signature": "00" * 64}
+
+
+def test_a_lost_upload_answer_is_found_once_verified(tmp_path: Path) -> None:
+    key = tmp_path / "multiplier_2_0003.zkey"
+    key.write_bytes(KEY)
+    answers = [error(404, "not_found", "no receipt"), httpx.Response(200, json=queue_state(
+        "verifying")), httpx.Response(200, json=signed_for(KEY))]  # fmt: skip
+    paths: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        paths.append(request.url.path.removeprefix("/api/v1"))
+        return answers.pop(0)
+
+    sleeps: list[float] = []
+    found = recover_receipt(coordinator(handler, sleeps), turn(), key)
+    assert found.receipt.file_sha256 == hashlib.sha256(KEY).hexdigest()
+    assert paths == ["/receipts/multiplier_2/3", "/queue/me", "/receipts/multiplier_2/3"]
+    assert sleeps == [2.0]
+
+
+def test_a_lost_upload_is_sent_again_when_nothing_was_accepted(tmp_path: Path) -> None:
+    key = tmp_path / "multiplier_2_0003.zkey"
+    key.write_bytes(KEY)
+    answers = [error(404, "not_found", "no receipt"),
+               httpx.Response(200, json=queue_state("active")),
+               httpx.Response(200, json=signed_for(KEY))]  # fmt: skip
+    calls: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        calls.append(f"{request.method} {request.url.path.removeprefix('/api/v1')}")
+        return answers.pop(0)
+
+    recover_receipt(coordinator(handler), turn(), key)
+    assert calls[-1] == "PUT /contributions/multiplier_2"
