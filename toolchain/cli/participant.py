@@ -60,7 +60,7 @@ def join(
 ) -> None:
     """Take part in a ceremony run by the coordinator at --server.
 
-    Registers NAME, waits in the queue (position and ETA shown, heartbeats sent), then for each
+    Registers --name, waits in the queue (position and ETA shown, heartbeats sent), then for each
     circuit: downloads the current key (hash checked, resumed after a drop), contributes with
     fresh OS entropy (plus what you type with --prompt; never sent, logged or stored), uploads
     it and stores the coordinator's signed receipt once it checks out. Ctrl-C leaves the queue.
@@ -120,7 +120,8 @@ def offline_instructions(server: str, handoff: Handoff) -> str:
 @click.option(
     "--token",
     envvar="ZKT_CEREMONY_TOKEN",
-    help="The token `join --download-only` showed (or $ZKT_CEREMONY_TOKEN, or --token-file).",
+    help="The token `join --download-only` showed. Others on this machine may see a command"
+    " line: prefer $ZKT_CEREMONY_TOKEN or --token-file.",
 )
 @click.option("--token-file", type=FILE, help="Read the token from FILE.")
 @RECEIPTS

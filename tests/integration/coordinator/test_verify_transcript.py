@@ -233,3 +233,15 @@ def test_a_chain_rebuilt_from_genesis(pub: Path, tmp_path: Path) -> None:
     publish_chain(pub, NAME, keys, forged)
     verify_refused(pub, REJECTED, f"receipt {NAME} #1: contribution_hash is "
                    f"{records[1].contribution_hash[:16]}…, the transcript says")  # fmt: skip
+
+
+def test_names_that_would_leave_the_directory(pub: Path) -> None:
+    transcript = pub / NAME / "transcript.jsonl"
+    lines = transcript.read_text().splitlines()
+    last = json.loads(lines[-1])
+    last["file"]["path"] = "../../outside.zkey"
+    transcript.write_text("\n".join([*lines[:-1], json.dumps(last, sort_keys=True)]) + "\n")
+    verify_refused(pub, INTEGRITY, f"{NAME}: record 3 names '../../outside.zkey', not"
+                   f" '{NAME}/{NAME}_0003.zkey'")  # fmt: skip
+    edit_json(pub / "ceremony.json", circuits=["../etc"])
+    verify_refused(pub, FORMAT, "pub/ceremony.json: not a published ceremony: 1 validation error")
