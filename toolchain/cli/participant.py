@@ -73,7 +73,7 @@ def join(
         raise click.UsageError("--prompt is for online contributions, not --download-only")
     if token_file is not None and download_only is None:
         raise click.UsageError("--token-file goes with --download-only")
-    with Coordinator(server) as coordinator:
+    with Coordinator(server, report=status) as coordinator:
         if download_only is None:
             typed = typed_entropy(prompt)
             written = take_part(coordinator, tools(ctx), name, invite, typed, receipts_dir, status)
@@ -143,7 +143,7 @@ def upload(
     if (token is None) == (token_file is None):
         raise click.UsageError("give exactly one of --token and --token-file")
     secret = token if token is not None else Path(str(token_file)).read_text().strip()
-    with Coordinator(server, secret) as coordinator:
+    with Coordinator(server, secret, report=status) as coordinator:
         for path in send(coordinator, list(keys), receipts_dir, status):
             click.echo(path)
 

@@ -100,6 +100,7 @@ class Coordinator:
         backoff: Backoff = Backoff(),
         sleep: Sleep = time.sleep,
         transport: httpx.BaseTransport | None = None,
+        report: Callable[[str], None] = lambda _: None,
     ) -> None:
         if not server.startswith(("http://", "https://")):
             raise UsageError(f"--server {server!r}: give the coordinator's http:// or https:// URL")
@@ -107,6 +108,7 @@ class Coordinator:
         self.token = token
         self.backoff = backoff
         self.sleep = sleep
+        self.report = report  # where retries are told
         self.http = httpx.Client(
             base_url=self.base, timeout=TIMEOUT, headers=REQUEST_HEADERS, transport=transport
         )
@@ -144,6 +146,7 @@ class Coordinator:
                     delay = max(delay, _retry_after(response))
             if delay is None:
                 break
+            self.report(f"{path}: {failure}; retrying in {delay:g} s")
             self.sleep(delay)
         raise DownloadError(
             f"{self.base}{path}: {failure} (gave up after {self.backoff.attempts} attempts)"
@@ -222,6 +225,7 @@ class Coordinator:
             except DownloadError as exc:
                 if delay is None:
                     raise DownloadError(f"{self.base}{path}: {exc}") from None
+                self.report(f"{path}: {exc}; resuming in {delay:g} s")
                 self.sleep(delay)
         return _checked_download(part, dest, turn)
 

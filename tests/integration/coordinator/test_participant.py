@@ -27,6 +27,7 @@ from tests.integration.coordinator.conftest import (
     CIRCUITS,
     Server,
     auth,
+    free_port,
     register,
     set_coordinator_options,
 )
@@ -225,3 +226,46 @@ def test_refusals_are_one_line_with_their_code(
     one_line_refusal(zkt("ceremony", "verify-receipt", str(forged), "--server", server.url,
                          cwd=home), 5, "forged.json: not a signed receipt")  # fmt: skip
     assert tree(home) == before
+
+
+def serve_on(project: Path, port: int, log: Path) -> Server:
+    """`zkt ceremony serve` on a chosen port (the fixture picks a new one at each start)."""
+    data = project / ".zkt" / "coordinator"
+    argv = [sys.executable, "-m", "toolchain", "ceremony", "serve", "--host", "127.0.0.1",
+            "--port", str(port), "--data", str(data)]  # fmt: skip
+    with open(log, "ab") as out:
+        process = subprocess.Popen(argv, cwd=project, stdout=out, stderr=out)
+    server = Server(project, data, port, process, log)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and process.poll() is None:
+        try:
+            if httpx.get(server.api + "/status", timeout=2).status_code == 200:
+                return server
+        except httpx.TransportError:
+            time.sleep(0.2)
+    server.kill()
+    raise AssertionError(log.read_text())
+
+
+def test_a_waiting_participant_rides_out_a_coordinator_restart(
+    coordinator_project: Path, home: Path
+) -> None:
+    """SIGKILL the coordinator while a participant waits: its retries reach the restarted
+    server on the same port, it keeps its place and contributes once the slot frees."""
+    set_coordinator_options(coordinator_project, heartbeat_seconds=5, slot_seconds=300)
+    port, log = free_port(), coordinator_project / "serve.log"
+    server = serve_on(coordinator_project, port, log)
+    try:
+        holder = holder_of_the_slot(server)
+        process = join(server, "grace", home)
+        wait_for(process, "waiting: position 1 of 1")
+        server.kill()
+        wait_for(process, "/queue/heartbeat: ConnectError: ")  # retried, not given up
+        server = serve_on(coordinator_project, port, log)
+        me = httpx.post(server.api + "/queue/leave", headers=auth(holder), timeout=30)
+        assert me.json()["state"] == "left", me.text
+        code, out, err = finished(process, 300)
+        assert code == 0, err
+        assert len(out.splitlines()) == 2 and "your turn: " in err, out + err
+    finally:
+        server.kill()
