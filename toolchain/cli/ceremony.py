@@ -107,9 +107,10 @@ def ceremony_finalize(
     once each has min_contributions (see README, "Running a ceremony (coordinator)").
     """
     if coordinator:
-        from toolchain.cli.coordinator import finalize_coordinator
+        from toolchain.coordinator.publish import finalize as close_and_publish
 
-        finalize_coordinator(ctx, data, out)
+        folder = close_and_publish(workspace(ctx), data, out, status)
+        status(f"ceremony closed; published directory {folder}")
         return
     if name is None:
         raise click.UsageError("give NAME, or --coordinator")

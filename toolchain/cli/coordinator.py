@@ -1,5 +1,8 @@
-"""`zkt ceremony serve`, `invite` and `finalize --coordinator`: the ceremony over HTTP, run by
-its coordinator (the participant's commands are in cli/participant.py)."""
+"""`zkt ceremony serve` and `invite`: the ceremony over HTTP, run by its coordinator.
+
+Its `finalize --coordinator` is in cli/ceremony.py; the participant's commands are in
+cli/participant.py.
+"""
 
 from __future__ import annotations
 
@@ -51,11 +54,3 @@ def ceremony_invite(ctx: click.Context, count: int, hours: float | None, data: P
 
     for code in invite(workspace(ctx), count, hours, data):
         click.echo(code)
-
-
-def finalize_coordinator(ctx: click.Context, data: Path | None, out: Path | None) -> None:
-    """`zkt ceremony finalize --coordinator`: close the served ceremony and publish it."""
-    from toolchain.coordinator.publish import finalize
-
-    folder = finalize(workspace(ctx), data, out, status)
-    status(f"ceremony closed; published directory {folder}")

@@ -5,7 +5,7 @@ so whatever the server tells a client after it survives a crash. Tables:
 
     meta          key/value: `closed`, `alive` (the last time the server was seen running)
     participants  name, sha256 of the bearer token (the token itself is never stored),
-                  missed deadlines (each costs a retry)
+                  retries used (rejoins after a missed deadline)
     invites       sha256 of the code, expiry, who used it (single use)
     queue         one row per participant who joined: state, place (seq), heartbeat, and for
                   the slot holder its start, deadline and the start of a verification pause
@@ -31,7 +31,7 @@ CREATE TABLE IF NOT EXISTS participants (
     name TEXT NOT NULL UNIQUE,
     token_hash TEXT NOT NULL UNIQUE,
     created REAL NOT NULL,
-    missed INTEGER NOT NULL DEFAULT 0
+    retries_used INTEGER NOT NULL DEFAULT 0
 );
 CREATE TABLE IF NOT EXISTS invites (
     code_hash TEXT PRIMARY KEY,
@@ -81,7 +81,7 @@ class Participant:
 
     id: int
     name: str
-    missed: int
+    retries_used: int
 
 
 @dataclass(frozen=True)
@@ -196,13 +196,16 @@ class Database:
         return found
 
     def _participant(self, column: str, value: object) -> Participant | None:
-        row = self._one(f"SELECT id, name, missed FROM participants WHERE {column} = ?", value)
+        row = self._one(
+            f"SELECT id, name, retries_used FROM participants WHERE {column} = ?", value
+        )
         return None if row is None else Participant(*row)
 
-    def add_missed(self, participant_id: int) -> None:
-        """One more missed deadline."""
+    def use_retry(self, participant_id: int) -> None:
+        """One more rejoin after a missed deadline."""
         self._conn.execute(
-            "UPDATE participants SET missed = missed + 1 WHERE id = ?", (participant_id,)
+            "UPDATE participants SET retries_used = retries_used + 1 WHERE id = ?",
+            (participant_id,),
         )
 
     def add_invite(self, code_hash: str, now: float, expires: float) -> None:

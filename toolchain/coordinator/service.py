@@ -8,8 +8,8 @@ what a client is told. Queue rules:
   (any GET /queue/me counts); one silent for MISSED_HEARTBEATS periods loses it (before the
   first heartbeat, LENIENT_HEARTBEATS periods). Rejoining after that is free.
 - the head of the line gets the slot with a deadline of slot_seconds + seconds_per_mib per MiB
-  of keys to download and upload; a missed deadline releases the slot and costs one of
-  max_retries rejoins (stated in every QueueState, never silent).
+  of keys to download and upload; a missed deadline releases the slot, and joining again after
+  it uses one of max_retries retries (the count left is in every QueueState, never silent).
 - while an upload is verified the deadline is paused; once every circuit has the holder's
   contribution the turn ends (its duration feeds the ETA) and the next in line gets the slot.
 - at start, `recover` re-verifies every chain natively, drops interrupted uploads and extends
@@ -285,22 +285,27 @@ class Coordinator:
         with self.db.transaction():
             row = self.db.queue_row(participant.id)
             if row is None or row.state in ("expired", "left"):
-                self._check_retries(participant, row)
+                self._use_retry(participant, row)
                 now = self.clock()
                 self.db.put_queue_row(QueueRow(participant.id, "waiting", self.db.next_seq(), now))
             self._assign(self.clock())
         return self.state(participant.id)
 
-    def _check_retries(self, participant: Participant, row: QueueRow | None) -> None:
-        if row is not None and row.state == "expired" and self._retries_left(participant) <= 0:
+    def _use_retry(self, participant: Participant, row: QueueRow | None) -> None:
+        # Only a missed deadline (the row held the slot: `started`) costs a retry.
+        if row is None or row.state != "expired" or row.started is None:
+            return
+        if self._retries_left(participant) <= 0:
             raise Refusal(
                 "retries_exhausted",
-                f"{participant.name} missed {participant.missed} deadlines: no retries left"
+                f"{participant.name} missed the deadline again: no retries left"
                 f" (max_retries = {self.options.max_retries})",
             )
+        self.db.use_retry(participant.id)
 
     def _retries_left(self, participant: Participant) -> int:
-        return max(0, self.options.max_retries - self.db.participant(participant.id).missed)
+        used = self.db.participant(participant.id).retries_used
+        return max(0, self.options.max_retries - used)
 
     def heartbeat(self, participant: Participant) -> QueueState:
         """Keep the place in line; the participant's state."""
@@ -342,7 +347,6 @@ class Coordinator:
         row = self.db.holder()
         if row is None or row.state != "active" or row.deadline is None or row.deadline > now:
             return
-        self.db.add_missed(row.participant_id)
         left = self._retries_left(self.db.participant(row.participant_id))
         message = f"missed the deadline; {left} retr{'y' if left == 1 else 'ies'} left"
         self.db.put_queue_row(replace(row, state="expired", deadline=None, message=message))

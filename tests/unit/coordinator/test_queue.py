@@ -104,7 +104,7 @@ def test_verification_pauses_the_deadline(coord: Coordinator, clock: Clock) -> N
     assert coord.state(a.id).deadline == deadline + 500
 
 
-def test_a_missed_deadline_costs_a_retry_until_none_is_left(tmp_path: Path, clock: Clock) -> None:
+def test_rejoining_after_missed_deadlines_uses_the_retries(tmp_path: Path, clock: Clock) -> None:
     coord = coordinator(tmp_path / "d", clock, slot_seconds=10, seconds_per_mib=0, max_retries=1)
     a = coord.authenticate(coord.register("alice", None).token)
     b = coord.authenticate(coord.register("bob", None).token)
@@ -112,20 +112,17 @@ def test_a_missed_deadline_costs_a_retry_until_none_is_left(tmp_path: Path, cloc
     clock.now += 11
     coord.sweep()
     expired = coord.state(a.id)
-    assert (expired.state, expired.retries_left) == ("expired", 0)
-    assert expired.message == "missed the deadline; 0 retries left"
+    assert (expired.state, expired.retries_left) == ("expired", 1)
+    assert expired.message == "missed the deadline; 1 retry left"
     assert coord.state(b.id).state == "active"
-    assert code_of(coord.join, a) == "retries_exhausted"
-
-
-def test_rejoin_after_a_missed_deadline_goes_to_the_back(coord: Coordinator, clock: Clock) -> None:
-    a = coord.authenticate(coord.register("alice", None).token)
-    b = coord.authenticate(coord.register("bob", None).token)
-    coord.join(a), coord.join(b)
-    clock.now += 101
+    again = coord.join(a)  # at the back
+    assert (again.state, again.position, again.retries_left) == ("waiting", 1, 0)
+    coord.leave(b)
+    clock.now += 11
     coord.sweep()
-    again = coord.join(a)
-    assert (again.state, again.position, again.retries_left) == ("waiting", 1, 1)
+    assert coord.state(a.id).message == "missed the deadline; 0 retries left"
+    assert code_of(coord.join, a) == "retries_exhausted"
+    assert coord.join(b).state == "active"  # leaving costs nothing
 
 
 def test_silent_waiters_lose_their_place(coord: Coordinator, clock: Clock) -> None:
