@@ -38,7 +38,6 @@ from toolchain.hashing import hash_file
 from toolchain.runner.tools import Tools
 
 Reporter = Callable[[str], None]
-Sleep = Callable[[float], None]
 # How often a lost upload answer is looked for while the coordinator may still be verifying it.
 RECOVER_ATTEMPTS = 30
 
@@ -73,7 +72,7 @@ def join(
     secret = Secret(typed) if typed else None
     registered = coordinator.register(name, invite)
     with leaving_on_failure(coordinator, report):
-        wait_for_slot(coordinator, report, coordinator.sleep)
+        wait_for_slot(coordinator, report)
         turns = coordinator.turn()
         with tempfile.TemporaryDirectory(prefix="zkt-join-") as work:
             return [
@@ -91,7 +90,7 @@ def download_only(
     open_ceremony(coordinator)
     registered = coordinator.register(name, invite)
     with leaving_on_failure(coordinator, report):
-        state = wait_for_slot(coordinator, report, coordinator.sleep)
+        state = wait_for_slot(coordinator, report)
         folder.mkdir(parents=True, exist_ok=True)
         keys = [
             (turn, coordinator.download(turn, folder / key_name(turn.circuit, turn.index)))
@@ -125,7 +124,7 @@ def leaving_on_failure(coordinator: Coordinator, report: Reporter) -> Iterator[N
         raise
 
 
-def wait_for_slot(coordinator: Coordinator, report: Reporter, sleep: Sleep) -> QueueState:
+def wait_for_slot(coordinator: Coordinator, report: Reporter) -> QueueState:
     """Join the queue and wait for the slot, with a heartbeat at the announced interval; the
     position is shown when it changes, the ETA with it (and at least every minute)."""
     state = coordinator.queue("join")
@@ -138,7 +137,7 @@ def wait_for_slot(coordinator: Coordinator, report: Reporter, sleep: Sleep) -> Q
         if place != (state.position, state.queue_length) or now - shown_at > 60:
             report(position_line(state))
             place, shown_at = (state.position, state.queue_length), now
-        sleep(state.heartbeat_seconds)
+        coordinator.sleep(state.heartbeat_seconds)
         state = coordinator.queue("heartbeat")
     if state.state != "active":
         why = f": {state.message}" if state.message else ""
@@ -158,9 +157,9 @@ def duration(seconds: float) -> str:
     whole = max(0, round(seconds))
     hours, rest = divmod(whole, 3600)
     minutes, secs = divmod(rest, 60)
-    return (
-        f"{hours}h{minutes:02d}m" if hours else f"{minutes}m{secs:02d}s" if minutes else f"{secs}s"
-    )
+    if hours:
+        return f"{hours}h{minutes:02d}m"
+    return f"{minutes}m{secs:02d}s" if minutes else f"{secs}s"
 
 
 def when(deadline: float | None) -> str:
@@ -273,10 +272,12 @@ def circuit_of(info: CeremonyInfo, key: Path) -> str:
     named = [m for m in matches if key.name.startswith(f"{m}_")]
     if len(matches) == 1 or len(named) == 1:
         return (named or matches)[0]
-    known = ", ".join(c.name for c in info.circuits)
+    if not matches:
+        known = ", ".join(c.name for c in info.circuits)
+        raise UsageError(
+            f"{key}: circuit hash {cs_hash[:16]}… is none of this ceremony's circuits ({known})"
+        )
     raise UsageError(
-        f"{key}: circuit hash {cs_hash[:16]}… is none of this ceremony's circuits ({known})"
-        if not matches
-        else f"{key}: several circuits have its circuit hash ({', '.join(matches)}): name the"
-        " file CIRCUIT_NNNN.zkey"
+        f"{key}: several circuits have its circuit hash ({', '.join(matches)}): name the file"
+        " CIRCUIT_NNNN.zkey"
     )

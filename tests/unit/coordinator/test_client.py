@@ -12,19 +12,22 @@ from pathlib import Path
 import httpx
 import pytest
 
+from toolchain.ceremony.phase2 import mpc_params
 from toolchain.ceremony.ptau_fetch import DownloadError
 from toolchain.coordinator.client import Backoff, Coordinator
 from toolchain.coordinator.participant import (
+    circuit_of,
     duration,
     leaving_on_failure,
     recover_receipt,
     wait_for_slot,
 )
-from toolchain.coordinator.protocol import ActiveTurn
+from toolchain.coordinator.protocol import ActiveTurn, CeremonyInfo, CircuitState
 from toolchain.errors import IntegrityError, UsageError, VerificationError
 
 Handler = Callable[[httpx.Request], httpx.Response]
 KEY = bytes(range(256)) * 40
+VECTORS = Path(__file__).resolve().parents[2] / "vectors"
 
 
 def coordinator(handler: Handler, sleeps: list[float] | None = None) -> Coordinator:
@@ -194,7 +197,7 @@ def test_waiting_shows_position_and_eta_and_heartbeats_at_the_interval() -> None
 
     lines: list[str] = []
     sleeps: list[float] = []
-    state = wait_for_slot(coordinator(handler), lines.append, sleeps.append)
+    state = wait_for_slot(coordinator(handler, sleeps), lines.append)
     assert state.state == "active"
     assert paths == ["POST /queue/join"] + ["POST /queue/heartbeat"] * 3
     assert sleeps == [7, 7, 7]
@@ -212,7 +215,7 @@ def test_an_expired_place_is_said_with_the_coordinators_message() -> None:
     with pytest.raises(
         UsageError, match=r"^no slot: the coordinator says you are expired: 3 heart"
     ):
-        wait_for_slot(coordinator(handler), lambda _: None, lambda _: None)
+        wait_for_slot(coordinator(handler), lambda _: None)
 
 
 def test_ctrl_c_leaves_the_queue() -> None:
@@ -286,3 +289,28 @@ def test_a_lost_upload_is_sent_again_when_nothing_was_accepted(tmp_path: Path) -
 
     recover_receipt(coordinator(handler), turn(), key)
     assert calls[-1] == "PUT /contributions/multiplier_2"
+
+
+def ceremony_with(*circuits: tuple[str, str]) -> CeremonyInfo:
+    """A CeremonyInfo naming `circuits` as (name, circuit hash) pairs."""
+    states = [CircuitState(name=name, cs_hash=cs, index=0, contributions=0, sha256="0" * 64,
+                           size=1, contribution_hash=cs) for name, cs in circuits]  # fmt: skip
+    return CeremonyInfo(ceremony="c", circuits=states, coordinator_public_key="00" * 32,
+                        min_contributions=1, invite_only=False, slot_seconds=600,
+                        heartbeat_seconds=15, max_retries=2, closed=False)  # fmt: skip
+
+
+def test_a_keys_circuit_is_found_by_its_circuit_hash(tmp_path: Path) -> None:
+    key = VECTORS / "multiplier" / "multiplier_0001.zkey"
+    cs = mpc_params(key).cs_hash.hex()
+    assert circuit_of(ceremony_with(("range_32", "ab" * 64), ("multiplier_2", cs)), key) == (
+        "multiplier_2"
+    )
+    renamed = tmp_path / "range_32_0001.zkey"
+    renamed.write_bytes(key.read_bytes())
+    assert circuit_of(ceremony_with(("multiplier_2", cs), ("range_32", cs)), renamed) == "range_32"
+    with pytest.raises(UsageError, match=r"circuit hash [0-9a-f]{16}… is none of this ceremony's"
+                       r" circuits \(range_32\)$"):  # fmt: skip
+        circuit_of(ceremony_with(("range_32", "ab" * 64)), key)
+    with pytest.raises(UsageError, match=r"several circuits have its circuit hash \(a, b\)"):
+        circuit_of(ceremony_with(("a", cs), ("b", cs)), key)
