@@ -73,7 +73,11 @@ def refusal(response: httpx.Response) -> ZktError:
     try:
         body = ErrorResponse.model_validate_json(response.content).error
     except ValidationError:
-        return DownloadError(f"the coordinator answered HTTP {response.status_code} without a code")
+        unnamed = UsageError if response.status_code < 500 else DownloadError
+        return unnamed(
+            f"{response.request.url}: HTTP {response.status_code} without an error code"
+            " (is --server a zk-toolchain coordinator?)"
+        )
     family: type[ZktError] = UsageError
     if response.status_code == 422:
         family = VerificationError
@@ -87,7 +91,14 @@ def parse(model: type[M], response: httpx.Response) -> M:
     try:
         return model.model_validate_json(response.content)
     except ValidationError as exc:
-        raise FormatError(f"the coordinator's answer is not a {model.__name__}: {exc}") from None
+        raise FormatError(
+            f"the coordinator's answer is not a {model.__name__}: {first_line(exc)}"
+        ) from None
+
+
+def first_line(exc: Exception) -> str:
+    """An exception's message cut to its first line (pydantic's run over several)."""
+    return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
 
 
 class Coordinator:
@@ -172,7 +183,9 @@ class Coordinator:
         try:
             return TypeAdapter(list[TranscriptEntry]).validate_json(response.content)
         except ValidationError as exc:
-            raise FormatError(f"the coordinator's transcript is not a list: {exc}") from None
+            raise FormatError(
+                f"the coordinator's transcript is not a list: {first_line(exc)}"
+            ) from None
 
     def register(self, name: str, invite: str | None) -> RegisterResponse:
         """POST /register; the token is kept for the calls that follow."""
@@ -202,7 +215,9 @@ class Coordinator:
         try:
             return TypeAdapter(list[ActiveTurn]).validate_json(response.content)
         except ValidationError as exc:
-            raise FormatError(f"the coordinator's turn is not a list of keys: {exc}") from None
+            raise FormatError(
+                f"the coordinator's turn is not a list of keys: {first_line(exc)}"
+            ) from None
 
     def receipt(self, circuit: str, index: int) -> SignedReceipt | None:
         """GET /receipts/{circuit}/{index}, None when there is none (yet)."""

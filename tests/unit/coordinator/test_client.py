@@ -23,7 +23,7 @@ from toolchain.coordinator.participant import (
     wait_for_slot,
 )
 from toolchain.coordinator.protocol import ActiveTurn, CeremonyInfo, CircuitState
-from toolchain.errors import IntegrityError, UsageError, VerificationError
+from toolchain.errors import FormatError, IntegrityError, UsageError, VerificationError
 
 Handler = Callable[[httpx.Request], httpx.Response]
 KEY = bytes(range(256)) * 40
@@ -314,3 +314,19 @@ def test_a_keys_circuit_is_found_by_its_circuit_hash(tmp_path: Path) -> None:
         circuit_of(ceremony_with(("range_32", "ab" * 64)), key)
     with pytest.raises(UsageError, match=r"several circuits have its circuit hash \(a, b\)"):
         circuit_of(ceremony_with(("a", cs), ("b", cs)), key)
+
+
+def test_something_that_is_not_a_coordinator_is_named() -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/ceremony"):
+            return httpx.Response(200, json={"hello": "world"})
+        return httpx.Response(404, text="<html>not here</html>")
+
+    shown = r"^http://coordinator.test/api/v1/turn: HTTP 404 without an error code \(is --server"
+    with pytest.raises(UsageError, match=shown + r" a zk-toolchain coordinator\?\)$"):
+        coordinator(handler).turn()
+    with pytest.raises(FormatError) as caught:
+        coordinator(handler).ceremony()
+    assert str(caught.value) == (
+        "the coordinator's answer is not a CeremonyInfo: 10 validation errors for CeremonyInfo"
+    )
