@@ -106,6 +106,10 @@ def ceremony_finalize(
     without --force. With --coordinator: the same for every circuit of the served ceremony,
     once each has min_contributions (see README, "Running a ceremony (coordinator)").
     """
+    if coordinator and name is not None:
+        raise click.UsageError(
+            "--coordinator finalizes every circuit of the served ceremony: no NAME"
+        )
     if coordinator:
         from toolchain.coordinator.publish import finalize as close_and_publish
 

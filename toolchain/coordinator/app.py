@@ -57,7 +57,10 @@ _ERRORS = {status: {"model": ErrorResponse} for status in sorted(set(CODES.value
 
 
 class RateLimiter:
-    """At most `per_minute` requests per key in any 60 s window."""
+    """At most `per_minute` requests per key in any 60 s window (keys idle for a minute are
+    forgotten once more than MAX_KEYS are tracked)."""
+
+    MAX_KEYS = 10_000
 
     def __init__(self, per_minute: int, clock: Callable[[], float] = time.monotonic) -> None:
         self.per_minute, self.clock = per_minute, clock
@@ -66,6 +69,8 @@ class RateLimiter:
     def check(self, key: str) -> None:
         """Count one request for `key`; Refusal rate_limited (with Retry-After) beyond the rate."""
         now = self.clock()
+        if len(self._seen) > self.MAX_KEYS:
+            self._seen = {k: v for k, v in self._seen.items() if v and v[-1] > now - 60}
         seen = self._seen.setdefault(key, deque())
         while seen and seen[0] <= now - 60:
             seen.popleft()
@@ -165,6 +170,8 @@ def _check_limits(request: Request, limiter: RateLimiter, max_body: int) -> None
     token = bearer(request)
     if token:
         limiter.check(f"token {token_hash(token)}")
+    if "chunked" in request.headers.get("transfer-encoding", "").lower():
+        raise Refusal("bad_request", "a request body needs a Content-Length (no chunked bodies)")
     length = request.headers.get("content-length")
     if length is not None and length.isdigit() and int(length) > max_body:
         raise Refusal("body_too_large", f"request body over {max_body // MIB} MiB")

@@ -58,23 +58,34 @@ def ensure_initial_keys(ws: Workspace, coordinator: Coordinator, report: Reporte
     missing = [c for c in coordinator.settings.circuits if not coordinator.has_chain(c)]
     if not missing:
         return
+    refuse_contributed(ws, missing)
     compile_circuits(ws, tuple(missing), report)
     fresh = tuple(c for c in missing if not api_ceremony.transcript(ws, c))
     if fresh:
         api_ceremony.setup(ws, fresh, None, report)
     for circuit in missing:
-        record, key = LocalCeremony(ws.project, ws.tools, circuit).latest()
-        if record.index != 0:
-            raise UsageError(
-                f"{circuit}: its local ceremony already has {record.index} contribution(s)"
-                f" ({ws.project.transcript(circuit)}): the coordinator starts from an initial key"
-            )
+        _, key = LocalCeremony(ws.project, ws.tools, circuit).latest()
         coordinator.add_initial(circuit, key)
         report(f"{circuit}: initial key {key} (sha256 {coordinator.latest(circuit).sha256[:16]}…)")
 
 
+def refuse_contributed(ws: Workspace, circuits: list[str]) -> None:
+    """UsageError for the first circuit whose local ceremony went past its initial key."""
+    for circuit in circuits:
+        records = api_ceremony.transcript(ws, circuit)
+        if len(records) > 1:
+            raise UsageError(
+                f"{circuit}: its local ceremony already has {len(records) - 1} step(s) after"
+                f" the initial key ({ws.project.transcript(circuit)}): the coordinator starts"
+                " from an initial key"
+            )
+
+
 def start(ws: Workspace, data: Path | None, report: Reporter) -> Coordinator:
-    """Open, bootstrap and recover: the coordinator ready to serve."""
+    """Open, bootstrap and recover: the coordinator ready to serve. A refused first start
+    leaves no data directory behind."""
+    if not (data_dir(ws, data) / DB_FILE).exists():
+        refuse_contributed(ws, api_ceremony.ceremony_circuits(ws, ()))
     coordinator = open_coordinator(ws, data)
     ensure_initial_keys(ws, coordinator, report)
     downtime = coordinator.recover()

@@ -26,6 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Literal, cast
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
@@ -39,6 +40,7 @@ from toolchain.coordinator.protocol import (
     CeremonyInfo,
     CircuitState,
     QueueState,
+    QueueStateName,
     QueueStatus,
     Receipt,
     RegisterResponse,
@@ -54,6 +56,7 @@ MISSED_HEARTBEATS = 3
 LENIENT_HEARTBEATS = 10
 TURN_SAMPLES = 20
 Clock = Callable[[], float]
+StepKind = Literal["setup", "contribution", "beacon"]
 
 
 class Refusal(ZktError):
@@ -385,7 +388,9 @@ class Coordinator:
         ids = [r.participant_id for r in waiting]
         position = ids.index(participant_id) + 1 if participant_id in ids else None
         return QueueState(
-            state="closed" if self.closed and row.state != "done" else row.state,  # type: ignore[arg-type]
+            state=cast(
+                QueueStateName, "closed" if self.closed and row.state != "done" else row.state
+            ),
             position=position,
             queue_length=len(waiting),
             eta_seconds=None if position is None else self.eta(position),
@@ -573,7 +578,7 @@ class Coordinator:
 def _entry(step: Step) -> TranscriptEntry:
     return TranscriptEntry(
         index=step.idx,
-        kind=step.kind,  # type: ignore[arg-type]
+        kind=cast(StepKind, step.kind),
         participant=step.participant,
         contribution_hash=step.contribution_hash,
         previous_hash=step.previous_hash,

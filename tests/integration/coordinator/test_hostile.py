@@ -24,11 +24,20 @@ from tests.integration.coordinator.conftest import (
     set_coordinator_options,
     tools,
 )
-from tests.unit.ceremony.helpers import extend, mpc_of, patch_point, with_mpc
+from tests.unit.ceremony.helpers import (
+    DELTA_G1_AT,
+    extend,
+    mpc_of,
+    patch_header,
+    patch_point,
+    with_mpc,
+)
 from toolchain.ceremony.entropy import fresh_entropy
 from toolchain.ceremony.phase2 import contribute
 from toolchain.config import engine_name
+from toolchain.formats.curve_codec import encode_g1
 from toolchain.formats.zkey import SECTION_C, MpcParams
+from toolchain.native.curve import G1_IDENTITY
 from toolchain.native.engines import get_engine
 
 ENGINE = get_engine(engine_name(None))
@@ -150,6 +159,7 @@ def test_a_replayed_key_is_refused_before_its_body(server: Server, tmp_path: Pat
     [
         ("delta_equals_gamma", "delta_unchanged"),
         ("off_curve", "invalid_point"),
+        ("delta_at_infinity", "invalid_point"),
         ("other_circuit", "wrong_circuit"),
         ("not_rescaled", "bad_rescale"),
         ("other_name", "wrong_name"),
@@ -167,6 +177,8 @@ def test_hostile_keys_of_the_right_size(
     key = extend(ENGINE, current, tmp_path / "forged.zkey", rescale=craft != "not_rescaled", k=k)
     if craft == "off_curve":
         key = patch_point(key, out, SECTION_C, 0, (1, 3))
+    elif craft == "delta_at_infinity":
+        key = patch_header(key, out, DELTA_G1_AT, encode_g1(G1_IDENTITY))
     elif craft == "other_circuit":
         other = mpc_of(current_key(server, "range_32", tmp_path / "other.zkey")).cs_hash
         key = with_mpc(key, out, MpcParams(other, mpc_of(key).contributions))

@@ -37,6 +37,11 @@ def test_a_whole_turn_over_http(server: Server, tmp_path: Path) -> None:
     assert (me["state"], me["circuits_pending"]) == ("done", [])
     chain = chain_of(server)
     assert [chain["circuits"][c]["contributions"] for c in CIRCUITS] == [1, 1]
+    status = httpx.get(server.api + "/status").json()
+    assert status["average_turn_seconds"] > 0 and status["current_contributor"] is None
+    info = httpx.get(server.api + "/ceremony").json()
+    assert info["coordinator_public_key"] == pub and info["min_contributions"] == 2
+    assert [c["last_contributor"] for c in info["circuits"]] == ["alice", "alice"]
     page = httpx.get(server.url + "/")
     assert '<meta http-equiv="refresh" content="10">' in page.text and "<script" not in page.text
     assert (
