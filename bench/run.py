@@ -1,6 +1,6 @@
 """Benchmarks for `nox -s bench`: measured side by side in one run, written as tables with ratios.
 
-    python bench/run.py [startup] [compile] [prove]
+    python bench/run.py [startup] [compile] [prove] [coordinator]
 
 startup: `zkt --version` and `zkt --help` (the console script, whole processes) beside
 `python -c "import click"`, the floor any click CLI pays; the median of STARTUP_REPEAT runs
@@ -17,6 +17,9 @@ witness, prove and verify, snarkjs CLI (whole `node` process, as users run it) b
 native path in process on every engine that loads (pure; mcl with the fast extra); the median
 of REPEAT runs each, and native / snarkjs as a ratio. The witness twice: from a calculator kept
 for the circuit, and from a new calculator per witness (as the api computes one).
+
+coordinator: 50 clients polling a real `zkt ceremony serve` on loopback for a fixed count of
+requests, idle and while an upload is verified (bench/coordinator_load.py): requests/s, p95.
 """
 
 from __future__ import annotations
@@ -31,6 +34,8 @@ from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 from typing import Any
+
+from coordinator_load import bench_coordinator
 
 REPO = Path(__file__).resolve().parents[1]
 OUT = REPO / "build" / "bench"
@@ -231,6 +236,7 @@ BENCHES: dict[str, Callable[[], str]] = {
     "startup": bench_startup,
     "compile": bench_compile,
     "prove": bench_prove,
+    "coordinator": partial(bench_coordinator, REPO),
 }
 
 

@@ -245,12 +245,31 @@ class CeremonySettings(_Strict):
     min_contributions: int = Field(default=1, ge=1, le=100_000)
 
 
+class CoordinatorOptions(_Strict):
+    """[coordinator]: how `zkt ceremony serve` runs the ceremony over HTTP (all optional).
+
+    A turn's deadline is slot_seconds plus seconds_per_mib for every MiB of keys downloaded and
+    uploaded; a waiting participant who misses 3 heartbeats loses the place; a missed deadline
+    costs one of max_retries rejoins.
+    """
+
+    slot_seconds: int = Field(default=600, ge=1, le=7 * 24 * 3600)
+    seconds_per_mib: float = Field(default=2, ge=0, le=3600)
+    heartbeat_seconds: int = Field(default=15, ge=1, le=3600)
+    max_retries: int = Field(default=2, ge=0, le=1000)
+    invite_only: bool = False
+    invite_hours: float = Field(default=72, gt=0, le=24 * 365)
+    max_body_mib: int = Field(default=512, ge=1, le=1 << 20)
+    rate_per_minute: int = Field(default=120, ge=1, le=10_000_000)
+
+
 class CeremonyConfig(_Strict):
     """The whole ceremony/ceremony.toml."""
 
     ceremony: CeremonySettings
     phase1: Phase1Options
     beacon: BeaconOptions
+    coordinator: CoordinatorOptions = Field(default_factory=CoordinatorOptions)
 
 
 def read_ceremony_config(path: Path) -> CeremonyConfig:

@@ -16,15 +16,32 @@
     └── VerificationError   (1)      a proof or a contribution was checked and rejected
 
 Foreign exceptions are translated once, where they enter (`raise X(msg) from exc`).
+An error may carry a stable `code` (`raise VerificationError(msg, code="wrong_circuit")`): the
+coordinator answers it as the rejection code of an upload; the message stays for people.
 """
 
 from __future__ import annotations
 
 
 class ZktError(Exception):
-    """Base of every error zk-toolchain raises on purpose."""
+    """Base of every error zk-toolchain raises on purpose; `code` is a stable name, or None."""
 
     exit_code = 1
+
+    def __init__(self, *args: object, code: str | None = None) -> None:
+        super().__init__(*args)
+        self.code = code
+
+    def __reduce__(self) -> tuple[object, ...]:
+        # Pickled across process pools: attributes (the keyword-only code) travel too.
+        return (_rebuild, (type(self), self.args, dict(self.__dict__)))
+
+
+def _rebuild(cls: type[ZktError], args: tuple[object, ...], state: dict[str, object]) -> ZktError:
+    error = cls.__new__(cls)
+    Exception.__init__(error, *args)
+    error.__dict__.update(state)
+    return error
 
 
 class UsageError(ZktError):

@@ -45,17 +45,20 @@ def check_extends(previous: Sequence[C], current: Sequence[C], what: str) -> C:
         return current[-1]
     if added == 0:
         raise VerificationError(
-            f"{what}: nothing new: the same {len(current)} contributions as the accepted file"
+            f"{what}: nothing new: the same {len(current)} contributions as the accepted file",
+            code="not_one_contribution",
         )
     if added < 0:
         raise VerificationError(
             f"{what}: {len(current)} contributions, the accepted file has {len(previous)}:"
-            " contributions were dropped (a rollback)"
+            " contributions were dropped (a rollback)",
+            code="not_one_contribution",
         )
     names = ", ".join(label(c) for c in current[len(previous) :])
     raise VerificationError(
         f"{what}: {added} contributions at once ({names}): accept them one at a time,"
-        " each checked against the file before it"
+        " each checked against the file before it",
+        code="not_one_contribution",
     )
 
 
@@ -64,7 +67,8 @@ def _check_unchanged(previous: Sequence[C], current: Sequence[C], what: str) -> 
         if candidate != accepted:
             raise VerificationError(
                 f"{what}: contribution {number} ({label(candidate)}) differs from the accepted"
-                " one: the chain was rebuilt, not extended"
+                " one: the chain was rebuilt, not extended",
+                code="chain_rebuilt",
             )
 
 
@@ -73,7 +77,8 @@ def check_same_circuit(previous_cs_hash: bytes, current_cs_hash: bytes, what: st
     if current_cs_hash != previous_cs_hash:
         raise VerificationError(
             f"{what}: circuit hash {current_cs_hash.hex()[:16]}… differs from the accepted key's"
-            f" {previous_cs_hash.hex()[:16]}…: a key for another circuit or initial setup"
+            f" {previous_cs_hash.hex()[:16]}…: a key for another circuit or initial setup",
+            code="wrong_circuit",
         )
 
 

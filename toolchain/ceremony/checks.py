@@ -4,19 +4,21 @@ snarkjs's `zkey verify` replays a key's chain but accepts a key with no contribu
 anyone can forge proofs), a key whose only contribution is the public beacon (the same), a chain
 extended after its beacon, and a chain rebuilt from genesis instead of extended. These checks
 close those gaps; `accept_contribution` and `accept_final` run them in order, on keys each read
-once (`phase2.read_key`).
+once (`phase2.read_key`). `accept_upload` is the coordinator's: the same checks plus the
+participant's name and no beacon, every refusal carrying its stable `code` (protocol.CODES).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 from toolchain.ceremony import chain, verify_phase2
 from toolchain.ceremony.phase2 import ParsedKey, read_key, snarkjs_verify
 from toolchain.ceremony.transcript import Record
 from toolchain.config import BeaconOptions
-from toolchain.errors import VerificationError
+from toolchain.errors import FormatError, InvalidValueError, VerificationError
 from toolchain.formats.zkey import MpcParams, ZkeyContribution
 from toolchain.runner.tools import Tools
 
@@ -26,7 +28,8 @@ def check_key_has_contribution(key: ParsedKey) -> None:
     header = key.file.header
     if not key.mpc.contributions or header.delta_g2 == header.gamma_g2:
         raise VerificationError(
-            f"{key.name}: no phase-2 contribution (delta equals gamma): proofs could be forged"
+            f"{key.name}: no phase-2 contribution (delta equals gamma): proofs could be forged",
+            code="delta_unchanged",
         )
 
 
@@ -104,6 +107,25 @@ def check_matches_transcript(records: Sequence[Record], mpc: MpcParams, what: st
             )
 
 
+def check_not_beacon(added: ZkeyContribution, what: str) -> None:
+    """A participant's contribution is not a beacon: the beacon is the coordinator's, at the end."""
+    if added.params.is_beacon:
+        raise VerificationError(
+            f"{what}: the new contribution is a beacon: only the coordinator applies the beacon",
+            code="beacon_refused",
+        )
+
+
+def check_named(added: ZkeyContribution, participant: str, what: str) -> None:
+    """The new contribution carries the name the participant registered (snarkjs -n NAME)."""
+    if added.params.name != participant:
+        raise VerificationError(
+            f"{what}: the new contribution is named {chain.label(added)!r}, the participant"
+            f" registered as {participant!r} (contribute with -n {participant!r})",
+            code="wrong_name",
+        )
+
+
 def check_snarkjs_accepts(tools: Tools, r1cs: Path, ptau: Path, zkey: Path) -> None:
     """snarkjs rebuilds the initial key from r1cs + ptau and replays every contribution."""
     if not snarkjs_verify(tools, r1cs, ptau, zkey):
@@ -133,6 +155,34 @@ def accept_step(
     check_key_has_contribution(current)
     verify_phase2.check_added(previous, current)
     return added
+
+
+def accept_upload(accepted: Path, candidate: Path, participant: str) -> ZkeyContribution:
+    """A participant's upload: `candidate` extends the coordinator's `accepted` key by exactly
+    one valid contribution named `participant`, not a beacon; that contribution is returned.
+
+    Every refusal carries its code: a file that is not a key is bad_container, a value off the
+    curve or outside its range invalid_point, each check its own (protocol.CODES).
+    """
+    with _coded_format_errors():
+        previous, current = read_key(accepted), read_key(candidate)
+        check_open(previous.mpc, previous.name)
+        added = chain.check_mpc_extends(previous.mpc, current.mpc, current.name)
+        check_not_beacon(added, current.name)
+        check_named(added, participant, current.name)
+        check_key_has_contribution(current)
+        verify_phase2.check_added(previous, current)
+    return added
+
+
+@contextmanager
+def _coded_format_errors() -> Iterator[None]:
+    try:
+        yield
+    except FormatError as exc:
+        if exc.code is None:
+            exc.code = "invalid_point" if isinstance(exc, InvalidValueError) else "bad_container"
+        raise
 
 
 def accept_final(

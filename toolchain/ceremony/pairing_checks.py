@@ -31,7 +31,7 @@ def check_in_g2(engine: Engine, point: G2Affine, what: str) -> None:
     try:
         engine.parse_g2(*point)
     except InvalidValueError:
-        raise VerificationError(f"{what} is not in the G2 subgroup") from None
+        raise VerificationError(f"{what} is not in the G2 subgroup", code="invalid_point") from None
 
 
 def random_scalars(count: int) -> list[int]:

@@ -192,14 +192,14 @@ def _fetch_verified(
     client: httpx.Client, url: str, part: Path, release: PtauRelease, progress: bool
 ) -> None:
     resumed = _size(part) > 0
-    _download(client, url, part, progress)
+    download_part(client, url, part, progress)
     try:
         _verify_part(part, release)
     except IntegrityError:
         if not resumed:
             raise
         # The bad bytes may be the kept ones (an earlier run, another mirror): one fresh try here.
-        _download(client, url, part, progress)
+        download_part(client, url, part, progress)
         _verify_part(part, release)
 
 
@@ -214,7 +214,9 @@ def _size(path: Path) -> int:
     return path.stat().st_size if path.exists() else 0
 
 
-def _download(client: httpx.Client, url: str, part: Path, progress: bool) -> None:
+def download_part(client: httpx.Client, url: str, part: Path, progress: bool) -> None:
+    """GET `url` into `part`, continuing what it already holds with `Range: bytes=N-` (a 200
+    starts over); DownloadError on a failure, the partial kept where a Range can continue it."""
     offset = _size(part)
     headers = {"Range": f"bytes={offset}-"} if offset else {}
     try:

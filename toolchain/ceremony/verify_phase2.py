@@ -88,8 +88,8 @@ def expected_transcripts(mpc: MpcParams) -> list[bytes]:
 # --- the checks -------------------------------------------------------------------------------
 
 
-def _fail(number: int, c: ZkeyContribution, reason: str) -> VerificationError:
-    return VerificationError(f"contribution {number} ({chain.label(c)}): {reason}")
+def _fail(number: int, c: ZkeyContribution, reason: str, code: str) -> VerificationError:
+    return VerificationError(f"contribution {number} ({chain.label(c)}): {reason}", code=code)
 
 
 def check_contribution(
@@ -97,13 +97,25 @@ def check_contribution(
 ) -> None:
     """One contribution: its transcript, proof of knowledge, delta step and beacon key."""
     if c.transcript != transcript:
-        raise _fail(number, c, "transcript does not follow from the circuit hash and the chain")
+        raise _fail(
+            number,
+            c,
+            "transcript does not follow from the circuit hash and the chain",
+            "bad_proof_of_knowledge",
+        )
     check_in_g2(engine, c.g2_spx, f"contribution {number} ({chain.label(c)}): g2_spx")
     g2_sp = hash_to_g2(transcript)
     if not same_ratio(engine, c.g1_s, c.g1_sx, g2_sp, c.g2_spx):
-        raise _fail(number, c, "proof of knowledge fails (g1_s, g1_sx vs g2_sp, g2_spx)")
+        raise _fail(
+            number,
+            c,
+            "proof of knowledge fails (g1_s, g1_sx vs g2_sp, g2_spx)",
+            "bad_proof_of_knowledge",
+        )
     if not same_ratio(engine, delta_before, c.delta_after_g1, g2_sp, c.g2_spx):
-        raise _fail(number, c, "delta_after is not delta_before times the proven secret")
+        raise _fail(
+            number, c, "delta_after is not delta_before times the proven secret", "bad_delta_step"
+        )
     if c.params.is_beacon:
         _check_beacon_key(engine, number, c)
 
@@ -111,12 +123,17 @@ def check_contribution(
 def _check_beacon_key(engine: Engine, number: int, c: ZkeyContribution) -> None:
     exp = c.params.num_iterations_exp
     if c.params.beacon_hash is None or exp is None or exp > MAX_BEACON_EXP:
-        raise _fail(number, c, f"beacon iteration exponent {exp} is outside 0..{MAX_BEACON_EXP}")
+        raise _fail(
+            number,
+            c,
+            f"beacon iteration exponent {exp} is outside 0..{MAX_BEACON_EXP}",
+            "beacon_refused",
+        )
     rng = beacon_rng(c.params.beacon_hash, exp)
     secret = fr_from_rng(rng)
     g1_s = g1_from_rng(rng)
     if (g1_s, engine.mul_g1(g1_s, secret)) != (c.g1_s, c.g1_sx):
-        raise _fail(number, c, "the key is not the one its beacon hash derives")
+        raise _fail(number, c, "the key is not the one its beacon hash derives", "beacon_refused")
 
 
 def check_chain(engine: Engine, mpc: MpcParams) -> list[G1Affine]:
@@ -133,10 +150,14 @@ def check_header_delta(engine: Engine, zkey: ZkeyFile, delta_g1: G1Affine) -> No
     """The header's δ1 is the chain's last delta and δ2 carries the same exponent."""
     header, name = zkey.header, zkey.path.name
     if header.delta_g1 != delta_g1:
-        raise VerificationError(f"{name}: header delta_g1 is not the last contribution's delta")
+        raise VerificationError(
+            f"{name}: header delta_g1 is not the last contribution's delta", code="bad_delta_step"
+        )
     check_in_g2(engine, header.delta_g2, f"{name}: header delta_g2")
     if not same_ratio(engine, G1_GENERATOR, header.delta_g1, G2_GENERATOR, header.delta_g2):
-        raise VerificationError(f"{name}: header delta_g2 does not match delta_g1")
+        raise VerificationError(
+            f"{name}: header delta_g2 does not match delta_g1", code="bad_delta_step"
+        )
 
 
 def check_unchanged(base: ZkeyFile, current: ZkeyFile) -> None:
@@ -144,15 +165,20 @@ def check_unchanged(base: ZkeyFile, current: ZkeyFile) -> None:
     a, b = base.header, current.header
     for field in ("n_vars", "n_public", "domain_size", "alpha_g1", "beta_g1", "beta_g2"):
         if getattr(a, field) != getattr(b, field):
-            raise VerificationError(f"{current.path.name}: header {field} differs from the base")
+            raise VerificationError(
+                f"{current.path.name}: header {field} differs from the base", code="header_changed"
+            )
     if b.gamma_g2 != a.gamma_g2:
-        raise VerificationError(f"{current.path.name}: header gamma_g2 differs from the base")
+        raise VerificationError(
+            f"{current.path.name}: header gamma_g2 differs from the base", code="header_changed"
+        )
     names = {SECTION_IC: "IC", SECTION_COEFFICIENTS: "coefficients", SECTION_A: "A"}
     names |= {SECTION_B1: "B1", SECTION_B2: "B2"}
     for section_id, what in names.items():
         if not _sections_equal(base, current, section_id):
             raise VerificationError(
-                f"{current.path.name}: {what} section ({section_id}) differs from the base key"
+                f"{current.path.name}: {what} section ({section_id}) differs from the base key",
+                code="section_changed",
             )
 
 
@@ -189,7 +215,8 @@ def check_rescaled(engine: Engine, base: ZkeyFile, current: ZkeyFile, section_id
         what = "L" if section_id == SECTION_C else "H"
         raise VerificationError(
             f"{current.path.name}: {what} section ({section_id}) is not the base key's"
-            " scaled by the delta ratio"
+            " scaled by the delta ratio",
+            code="bad_rescale",
         )
 
 
@@ -218,7 +245,8 @@ def check_follows(base: ParsedKey, current: ParsedKey, engine: Engine | None = N
     chain.check_same_circuit(base.mpc.cs_hash, current.mpc.cs_hash, current.name)
     if current.mpc.contributions[: len(base.mpc.contributions)] != base.mpc.contributions:
         raise VerificationError(
-            f"{current.name}: its chain does not start with the base key's contributions"
+            f"{current.name}: its chain does not start with the base key's contributions",
+            code="chain_rebuilt",
         )
     check_added(base, current, engine)
 

@@ -69,23 +69,55 @@ def ceremony_beacon(ctx: click.Context, name: str) -> None:
 
 
 @ceremony.command(name="finalize")
-@click.argument("name")
+@click.argument("name", required=False)
 @PTAU
 @click.option(
     "--force",
     is_flag=True,
     help="Replace artifacts already exported (says what it replaces; old proofs stop verifying).",
 )
+@click.option(
+    "--coordinator",
+    is_flag=True,
+    help="Close the ceremony `zkt ceremony serve` runs (no NAME): beacon, verify, export,"
+    " lock the manifest, write the published directory.",
+)
+@click.option(
+    "--data",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="With --coordinator: its data directory (default: <project>/.zkt/coordinator).",
+)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="With --coordinator: the published directory (default: <data>/published).",
+)
 @click.pass_context
-def ceremony_finalize(ctx: click.Context, name: str, ptau: Path | None, force: bool) -> None:
+def ceremony_finalize(
+    ctx: click.Context, name: str | None, ptau: Path | None, force: bool, coordinator: bool,
+    data: Path | None, out: Path | None,
+) -> None:  # fmt: skip
     """Verify NAME's last key in full and export final.zkey, verification_key.json, verifier.sol.
 
     Verification: every step again, pairwise from the initial key (which must match the r1cs and
     ptau recorded at setup); snarkjs zkey verify (rebuilds the initial key from r1cs + ptau); at
     least min_contributions real contributions (ceremony.toml; the beacon does not count); and
     the committed beacon as the last contribution. Exported artifacts are never replaced
-    without --force.
+    without --force. With --coordinator: the same for every circuit of the served ceremony,
+    once each has min_contributions (see README, "Running a ceremony (coordinator)").
     """
+    if coordinator and name is not None:
+        raise click.UsageError(
+            "--coordinator finalizes every circuit of the served ceremony: no NAME"
+        )
+    if coordinator:
+        from toolchain.coordinator.publish import finalize as close_and_publish
+
+        folder = close_and_publish(workspace(ctx), data, out, status)
+        status(f"ceremony closed; published directory {folder}")
+        return
+    if name is None:
+        raise click.UsageError("give NAME, or --coordinator")
     from toolchain.api.ceremony import finalize
 
     final = finalize(workspace(ctx), name, ptau, status, force)

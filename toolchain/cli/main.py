@@ -8,9 +8,11 @@ from pathlib import Path
 
 import click
 
+import toolchain.cli.participant  # noqa: F401  (adds join, upload, verify-* to ceremony)
 from toolchain import __version__
 from toolchain.cli import artifacts, ceremony, init, prove, ptau, tools, zkey
 from toolchain.cli import compile as compiling
+from toolchain.cli import coordinator as _coordinator  # noqa: F401  (ceremony serve, invite)
 from toolchain.errors import ZktError
 
 

@@ -29,6 +29,7 @@ whole or in ranges on demand. Header points must not be the identity; other poin
 proving key `native.groth16.Zkey`; section 10, the phase-2 chain proving does not use, is
 `ZkeyFile.read_mpc_params`'s (read_zkey still checks it). `check_zkey` is the cheap check
 before a key is handed to snarkjs: everything but the big point sections.
+`contribution_record_size` is what one more named contribution adds to a key's size.
 """
 
 from __future__ import annotations
@@ -147,6 +148,16 @@ class ZkeyFile:
         with open(self.path, "rb") as fh:
             data = self.container.read(fh, SECTION_CONTRIBUTIONS)
         return parse_mpc_params(data, f"{self.path}: section {SECTION_CONTRIBUTIONS}")
+
+
+def contribution_record_size(name: str) -> int:
+    """Bytes one `snarkjs zkey contribute -n NAME` record adds to section 10 (and to the file):
+    delta_after, g1_s, g1_sx, g2_spx, the transcript, type, parameter length, then the name
+    parameter (id 1, length byte, UTF-8 bytes)."""
+    encoded = name.encode()
+    if not 0 < len(encoded) < 256:
+        raise ValueError(f"a contribution name is 1 to 255 bytes, not {len(encoded)}")
+    return _CONTRIBUTION_MIN + 2 + len(encoded)
 
 
 def open_zkey(path: Path) -> ZkeyFile:

@@ -1,0 +1,283 @@
+"""A participant's part in a ceremony over HTTP: `zkt ceremony join` and `zkt ceremony upload`.
+
+join: register under a name (and invite), join the queue and keep the place with heartbeats at
+the interval the coordinator announces, showing the position and ETA; on the slot, for each
+circuit of the turn: download the current key (size and sha256 checked), contribute with fresh
+entropy under the registered name, upload, and keep the signed receipt once its signature and
+every field check out (receipts/CIRCUIT_NNNN.json). Ctrl-C, or a failure, leaves the queue
+before the command exits, so the next in line need not wait for the deadline.
+
+The entropy is 64 bytes from the OS CSPRNG plus what the participant typed (kept as a `Secret`):
+it goes to snarkjs on stdin and nowhere else: never sent, logged or written.
+
+Air-gapped: `download_only` waits for the slot, downloads the keys into a folder and hands back
+the token and deadline, so the keys can be contributed to offline and sent with `upload`.
+"""
+
+from __future__ import annotations
+
+import math
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from toolchain.ceremony import phase2
+from toolchain.ceremony.entropy import Secret, fresh_entropy
+from toolchain.ceremony.ptau_fetch import DownloadError
+from toolchain.coordinator import receipts
+from toolchain.coordinator.client import Coordinator
+from toolchain.coordinator.protocol import ActiveTurn, CeremonyInfo, QueueState, SignedReceipt
+from toolchain.coordinator.verify_receipt import check_fields
+from toolchain.errors import IntegrityError, UsageError
+from toolchain.fsutil import write_atomic
+from toolchain.hashing import hash_file
+from toolchain.runner.tools import Tools
+
+Reporter = Callable[[str], None]
+# How often a lost upload answer is looked for while the coordinator may still be verifying it.
+RECOVER_ATTEMPTS = 30
+
+
+@dataclass(frozen=True)
+class Handoff:
+    """What an air-gapped participant needs after `download_only`: keys, token and deadline."""
+
+    token: str
+    name: str
+    deadline: float | None
+    keys: list[tuple[ActiveTurn, Path]]
+
+
+def key_name(circuit: str, index: int) -> str:
+    """The file name of key `index` of `circuit`, as the coordinator numbers them."""
+    return f"{circuit}_{index:04d}.zkey"
+
+
+def join(
+    coordinator: Coordinator,
+    tools: Tools,
+    name: str,
+    invite: str | None,
+    typed: str,
+    receipts_dir: Path,
+    report: Reporter,
+) -> list[Path]:
+    """Take part online: register, wait for the slot, contribute to every circuit of the turn;
+    returns the receipt files written."""
+    info = open_ceremony(coordinator)
+    secret = Secret(typed) if typed else None
+    registered = coordinator.register(name, invite)
+    with leaving_on_failure(coordinator, report):
+        wait_for_slot(coordinator, report)
+        turns = coordinator.turn()
+        with tempfile.TemporaryDirectory(prefix="zkt-join-") as work:
+            return [
+                contribute_turn(coordinator, tools, info, registered.name, turn, secret,
+                                Path(work), receipts_dir, report)
+                for turn in turns
+            ]  # fmt: skip
+
+
+def download_only(
+    coordinator: Coordinator, name: str, invite: str | None, folder: Path, report: Reporter
+) -> Handoff:
+    """Register, wait for the slot and download its keys into `folder` for an offline
+    contribution; the slot is kept (the keys go back with `upload` before the deadline)."""
+    open_ceremony(coordinator)
+    registered = coordinator.register(name, invite)
+    with leaving_on_failure(coordinator, report):
+        state = wait_for_slot(coordinator, report)
+        folder.mkdir(parents=True, exist_ok=True)
+        keys = [
+            (turn, coordinator.download(turn, folder / key_name(turn.circuit, turn.index)))
+            for turn in coordinator.turn()
+        ]
+    return Handoff(registered.token, registered.name, state.deadline, keys)
+
+
+def save_token(path: Path, token: str) -> None:
+    """The token in `path`, readable by its owner only (only when the participant asks)."""
+    write_atomic(path, (token + "\n").encode(), private=True)
+
+
+def open_ceremony(coordinator: Coordinator) -> CeremonyInfo:
+    """The ceremony's info, refused when it is closed."""
+    info = coordinator.ceremony()
+    if info.closed:
+        raise UsageError(f"{info.ceremony}: the ceremony is closed (ceremony_closed)")
+    return info
+
+
+@contextmanager
+def leaving_on_failure(coordinator: Coordinator, report: Reporter) -> Iterator[None]:
+    """Ctrl-C or a failure inside gives the place or slot back (one try), then goes on."""
+    try:
+        yield
+    except BaseException as exc:
+        left = coordinator.leave_now()
+        why = "interrupted" if isinstance(exc, KeyboardInterrupt) else "stopped"
+        report(f"{why}: {'left the queue' if left else 'could not tell the coordinator'}")
+        raise
+
+
+def wait_for_slot(coordinator: Coordinator, report: Reporter) -> QueueState:
+    """Join the queue and wait for the slot, with a heartbeat at the announced interval; the
+    position is shown when it changes, the ETA with it (and at least every minute)."""
+    state = coordinator.queue("join")
+    if state.message and state.state != "active":
+        report(state.message)
+    place: tuple[int | None, int] = (None, -1)
+    shown_at = -math.inf
+    while state.state == "waiting":
+        now = time.monotonic()
+        if place != (state.position, state.queue_length) or now - shown_at > 60:
+            report(position_line(state))
+            place, shown_at = (state.position, state.queue_length), now
+        coordinator.sleep(state.heartbeat_seconds)
+        state = coordinator.queue("heartbeat")
+    if state.state != "active":
+        why = f": {state.message}" if state.message else ""
+        raise UsageError(f"no slot: the coordinator says you are {state.state}{why}")
+    report(f"your turn: {', '.join(state.circuits_pending)}; deadline {when(state.deadline)}")
+    return state
+
+
+def position_line(state: QueueState) -> str:
+    """The waiting line people see: position, queue length and ETA."""
+    eta = "unknown" if state.eta_seconds is None else duration(state.eta_seconds)
+    return f"waiting: position {state.position} of {state.queue_length}, ETA {eta}"
+
+
+def duration(seconds: float) -> str:
+    """`seconds` as 1h02m, 3m20s or 45s."""
+    whole = max(0, round(seconds))
+    hours, rest = divmod(whole, 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours:
+        return f"{hours}h{minutes:02d}m"
+    return f"{minutes}m{secs:02d}s" if minutes else f"{secs}s"
+
+
+def when(deadline: float | None) -> str:
+    """A deadline as UTC time and how far off it is."""
+    if deadline is None:
+        return "none"
+    moment = datetime.fromtimestamp(deadline, UTC).replace(microsecond=0)
+    left = deadline - datetime.now(UTC).timestamp()
+    return f"{moment.isoformat()} (in {duration(left)})"
+
+
+def contribute_turn(
+    coordinator: Coordinator,
+    tools: Tools,
+    info: CeremonyInfo,
+    name: str,
+    turn: ActiveTurn,
+    secret: Secret | None,
+    work: Path,
+    receipts_dir: Path,
+    report: Reporter,
+) -> Path:
+    """Download, contribute to and upload one circuit's key; the receipt file written."""
+    current = coordinator.download(turn, work / key_name(turn.circuit, turn.index))
+    ours = work / key_name(turn.circuit, turn.index + 1)
+    report(f"{turn.circuit}: contributing to key {turn.index} as {name!r}")
+    entropy = fresh_entropy(secret.reveal() if secret else "")
+    phase2.contribute(tools, current, ours, name, entropy)
+    return upload_key(coordinator, info, turn, ours, receipts_dir, report)
+
+
+def upload_key(
+    coordinator: Coordinator,
+    info: CeremonyInfo,
+    turn: ActiveTurn,
+    key: Path,
+    receipts_dir: Path,
+    report: Reporter,
+) -> Path:
+    """Upload `key` for `turn`, check the receipt and store it; the receipt file."""
+    size = key.stat().st_size
+    if size != turn.upload_size:
+        raise IntegrityError(
+            f"{key.name}: {size} bytes, the coordinator expects {turn.upload_size} for"
+            f" {turn.circuit} (was it contributed to with the registered name?)"
+        )
+    try:
+        signed = coordinator.upload(turn.circuit, key)
+    except DownloadError:
+        signed = recover_receipt(coordinator, turn, key)
+    check_receipt(info, turn, key, signed)
+    path = receipts_dir / key_name(turn.circuit, turn.index + 1).replace(".zkey", ".json")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    receipts.write_receipt(path, signed)
+    report(f"{turn.circuit}: contribution {turn.index + 1} accepted; receipt {path}")
+    return path
+
+
+def recover_receipt(coordinator: Coordinator, turn: ActiveTurn, key: Path) -> SignedReceipt:
+    """After an upload whose answer was lost: the receipt, once the coordinator has one for
+    this key (it may still be verifying), else the upload once more."""
+    for _ in range(RECOVER_ATTEMPTS):
+        signed = coordinator.receipt(turn.circuit, turn.index + 1)
+        if signed is not None and signed.receipt.file_sha256 == hash_file(key):
+            return signed
+        if coordinator.queue("me").state != "verifying":
+            break
+        coordinator.sleep(2.0)
+    return coordinator.upload(turn.circuit, key)
+
+
+def check_receipt(info: CeremonyInfo, turn: ActiveTurn, key: Path, signed: SignedReceipt) -> None:
+    """The receipt is signed by the ceremony's key and names exactly the uploaded contribution."""
+    receipt = receipts.verify(signed, info.coordinator_public_key)
+    mpc = phase2.mpc_params(key)
+    ours = mpc.contributions[-1]
+    before = mpc.contributions[-2].transcript if len(mpc.contributions) > 1 else mpc.cs_hash
+    expected = {
+        "ceremony": info.ceremony,
+        "circuit": turn.circuit,
+        "index": turn.index + 1,
+        "participant": ours.params.name,
+        "contribution_hash": ours.transcript.hex(),
+        "previous_hash": before.hex(),
+        "file_sha256": hash_file(key),
+    }
+    check_fields(receipt, expected, "your upload")
+
+
+def upload(
+    coordinator: Coordinator, keys: list[Path], receipts_dir: Path, report: Reporter
+) -> list[Path]:
+    """Send keys contributed offline (the token's turn); the receipt files written."""
+    info = coordinator.ceremony()
+    turns = {turn.circuit: turn for turn in coordinator.turn()}
+    written = []
+    for key in keys:
+        circuit = circuit_of(info, key)
+        if circuit not in turns:
+            raise UsageError(f"{key}: {circuit} is not pending in your turn ({', '.join(turns)})")
+        written.append(upload_key(coordinator, info, turns[circuit], key, receipts_dir, report))
+    return written
+
+
+def circuit_of(info: CeremonyInfo, key: Path) -> str:
+    """Which of the ceremony's circuits `key` is for: by its circuit hash, then by file name
+    among circuits sharing that hash."""
+    cs_hash = phase2.mpc_params(key).cs_hash.hex()
+    matches = [c.name for c in info.circuits if c.cs_hash == cs_hash]
+    named = [m for m in matches if key.name.startswith(f"{m}_")]
+    if len(matches) == 1 or len(named) == 1:
+        return (named or matches)[0]
+    if not matches:
+        known = ", ".join(c.name for c in info.circuits)
+        raise UsageError(
+            f"{key}: circuit hash {cs_hash[:16]}… is none of this ceremony's circuits ({known})"
+        )
+    raise UsageError(
+        f"{key}: several circuits have its circuit hash ({', '.join(matches)}): name the file"
+        " CIRCUIT_NNNN.zkey"
+    )

@@ -1,0 +1,166 @@
+"""`zkt ceremony finalize --coordinator`: close the served ceremony and publish it.
+
+Refused until every circuit has min_contributions accepted. Then the database says closed (the
+server answers ceremony_closed from then on), every chain is re-verified, and each circuit's
+accepted keys become the project's own ceremony layout (build/NAME/ceremony/NAME_NNNN.zkey and
+ceremony/transcripts/NAME.jsonl records) so that the existing local code applies the committed
+beacon, verifies the whole chain (snarkjs too) and exports artifacts/NAME/; the manifest is
+locked again through the api. Last, the published directory anyone verifies:
+
+    DIR/ceremony.json, coordinator.pub, README.md, phase1.ptau
+    DIR/<circuit>/circuit.r1cs, <circuit>_NNNN.zkey (every key, the beacon's last),
+                  transcript.jsonl (paths relative to DIR), receipts/<circuit>_NNNN.json
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from dataclasses import replace
+from pathlib import Path
+
+from toolchain import __version__
+from toolchain.api import ceremony as api_ceremony
+from toolchain.api.artifacts import lock_artifacts
+from toolchain.api.workspace import Workspace
+from toolchain.build import Reporter
+from toolchain.ceremony.transcript import Record, append_record, file_hashes, read_transcript
+from toolchain.coordinator import receipts
+from toolchain.coordinator.db import Step
+from toolchain.coordinator.protocol import SignedReceipt
+from toolchain.coordinator.serve import data_dir, open_coordinator
+from toolchain.coordinator.service import Coordinator
+from toolchain.errors import UsageError
+from toolchain.fsutil import write_atomic
+from toolchain.hashing import hash_file
+
+
+def finalize(ws: Workspace, data: Path | None, out: Path | None, report: Reporter) -> Path:
+    """Close the ceremony, finalize every circuit through the local ceremony code, lock the
+    manifest and write the published directory (returned)."""
+    coordinator = open_coordinator(ws, data)
+    _check_enough(coordinator)
+    with coordinator.db.transaction():
+        coordinator.db.set_meta("closed", "1")
+    report("ceremony closed: the coordinator accepts nothing more")
+    for circuit in coordinator.settings.circuits:
+        steps = coordinator.verify_chain(circuit)
+        _write_local_chain(ws, coordinator, circuit, steps)
+        api_ceremony.beacon(ws, circuit)
+        api_ceremony.finalize(ws, circuit, None, report)
+        report(f"{circuit}: beacon applied, chain verified, artifacts exported")
+    lock_artifacts(ws, None, report)
+    folder = out if out is not None else data_dir(ws, data) / "published"
+    _publish(ws, coordinator, folder)
+    return folder
+
+
+def _check_enough(coordinator: Coordinator) -> None:
+    minimum = coordinator.settings.min_contributions
+    short = [
+        f"{state.name} has {state.contributions}"
+        for state in map(coordinator.circuit_state, coordinator.settings.circuits)
+        if state.contributions < minimum
+    ]
+    if short:
+        raise UsageError(
+            f"not enough contributions to finalize: {', '.join(short)}; min_contributions is"
+            f" {minimum}"
+        )
+
+
+def _write_local_chain(
+    ws: Workspace, coordinator: Coordinator, circuit: str, steps: list[Step]
+) -> None:
+    """The accepted keys after the initial one as the project's ceremony keys and records."""
+    project = ws.project
+    recorded = len(read_transcript(project.transcript(circuit)))
+    for step in steps[recorded:]:
+        key = project.ceremony_key(circuit, step.idx)
+        _copy(coordinator.store.path(step.sha256), key)
+        record = Record(
+            index=step.idx,
+            kind=step.kind,
+            name=step.participant,
+            contribution_hash=step.contribution_hash,
+            previous_hash=step.previous_hash,
+            file=file_hashes(key, project.root),
+            tools={"zk-toolchain": __version__},
+            time=step.time,
+            inputs={"coordinator_public_key": coordinator.public_key},
+        )
+        append_record(project.transcript(circuit), record)
+
+
+def _copy(source: Path, target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(f".{target.name}.tmp")
+    shutil.copyfile(source, partial)
+    partial.replace(target)
+
+
+def _link_or_copy(source: Path, target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.unlink(missing_ok=True)
+    try:
+        os.link(source, target)
+    except OSError:
+        _copy(source, target)
+
+
+def _publish(ws: Workspace, coordinator: Coordinator, folder: Path) -> None:
+    config = api_ceremony.ceremony_config(ws)
+    circuits = coordinator.settings.circuits
+    ptau = api_ceremony.setup_ptau(ws, circuits[0], None)
+    _link_or_copy(ptau, folder / "phase1.ptau")
+    for circuit in circuits:
+        _publish_circuit(ws, coordinator, circuit, folder)
+    info = {
+        "ceremony": config.ceremony.name,
+        "coordinator_public_key": coordinator.public_key,
+        "min_contributions": config.ceremony.min_contributions,
+        "beacon": config.beacon.model_dump(),
+        "ptau": {"file": "phase1.ptau", "blake2b": hash_file(ptau, "blake2b")},
+        "circuits": list(circuits),
+    }
+    write_atomic(folder / "ceremony.json", (json.dumps(info, indent=2) + "\n").encode())
+    write_atomic(folder / "coordinator.pub", f"{coordinator.public_key}\n".encode())
+    write_atomic(folder / "README.md", _readme(config.ceremony.name, coordinator.public_key))
+
+
+def _publish_circuit(ws: Workspace, coordinator: Coordinator, circuit: str, folder: Path) -> None:
+    project, target = ws.project, folder / circuit
+    _link_or_copy(project.r1cs(circuit), target / "circuit.r1cs")
+    transcript = target / "transcript.jsonl"
+    transcript.unlink(missing_ok=True)
+    for record in read_transcript(project.transcript(circuit)):
+        name = f"{circuit}/{circuit}_{record.index:04d}.zkey"
+        _link_or_copy(project.root / record.file.path, folder / name)
+        append_record(transcript, replace(record, file=replace(record.file, path=name)))
+    for step in coordinator.db.steps(circuit):
+        if step.receipt is not None:
+            signed = SignedReceipt.model_validate_json(step.receipt)
+            path = target / "receipts" / f"{circuit}_{step.idx:04d}.json"
+            receipts.write_receipt(path, signed)
+
+
+def _readme(ceremony: str, public_key: str) -> bytes:
+    return f"""# {ceremony}: the published phase-2 ceremony
+
+Every key the coordinator accepted, in order, for each circuit (`CIRCUIT/CIRCUIT_NNNN.zkey`;
+the last one is the public beacon's), the hash-linked transcript of each chain, the receipt the
+coordinator signed for every participant's contribution, the circuits' r1cs and the phase-1
+ptau the initial keys were made from.
+
+Coordinator receipt key (Ed25519, raw, hex): `{public_key}` (also in `coordinator.pub`).
+
+To verify everything (rebuilds each initial key from r1cs + ptau, checks every step and the
+beacon, checks every receipt's signature):
+
+    zkt ceremony verify-transcript .
+
+To check one participant's receipt against this directory:
+
+    zkt ceremony verify-receipt CIRCUIT/receipts/CIRCUIT_NNNN.json --transcript .
+""".encode()
