@@ -14,7 +14,6 @@ locked again through the api. Last, the published directory anyone verifies:
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 from dataclasses import replace
@@ -29,6 +28,12 @@ from toolchain.ceremony.transcript import Record, append_record, file_hashes, re
 from toolchain.coordinator import receipts
 from toolchain.coordinator.db import Step
 from toolchain.coordinator.protocol import SignedReceipt
+from toolchain.coordinator.published import (
+    CEREMONY_FILE,
+    PUBLIC_KEY_FILE,
+    PtauReference,
+    PublishedCeremony,
+)
 from toolchain.coordinator.serve import data_dir, open_coordinator
 from toolchain.coordinator.service import Coordinator
 from toolchain.errors import UsageError
@@ -116,16 +121,16 @@ def _publish(ws: Workspace, coordinator: Coordinator, folder: Path) -> None:
     _link_or_copy(ptau, folder / "phase1.ptau")
     for circuit in circuits:
         _publish_circuit(ws, coordinator, circuit, folder)
-    info = {
-        "ceremony": config.ceremony.name,
-        "coordinator_public_key": coordinator.public_key,
-        "min_contributions": config.ceremony.min_contributions,
-        "beacon": config.beacon.model_dump(),
-        "ptau": {"file": "phase1.ptau", "blake2b": hash_file(ptau, "blake2b")},
-        "circuits": list(circuits),
-    }
-    write_atomic(folder / "ceremony.json", (json.dumps(info, indent=2) + "\n").encode())
-    write_atomic(folder / "coordinator.pub", f"{coordinator.public_key}\n".encode())
+    info = PublishedCeremony(
+        ceremony=config.ceremony.name,
+        coordinator_public_key=coordinator.public_key,
+        min_contributions=config.ceremony.min_contributions,
+        beacon=config.beacon,
+        ptau=PtauReference(file="phase1.ptau", blake2b=hash_file(ptau, "blake2b")),
+        circuits=list(circuits),
+    )
+    write_atomic(folder / CEREMONY_FILE, (info.model_dump_json(indent=2) + "\n").encode())
+    write_atomic(folder / PUBLIC_KEY_FILE, f"{coordinator.public_key}\n".encode())
     write_atomic(folder / "README.md", _readme(config.ceremony.name, coordinator.public_key))
 
 
