@@ -4,12 +4,19 @@ short, a published directory half written), it finishes the job; what the local 
 that finalize did not write is refused before the ceremony closes.
 
 The crash points are made in-process with finalize's own steps (`publish.close`,
-`write_local_chain`, the api's beacon), stopping where a crash would; then the real CLI runs.
+`write_local_chain`, the api's beacon), stopping where a crash would, then the real CLI runs;
+and for real: a finalize process SIGKILLed the moment its first final.zkey appears (its export
+cut short), run again.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 from tests.conftest import tree
@@ -104,4 +111,29 @@ def test_finalize_finishes_after_a_crash_and_again_after_a_finished_run(
     assert "range_32: already exported from its beacon key" in again.stderr
     now = {k: v for k, v in tree(server.project / "artifacts").items() if "/" in k}
     assert now == artifacts
+    verify_transcript(server)
+
+
+def test_finalize_killed_during_an_export_finishes_when_run_again(
+    server: Server, tmp_path: Path
+) -> None:
+    for name in ("alice", "bob"):
+        take_turn(server, name, tmp_path)
+    project = server.project
+    final = project / "artifacts" / "multiplier_2" / "final.zkey"
+    argv = [sys.executable, "-m", "toolchain", "ceremony", "finalize", "--coordinator",
+            "--data", str(server.data)]  # fmt: skip
+    running = subprocess.Popen(argv, cwd=project, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL, env={**os.environ})  # fmt: skip
+    while not final.exists() and running.poll() is None:
+        time.sleep(0.005)
+    running.send_signal(signal.SIGKILL)
+    assert running.wait(30) == -signal.SIGKILL
+    assert not (project / "artifacts" / "multiplier_2" / "verifier.sol").exists()
+    assert not (project / "artifacts" / "range_32").exists()
+
+    resumed = finalize(server)
+
+    assert resumed.returncode == 0, resumed.stderr
+    assert "multiplier_2: already exported" not in resumed.stderr
     verify_transcript(server)
