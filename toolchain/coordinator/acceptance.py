@@ -1,8 +1,10 @@
 """The upload check the coordinator runs in a worker process: `checks.accept_upload`, answered
-as a picklable `Verdict` (the new contribution's hash, or the refusal's code and message)."""
+as a picklable `Verdict` (the new contribution's hash, or the refusal's code and message), and
+`worker_ready`, the task that starts the worker (and loads this code) when the server starts."""
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,3 +28,8 @@ def verify_upload(accepted: Path, candidate: Path, participant: str) -> Verdict:
     except ZktError as exc:
         return Verdict(None, exc.code or "internal", str(exc).splitlines()[0])
     return Verdict(added.transcript.hex())
+
+
+def worker_ready() -> int:
+    """Nothing but being run in the worker, which imports this module to run it: its pid."""
+    return os.getpid()

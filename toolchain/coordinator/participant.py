@@ -5,7 +5,10 @@ the interval the coordinator announces, showing the position and ETA; on the slo
 circuit of the turn: download the current key (size and sha256 checked), contribute with fresh
 entropy under the registered name, upload, and keep the signed receipt once its signature and
 every field check out (receipts/CIRCUIT_NNNN.json). Ctrl-C, or a failure, leaves the queue
-before the command exits, so the next in line need not wait for the deadline.
+before the command exits, so the next in line need not wait for the deadline. Keys are
+downloaded into receipts/.downloads/<sha256>.zkey and kept there until the contribution to them
+is accepted, so a join run again after its process died resumes a partial download with HTTP
+Range (the sha256 is checked at the end; a partial that does not check out is fetched again).
 
 The entropy is 64 bytes from the OS CSPRNG plus what the participant typed (kept as a `Secret`):
 it goes to snarkjs on stdin and nowhere else: never sent, logged or written.
@@ -17,6 +20,7 @@ the token and deadline, so the keys can be contributed to offline and sent with 
 from __future__ import annotations
 
 import math
+import re
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -32,7 +36,7 @@ from toolchain.coordinator import receipts
 from toolchain.coordinator.client import Coordinator
 from toolchain.coordinator.protocol import ActiveTurn, CeremonyInfo, QueueState, SignedReceipt
 from toolchain.coordinator.verify_receipt import check_fields
-from toolchain.errors import IntegrityError, UsageError
+from toolchain.errors import FormatError, IntegrityError, UsageError
 from toolchain.fsutil import write_atomic
 from toolchain.hashing import hash_file
 from toolchain.runner.tools import Tools
@@ -40,6 +44,9 @@ from toolchain.runner.tools import Tools
 Reporter = Callable[[str], None]
 # How often a lost upload answer is looked for while the coordinator may still be verifying it.
 RECOVER_ATTEMPTS = 30
+# Where join keeps the keys it downloads, under the receipts folder, until they are contributed to.
+DOWNLOADS = ".downloads"
+_SHA256 = re.compile(r"[0-9a-f]{64}")
 
 
 @dataclass(frozen=True)
@@ -183,12 +190,43 @@ def contribute_turn(
     report: Reporter,
 ) -> Path:
     """Download, contribute to and upload one circuit's key; the receipt file written."""
-    current = coordinator.download(turn, work / key_name(turn.circuit, turn.index))
+    cache = receipts_dir / DOWNLOADS
+    current = cached_download(coordinator, turn, cache, report)
     ours = work / key_name(turn.circuit, turn.index + 1)
     report(f"{turn.circuit}: contributing to key {turn.index} as {name!r}")
     entropy = fresh_entropy(secret.reveal() if secret else "")
     phase2.contribute(tools, current, ours, name, entropy)
-    return upload_key(coordinator, info, turn, ours, receipts_dir, report)
+    receipt = upload_key(coordinator, info, turn, ours, receipts_dir, report)
+    current.unlink()
+    if not any(cache.iterdir()):
+        cache.rmdir()
+    return receipt
+
+
+def cached_download(
+    coordinator: Coordinator, turn: ActiveTurn, cache: Path, report: Reporter
+) -> Path:
+    """The key `turn` names as `cache/<sha256>.zkey`: already there, or downloaded, resuming
+    the partial a previous run left; a resumed partial that fails the sha256 check (the client
+    removes it) is downloaded once more from the start."""
+    if not _SHA256.fullmatch(turn.sha256):
+        raise FormatError(
+            f"{turn.circuit}: the coordinator announced sha256 {turn.sha256[:80]!r}, not 64 hex"
+            " digits"
+        )
+    dest = cache / f"{turn.sha256}.zkey"
+    if dest.is_file() and hash_file(dest) == turn.sha256:
+        return dest
+    cache.mkdir(parents=True, exist_ok=True)
+    partial = dest.with_name(dest.name + ".part")
+    if not partial.is_file():
+        return coordinator.download(turn, dest)
+    report(f"{turn.circuit}: resuming the download of key {turn.index} from {partial}")
+    try:
+        return coordinator.download(turn, dest)
+    except IntegrityError:
+        report(f"{turn.circuit}: the partial download did not check out: downloading it again")
+        return coordinator.download(turn, dest)
 
 
 def upload_key(

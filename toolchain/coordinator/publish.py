@@ -1,15 +1,23 @@
 """`zkt ceremony finalize --coordinator`: close the served ceremony and publish it.
 
-Refused until every circuit has min_contributions accepted. Then the database says closed (the
-server answers ceremony_closed from then on), every chain is re-verified, and each circuit's
-accepted keys become the project's own ceremony layout (build/NAME/ceremony/NAME_NNNN.zkey and
-ceremony/transcripts/NAME.jsonl records) so that the existing local code applies the committed
-beacon, verifies the whole chain (snarkjs too) and exports artifacts/NAME/; the manifest is
-locked again through the api. Last, the published directory anyone verifies:
+Refused until every circuit has min_contributions accepted, and (before anything changes) when
+the project's local layout is not a prefix of what finalize writes: a local transcript that
+differs from the coordinator's chain, or artifacts that are not this chain's beacon key. Then
+the database says closed (the server answers ceremony_closed from then on), every chain is
+re-verified, and each circuit's accepted keys become the project's own ceremony layout
+(build/NAME/ceremony/NAME_NNNN.zkey and ceremony/transcripts/NAME.jsonl records) so that the
+existing local code applies the committed beacon, verifies the whole chain (snarkjs too) and
+exports artifacts/NAME/; the manifest is locked again through the api. Last, the published
+directory anyone verifies:
 
     DIR/ceremony.json, coordinator.pub, README.md, phase1.ptau
     DIR/<circuit>/circuit.r1cs, <circuit>_NNNN.zkey (every key, the beacon's last),
                   transcript.jsonl (paths relative to DIR), receipts/<circuit>_NNNN.json
+
+Every step is resumable: run again after a crash, finalize skips what is already done and
+checked (records already written and matching the chain, a beacon already applied, artifacts
+already exported from the beacon key) and redoes the rest; an export cut short (its final.zkey
+is the beacon key, the rest missing) is exported again; the published directory is rewritten.
 """
 
 from __future__ import annotations
@@ -46,15 +54,11 @@ def finalize(ws: Workspace, data: Path | None, out: Path | None, report: Reporte
     manifest and write the published directory (returned)."""
     coordinator = open_coordinator(ws, data)
     _check_enough(coordinator)
-    with coordinator.db.transaction():
-        coordinator.db.set_meta("closed", "1")
-    report("ceremony closed: the coordinator accepts nothing more")
     for circuit in coordinator.settings.circuits:
-        steps = coordinator.verify_chain(circuit)
-        _write_local_chain(ws, coordinator, circuit, steps)
-        api_ceremony.beacon(ws, circuit)
-        api_ceremony.finalize(ws, circuit, None, report)
-        report(f"{circuit}: beacon applied, chain verified, artifacts exported")
+        _check_local_layout(ws, coordinator, circuit)
+    close(coordinator, report)
+    for circuit in coordinator.settings.circuits:
+        finalize_circuit(ws, coordinator, circuit, report)
     lock_artifacts(ws, None, report)
     folder = out if out is not None else data_dir(ws, data) / "published"
     _publish(ws, coordinator, folder)
@@ -75,10 +79,63 @@ def _check_enough(coordinator: Coordinator) -> None:
         )
 
 
-def _write_local_chain(
+def _check_local_layout(ws: Workspace, coordinator: Coordinator, circuit: str) -> None:
+    """UsageError unless the local transcript is a prefix of the coordinator's chain (then its
+    beacon) and artifacts/NAME/final.zkey, if any, is that beacon's key."""
+    records, steps = api_ceremony.transcript(ws, circuit), coordinator.db.steps(circuit)
+    again = "then run `zkt ceremony finalize --coordinator` again"
+    extra = records[len(steps) :]
+    ours = all(
+        r.contribution_hash == s.contribution_hash for r, s in zip(records, steps, strict=False)
+    )
+    if not ours or len(extra) > 1 or any(r.kind != "beacon" for r in extra):
+        raise UsageError(
+            f"{circuit}: {ws.project.transcript(circuit)} is not the coordinator's chain: move"
+            f" the local ceremony of {circuit} away, {again}"
+        )
+    final = ws.project.zkey(circuit)
+    if final.is_file() and not (extra and _is_key_of(final, extra[0])):
+        raise UsageError(
+            f"{circuit}: {final} is not this ceremony's final key: move {final.parent} away,"
+            f" {again}"
+        )
+
+
+def close(coordinator: Coordinator, report: Reporter) -> None:
+    """The database says closed: the server accepts nothing more (again: nothing changes)."""
+    with coordinator.db.transaction():
+        coordinator.db.set_meta("closed", "1")
+    report("ceremony closed: the coordinator accepts nothing more")
+
+
+def finalize_circuit(
+    ws: Workspace, coordinator: Coordinator, circuit: str, report: Reporter
+) -> None:
+    """The chain re-verified and written locally, the beacon applied and the artifacts exported,
+    each step skipped when a previous run already did it."""
+    write_local_chain(ws, coordinator, circuit, coordinator.verify_chain(circuit))
+    last = api_ceremony.transcript(ws, circuit)[-1]
+    if last.kind != "beacon":
+        last = api_ceremony.beacon(ws, circuit)
+    project = ws.project
+    if _is_key_of(project.zkey(circuit), last):
+        if project.vkey(circuit).is_file() and project.verifier_sol(circuit).is_file():
+            report(f"{circuit}: already exported from its beacon key")
+            return
+        project.zkey(circuit).unlink()  # an export cut short: exported again below
+    api_ceremony.finalize(ws, circuit, None, report)
+    report(f"{circuit}: beacon applied, chain verified, artifacts exported")
+
+
+def _is_key_of(path: Path, record: Record) -> bool:
+    return path.is_file() and hash_file(path) == record.file.sha256
+
+
+def write_local_chain(
     ws: Workspace, coordinator: Coordinator, circuit: str, steps: list[Step]
 ) -> None:
-    """The accepted keys after the initial one as the project's ceremony keys and records."""
+    """The accepted keys after the initial one as the project's ceremony keys and records
+    (those already recorded are left as they are)."""
     project = ws.project
     recorded = len(read_transcript(project.transcript(circuit)))
     for step in steps[recorded:]:

@@ -4,7 +4,9 @@ The data directory (default `<project>/.zkt/coordinator`) holds `state.sqlite3`,
 the signing key. At start each circuit of ceremony.toml without a chain gets its initial key:
 compiled through the api, then the project's local ceremony key 0 (set up now if the circuit
 has no local ceremony); a circuit whose local ceremony already has contributions is refused.
-Then every chain is re-verified and the queue restored (`Coordinator.recover`).
+Then every chain is re-verified and the queue restored (`Coordinator.recover`). The worker
+process that checks uploads is started before the server listens, so the first upload does not
+wait for it.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from toolchain.api.workspace import Workspace
 from toolchain.build import Reporter
 from toolchain.ceremony.local import LocalCeremony
 from toolchain.coordinator import receipts
+from toolchain.coordinator.acceptance import worker_ready
 from toolchain.coordinator.db import Database
 from toolchain.coordinator.service import Coordinator, Settings
 from toolchain.coordinator.store import ObjectStore
@@ -105,6 +108,8 @@ def serve(ws: Workspace, host: str, port: int, data: Path | None, report: Report
     coordinator = start(ws, data, report)
     context = multiprocessing.get_context("spawn")  # no fork of a running event loop
     with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+        pid = pool.submit(worker_ready).result()  # started now, not by the first upload
+        report(f"verification worker ready (pid {pid})")
         app = create_app(coordinator, pool)
         report(f"serving {coordinator.settings.ceremony!r} on http://{host}:{port}/")
         uvicorn.run(app, host=host, port=port, log_config=None, access_log=False)

@@ -9,10 +9,11 @@ Fixtures and helpers, all documented for reuse:
 - `coordinator_project` (function): a fresh copy of the template (a Path); change its
   [coordinator] table with `set_coordinator_options(project, slot_seconds=5, ...)` BEFORE
   starting a server on it.
-- `start_server` (function): a factory `start_server(project, data=None) -> Server` that starts
-  `zkt ceremony serve` as a real subprocess on 127.0.0.1 with a free port (data dir: the
-  project's default unless given), waits until GET /api/v1/status answers, and SIGKILLs every
-  server it started when the test ends. Call it again on the same project/data to restart.
+- `start_server` (function): a factory `start_server(project, data=None, port=None) -> Server`
+  that starts `zkt ceremony serve` as a real subprocess on 127.0.0.1 with a free port (or
+  `port`; data dir: the project's default unless given), waits until GET /api/v1/status
+  answers, and SIGKILLs every server it started when the test ends. Call it again on the same
+  project/data to restart (with `port=old.port` for clients that keep the old URL).
 - `server` (function): `start_server(coordinator_project)`, for tests that need one server.
 - `Server`: `.url` (http://127.0.0.1:PORT), `.api` (url + /api/v1), `.client()` (an
   httpx.Client on `.api`), `.kill()` (SIGKILL, waits), `.log()` (the JSON log lines as dicts),
@@ -164,12 +165,12 @@ def _wait_until_up(server: Server) -> None:
 
 @pytest.fixture
 def start_server() -> Iterator[Callable[..., Server]]:
-    """Factory: start `zkt ceremony serve` on `project` (and `data`); all killed at the end."""
+    """Factory: start `zkt ceremony serve` on `project` (`data`, `port`); all killed at the end."""
     started: list[Server] = []
 
-    def start(project: Path, data: Path | None = None) -> Server:
+    def start(project: Path, data: Path | None = None, port: int | None = None) -> Server:
         folder = data or project / ".zkt" / "coordinator"
-        port, log = free_port(), project / f"serve-{len(started)}.log"
+        port, log = port or free_port(), project / f"serve-{len(started)}.log"
         argv = [sys.executable, "-m", "toolchain", "ceremony", "serve", "--host", "127.0.0.1",
                 "--port", str(port), "--data", str(folder)]  # fmt: skip
         with open(log, "wb") as stderr:

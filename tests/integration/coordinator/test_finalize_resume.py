@@ -1,0 +1,139 @@
+"""`zkt ceremony finalize --coordinator` is resumable: run again after dying at any step (the
+database closed, part of the local layout written, one circuit's beacon applied, an export cut
+short, a published directory half written), it finishes the job; what the local layout holds
+that finalize did not write is refused before the ceremony closes.
+
+The crash points are made in-process with finalize's own steps (`publish.close`,
+`write_local_chain`, the api's beacon), stopping where a crash would, then the real CLI runs;
+and for real: a finalize process SIGKILLed the moment its first final.zkey appears (its export
+cut short), run again.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from tests.conftest import tree
+from tests.integration.coordinator.conftest import Server
+from tests.integration.coordinator.test_finalize import finalize, project_files, take_turn
+from tests.integration.helpers import zkt
+from toolchain.api import ceremony as api_ceremony
+from toolchain.api.workspace import Workspace, open_workspace
+from toolchain.coordinator import publish
+from toolchain.coordinator.serve import open_coordinator
+
+AGAIN = "then run `zkt ceremony finalize --coordinator` again"
+
+
+def crash_midway(ws: Workspace, data: Path) -> None:
+    """What a finalize killed in range_32's local layout leaves: the database closed,
+    multiplier_2 beaconed with its export cut short (final.zkey copied, nothing else),
+    range_32 with only its first contribution written locally."""
+    coordinator = open_coordinator(ws, data)
+    publish.close(coordinator, lambda _: None)
+    steps = coordinator.verify_chain("multiplier_2")
+    publish.write_local_chain(ws, coordinator, "multiplier_2", steps)
+    beacon = api_ceremony.beacon(ws, "multiplier_2")
+    final = ws.project.zkey("multiplier_2")
+    final.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(ws.project.root / beacon.file.path, final)
+    steps = coordinator.verify_chain("range_32")
+    publish.write_local_chain(ws, coordinator, "range_32", steps[:2])
+    coordinator.db.close()
+
+
+def verify_transcript(server: Server) -> None:
+    checked = zkt(
+        "ceremony", "verify-transcript", str(server.data / "published"), cwd=server.project
+    )
+    assert checked.returncode == 0, checked.stderr
+
+
+def test_foreign_artifacts_are_refused_before_closing(server: Server, tmp_path: Path) -> None:
+    for name in ("alice", "bob"):
+        take_turn(server, name, tmp_path)
+    foreign = server.project / "artifacts" / "range_32" / "final.zkey"
+    foreign.parent.mkdir(parents=True, exist_ok=True)
+    foreign.write_bytes(b"a key from another ceremony")
+    before = project_files(server)
+
+    refused = finalize(server)
+
+    assert refused.returncode == 2 and "Traceback" not in refused.stderr
+    assert refused.stderr.strip().splitlines()[-1] == (
+        f"zkt: error: range_32: {foreign} is not this ceremony's final key: move"
+        f" {foreign.parent} away, {AGAIN}"
+    )
+    assert project_files(server) == before
+    assert not (server.data / "published").exists()
+    assert server.client().get("/status").json()["closed"] is False
+
+    shutil.rmtree(foreign.parent)
+    crash_midway(open_workspace(server.project), server.data)
+    resumed = finalize(server)
+    assert resumed.returncode == 0, resumed.stderr
+    verify_transcript(server)
+
+
+def test_finalize_finishes_after_a_crash_and_again_after_a_finished_run(
+    server: Server, tmp_path: Path
+) -> None:
+    for name in ("alice", "bob"):
+        take_turn(server, name, tmp_path)
+    ws = open_workspace(server.project)
+    crash_midway(ws, server.data)
+    assert server.client().get("/status").json()["closed"] is True
+
+    resumed = finalize(server)
+
+    assert resumed.returncode == 0, resumed.stderr
+    for circuit in ("multiplier_2", "range_32"):
+        records = api_ceremony.transcript(ws, circuit)
+        assert [r.kind for r in records] == ["setup", "contribution", "contribution", "beacon"]
+    verify_transcript(server)
+
+    artifacts = {k: v for k, v in tree(server.project / "artifacts").items() if "/" in k}
+    published = server.data / "published"
+    (published / "ceremony.json").unlink()
+    (published / "range_32" / "receipts" / "range_32_0002.json").unlink()
+    (published / "multiplier_2" / "transcript.jsonl").write_text("{half a line")
+
+    again = finalize(server)
+
+    assert again.returncode == 0, again.stderr
+    assert "multiplier_2: already exported from its beacon key" in again.stderr
+    assert "range_32: already exported from its beacon key" in again.stderr
+    now = {k: v for k, v in tree(server.project / "artifacts").items() if "/" in k}
+    assert now == artifacts
+    verify_transcript(server)
+
+
+def test_finalize_killed_during_an_export_finishes_when_run_again(
+    server: Server, tmp_path: Path
+) -> None:
+    for name in ("alice", "bob"):
+        take_turn(server, name, tmp_path)
+    project = server.project
+    final = project / "artifacts" / "multiplier_2" / "final.zkey"
+    argv = [sys.executable, "-m", "toolchain", "ceremony", "finalize", "--coordinator",
+            "--data", str(server.data)]  # fmt: skip
+    running = subprocess.Popen(argv, cwd=project, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL, env={**os.environ})  # fmt: skip
+    while not final.exists() and running.poll() is None:
+        time.sleep(0.005)
+    running.send_signal(signal.SIGKILL)
+    assert running.wait(30) == -signal.SIGKILL
+    assert not (project / "artifacts" / "multiplier_2" / "verifier.sol").exists()
+    assert not (project / "artifacts" / "range_32").exists()
+
+    resumed = finalize(server)
+
+    assert resumed.returncode == 0, resumed.stderr
+    assert "multiplier_2: already exported" not in resumed.stderr
+    verify_transcript(server)
