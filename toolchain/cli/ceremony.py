@@ -80,7 +80,8 @@ def ceremony_beacon(ctx: click.Context, name: str) -> None:
     "--coordinator",
     is_flag=True,
     help="Close the ceremony `zkt ceremony serve` runs (no NAME): beacon, verify, export,"
-    " lock the manifest, write the published directory.",
+    " lock the manifest, write the published directory. Run it again after an interruption:"
+    " it resumes where it stopped.",
 )
 @click.option(
     "--data",
