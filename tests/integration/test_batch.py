@@ -1,0 +1,248 @@
+"""`zkt prove NAME --inputs DIR --out OUT`: the same proofs as one at a time, every bad input
+reported with its reason while the rest are proved, and one-line refusals that touch nothing."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO, copy_project, tree
+from tests.integration.helpers import zkt
+from toolchain.api.batch import batch_inputs, prove_batch
+from toolchain.api.compile import compile_circuits
+from toolchain.api.prove import compute_witness
+from toolchain.api.workspace import Workspace, open_workspace
+from toolchain.ceremony.phase2 import export_verification_key, new_zkey
+from toolchain.formats.snarkjs_json import dump_proof
+from toolchain.formats.wtns import read_wtns
+from toolchain.formats.zkey import read_zkey
+from toolchain.native.engines import get_engine
+from toolchain.native.field import R
+from toolchain.native.prover import create_proof
+
+NAME = "poseidon_preimage_2"
+GIVEN = REPO / "circuits" / "inputs" / NAME
+VALID = ("valid.json", "valid_large.json")
+BLINDING = (5, 7)
+
+
+@pytest.fixture(scope="module")
+def proving(tmp_path_factory: pytest.TempPathFactory, dev_ptau: Path) -> Workspace:
+    """A project with a test key (no contribution) for NAME."""
+    ws = open_workspace(copy_project(tmp_path_factory.mktemp("batch")))
+    compile_circuits(ws, (NAME,))
+    new_zkey(ws.tools, ws.project.r1cs(NAME), dev_ptau, ws.project.zkey(NAME))
+    export_verification_key(ws.project.zkey(NAME), ws.project.vkey(NAME))
+    return ws
+
+
+def valid_inputs(folder: Path) -> Path:
+    """`folder` holding copies of the circuit's valid inputs."""
+    folder.mkdir()
+    for name in VALID:
+        shutil.copy(GIVEN / name, folder / name)
+    return folder
+
+
+def one_by_one(ws: Workspace, source: Path, tmp: Path) -> str:
+    """The proof.json of one input with BLINDING: `zkt prove`'s witness, the native prover."""
+    wtns = compute_witness(ws, NAME, source, tmp / f"{source.stem}.wtns").path
+    engine = get_engine("mcl")
+    return dump_proof(
+        create_proof(read_zkey(ws.project.zkey(NAME)), read_wtns(wtns), *BLINDING, engine)
+    )
+
+
+def test_a_batch_gives_the_proofs_of_one_by_one_proving(proving: Workspace, tmp_path: Path) -> None:
+    inputs = valid_inputs(tmp_path / "in")
+    out = tmp_path / "out"
+    seen: list[str] = []
+    result = prove_batch(
+        proving,
+        NAME,
+        batch_inputs(inputs, out),
+        out,
+        "native",
+        jobs=2,
+        on_outcome=lambda o: seen.append(o.source),
+        blinding=BLINDING,
+    )
+    assert sorted(seen) == list(VALID) and not result.failed
+    assert result.backend == "native" and [o.source for o in result.outcomes] == list(VALID)
+    for name in VALID:
+        folder = out / Path(name).stem
+        assert sorted(p.name for p in folder.iterdir()) == ["proof.json", "public.json"]
+        assert (folder / "proof.json").read_text() == one_by_one(proving, inputs / name, tmp_path)
+        single = tmp_path / "single" / Path(name).stem
+        done = zkt(
+            "prove", NAME, str(inputs / name), "--out", str(single), cwd=proving.project.root
+        )
+        assert done.returncode == 0, done.stderr
+        assert (folder / "public.json").read_bytes() == (single / "public.json").read_bytes()
+
+
+def test_batch_proofs_verify_under_snarkjs_too(proving: Workspace, tmp_path: Path) -> None:
+    inputs = valid_inputs(tmp_path / "in")
+    done = zkt(
+        "prove",
+        NAME,
+        "--inputs",
+        str(inputs),
+        "--out",
+        str(tmp_path / "out"),
+        "-j",
+        "2",
+        cwd=proving.project.root,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.splitlines()[-1].split()[:2] == ["2", "0"]  # ok, failed
+    for name in VALID:
+        folder = tmp_path / "out" / Path(name).stem
+        checked = zkt(
+            "verify",
+            NAME,
+            str(folder / "proof.json"),
+            str(folder / "public.json"),
+            "--backend",
+            "all",
+            cwd=proving.project.root,
+        )
+        assert checked.returncode == 0, checked.stderr
+
+
+def hostile_inputs(folder: Path) -> None:
+    """One valid input and four bad ones, one per kind of failure."""
+    valid_inputs(folder)
+    (folder / "valid_large.json").unlink()
+    good = json.loads((GIVEN / "valid.json").read_text())
+    (folder / "out_of_range.json").write_text(json.dumps({**good, "preimage": [str(R), "2"]}))
+    (folder / "missing.json").write_text(json.dumps({"preimage": good["preimage"]}))
+    (folder / "malformed.json").write_text('{"preimage": [1, 2]')
+    shutil.copy(GIVEN / "invalid_wrong_hash.json", folder / "wrong_hash.json")
+
+
+def test_each_bad_input_is_reported_with_its_reason_and_the_rest_proved(
+    proving: Workspace, tmp_path: Path
+) -> None:
+    inputs, out = tmp_path / "in", tmp_path / "out"
+    hostile_inputs(inputs)
+    before = tree(inputs)
+    done = zkt(
+        "prove",
+        NAME,
+        "--inputs",
+        str(inputs),
+        "--out",
+        str(out),
+        "-j",
+        "2",
+        cwd=proving.project.root,
+    )
+    assert done.returncode == 4, done.stderr
+    assert "Traceback" not in done.stdout + done.stderr and done.stdout == ""
+    lines = done.stderr.splitlines()
+    failed = {line for line in lines if line.startswith(f"{NAME}: ")}
+    assert failed == {
+        f"{NAME}: malformed.json: failed: not valid JSON: malformed JSON at line 1: Expecting ','"
+        " delimiter",
+        f'{NAME}: missing.json: failed: missing input signals: "hash"',
+        f'{NAME}: out_of_range.json: failed: signal "preimage" at index 0: {R} is not below the'
+        " field modulus r (the JS would reduce it mod r)",
+        f"{NAME}: wrong_hash.json: failed: {NAME}.wasm: Assert Failed. Error in template"
+        " PoseidonPreimage_71 line: 20",
+    }
+    assert lines[-3].split() == ["ok", "failed", "seconds", "proofs/hour", "backend"]
+    assert lines[-2].split()[:2] == ["1", "4"]
+    assert lines[-1] == f"zkt: error: 4 of 5 inputs failed; the 1 proved are in {out}"
+    assert sorted(tree(out)) == ["valid/proof.json", "valid/public.json"]
+    assert tree(inputs) == before
+
+
+def refused(done: subprocess.CompletedProcess[str], message: str) -> None:
+    """Exit 2 (usage) with exactly one line, `zkt: error: MESSAGE`, and nothing on stdout."""
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert done.stderr == f"zkt: error: {message}\n" and done.stdout == ""
+
+
+def test_an_empty_inputs_folder_is_refused(proving: Workspace, tmp_path: Path) -> None:
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "notes.txt").write_text("not an input")
+    done = zkt(
+        "prove",
+        NAME,
+        "--inputs",
+        "in",
+        "--out",
+        "out",
+        cwd=tmp_path,
+        env={"ZKT_PROJECT": str(proving.project.root)},
+    )
+    refused(done, "--inputs in: no *.json input files")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in"]
+
+
+def test_out_equal_to_inputs_is_refused(proving: Workspace, tmp_path: Path) -> None:
+    inputs = valid_inputs(tmp_path / "in")
+    before = tree(tmp_path)
+    done = zkt(
+        "prove", NAME, "--inputs", str(inputs), "--out", f"{inputs}/.", cwd=proving.project.root
+    )
+    refused(done, f"--out {inputs} is the --inputs folder: choose another output folder")
+    assert tree(tmp_path) == before
+
+
+def test_existing_outputs_are_refused_before_anything_is_proved(
+    proving: Workspace, tmp_path: Path
+) -> None:
+    inputs, out = valid_inputs(tmp_path / "in"), tmp_path / "out"
+    (out / "valid_large").mkdir(parents=True)
+    (out / "valid_large" / "public.json").write_text("old")
+    before = tree(tmp_path)
+    args = ["prove", NAME, "--inputs", str(inputs), "--out", str(out)]
+    done = zkt(*args, cwd=proving.project.root)
+    refused(
+        done, f"{out}/valid_large/public.json exists: choose another path (--force replaces it)"
+    )
+    assert tree(tmp_path) == before
+    assert zkt(*args, "--force", cwd=proving.project.root).returncode == 0
+    assert sorted(tree(out)) == [
+        f"{s}/{f}" for s in ("valid", "valid_large") for f in ("proof.json", "public.json")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["in/valid.json"], "--inputs needs --out, and takes neither INPUT_JSON nor --keep"),
+        (["--out", "o", "-j", "0"], "Invalid value for '-j' / '--jobs': 0 is not in the range"),
+        (
+            ["--out", "o", "--executor", "ssh://h"],
+            "--executor ssh://h: use local or dask://HOST:PORT",
+        ),
+        (
+            ["--out", "o", "--executor", "dask://h:1", "-j", "2"],
+            "-j 2 is for --executor local: a cluster has its own workers",
+        ),
+    ],
+)
+def test_batch_option_misuse_is_refused(
+    proving: Workspace, tmp_path: Path, extra: list[str], message: str
+) -> None:
+    valid_inputs(tmp_path / "in")
+    before = tree(tmp_path)
+    done = zkt(
+        "prove",
+        NAME,
+        "--inputs",
+        "in",
+        *extra,
+        cwd=tmp_path,
+        env={"ZKT_PROJECT": str(proving.project.root)},
+    )
+    assert done.returncode == 2 and done.stdout == "", done.stderr
+    assert done.stderr.startswith(f"zkt: error: {message}") and done.stderr.count("\n") == 1
+    assert tree(tmp_path) == before

@@ -1,0 +1,80 @@
+"""Where a batch runs: a local process pool (`local`) or a Dask cluster (`dask://HOST:PORT`).
+
+Both load the circuit's prover once per worker process (`LoadedProver`) and yield each input's
+`Outcome` as it completes. Local workers are spawned, not forked: the parent may hold wasmtime
+and mcl state that a fork would copy half-made. A worker that cannot load the key fails every
+task with the same error, which the first result raises in the caller: the batch stops there.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections.abc import Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+
+from toolchain.backends.batch import Job, LoadedProver, Outcome, ProverSpec
+from toolchain.errors import ToolError, UsageError, ZktError
+
+LOCAL, DASK = "local", "dask://"
+
+
+def dask_address(executor: str) -> str | None:
+    """The scheduler address of `dask://HOST:PORT` (tcp://HOST:PORT); None for `local`."""
+    if executor == LOCAL:
+        return None
+    host, _, port = executor.removeprefix(DASK).rpartition(":")
+    if not executor.startswith(DASK) or not host or not port.isdigit():
+        raise UsageError(f"--executor {executor}: use local or dask://HOST:PORT")
+    return f"tcp://{host}:{port}"
+
+
+def run_batch(
+    spec: ProverSpec, jobs: Sequence[Job], executor: str = LOCAL, workers: int = 1
+) -> Iterator[Outcome]:
+    """Every job's outcome, in the order they complete, on `executor` (see `dask_address`)."""
+    if dask_address(executor) is not None:
+        raise ToolError(f"--executor {executor}: the Dask executor is not built yet")
+    return run_local(spec, jobs, workers)
+
+
+def run_local(spec: ProverSpec, jobs: Sequence[Job], workers: int) -> Iterator[Outcome]:
+    """`jobs` on a pool of `workers` spawned processes, each loading `spec` once."""
+    if not jobs:
+        return
+    pool = ProcessPoolExecutor(
+        max_workers=min(workers, len(jobs)),
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=load_worker,
+        initargs=(spec,),
+    )
+    try:
+        futures = [pool.submit(prove_in_worker, job.inputs, job.source) for job in jobs]
+        yield from completed(futures)
+    finally:
+        pool.shutdown(cancel_futures=True)
+
+
+def completed(futures: list[Future[Outcome]]) -> Iterator[Outcome]:
+    """Each future's outcome as it completes (a worker's error is raised here)."""
+    for future in as_completed(futures):
+        yield future.result()
+
+
+# One prover per worker process: set by the pool's initializer, read by every task after it.
+_WORKER: dict[str, LoadedProver | ZktError] = {}
+
+
+def load_worker(spec: ProverSpec) -> None:
+    """Pool initializer: load `spec` once (or keep why it failed, for every task to raise)."""
+    try:
+        _WORKER["prover"] = LoadedProver(spec)
+    except ZktError as exc:
+        _WORKER["prover"] = exc
+
+
+def prove_in_worker(inputs: dict[str, object], source: str) -> Outcome:
+    """A pool task: prove one input with the worker's loaded prover."""
+    prover = _WORKER["prover"]
+    if isinstance(prover, ZktError):
+        raise prover
+    return prover.prove(inputs, source)
