@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
 from pathlib import Path
+from subprocess import CompletedProcess
 
 import pytest
 
@@ -30,14 +30,19 @@ VALID = ("valid.json", "valid_large.json")
 BLINDING = (5, 7)
 
 
-@pytest.fixture(scope="module")
-def proving(tmp_path_factory: pytest.TempPathFactory, dev_ptau: Path) -> Workspace:
-    """A project with a test key (no contribution) for NAME."""
-    ws = open_workspace(copy_project(tmp_path_factory.mktemp("batch")))
+def keyed_project(root: Path, dev_ptau: Path) -> Workspace:
+    """A copy of the project at `root` with a test key (no contribution) for NAME."""
+    ws = open_workspace(copy_project(root))
     compile_circuits(ws, (NAME,))
     new_zkey(ws.tools, ws.project.r1cs(NAME), dev_ptau, ws.project.zkey(NAME))
     export_verification_key(ws.project.zkey(NAME), ws.project.vkey(NAME))
     return ws
+
+
+@pytest.fixture(scope="module")
+def proving(tmp_path_factory: pytest.TempPathFactory, dev_ptau: Path) -> Workspace:
+    """A project with a test key for NAME."""
+    return keyed_project(tmp_path_factory.mktemp("batch"), dev_ptau)
 
 
 def valid_inputs(folder: Path) -> Path:
@@ -46,6 +51,13 @@ def valid_inputs(folder: Path) -> Path:
     for name in VALID:
         shutil.copy(GIVEN / name, folder / name)
     return folder
+
+
+def zkt_batch(ws: Workspace, inputs: Path, out: Path, *extra: str) -> CompletedProcess[str]:
+    """`zkt prove NAME --inputs INPUTS --out OUT EXTRA...` run in the project."""
+    return zkt(
+        "prove", NAME, "--inputs", str(inputs), "--out", str(out), *extra, cwd=ws.project.root
+    )
 
 
 def one_by_one(ws: Workspace, source: Path, tmp: Path) -> str:
@@ -87,30 +99,13 @@ def test_a_batch_gives_the_proofs_of_one_by_one_proving(proving: Workspace, tmp_
 
 def test_batch_proofs_verify_under_snarkjs_too(proving: Workspace, tmp_path: Path) -> None:
     inputs = valid_inputs(tmp_path / "in")
-    done = zkt(
-        "prove",
-        NAME,
-        "--inputs",
-        str(inputs),
-        "--out",
-        str(tmp_path / "out"),
-        "-j",
-        "2",
-        cwd=proving.project.root,
-    )
+    done = zkt_batch(proving, inputs, tmp_path / "out", "-j", "2")
     assert done.returncode == 0, done.stderr
     assert done.stderr.splitlines()[-1].split()[:2] == ["2", "0"]  # ok, failed
     for name in VALID:
         folder = tmp_path / "out" / Path(name).stem
-        checked = zkt(
-            "verify",
-            NAME,
-            str(folder / "proof.json"),
-            str(folder / "public.json"),
-            "--backend",
-            "all",
-            cwd=proving.project.root,
-        )
+        files = [str(folder / "proof.json"), str(folder / "public.json")]
+        checked = zkt("verify", NAME, *files, "--backend", "all", cwd=proving.project.root)
         assert checked.returncode == 0, checked.stderr
 
 
@@ -125,36 +120,29 @@ def hostile_inputs(folder: Path) -> None:
     shutil.copy(GIVEN / "invalid_wrong_hash.json", folder / "wrong_hash.json")
 
 
+HOSTILE_REPORT = {
+    f"{NAME}: malformed.json: failed: not valid JSON: malformed JSON at line 1: Expecting ','"
+    " delimiter",
+    f'{NAME}: missing.json: failed: missing input signals: "hash"',
+    f'{NAME}: out_of_range.json: failed: signal "preimage" at index 0: {R} is not below the'
+    " field modulus r (the JS would reduce it mod r)",
+    f"{NAME}: wrong_hash.json: failed: {NAME}.wasm: Assert Failed. Error in template"
+    " PoseidonPreimage_71 line: 20",
+}
+
+
 def test_each_bad_input_is_reported_with_its_reason_and_the_rest_proved(
     proving: Workspace, tmp_path: Path
 ) -> None:
     inputs, out = tmp_path / "in", tmp_path / "out"
     hostile_inputs(inputs)
     before = tree(inputs)
-    done = zkt(
-        "prove",
-        NAME,
-        "--inputs",
-        str(inputs),
-        "--out",
-        str(out),
-        "-j",
-        "2",
-        cwd=proving.project.root,
-    )
+    done = zkt_batch(proving, inputs, out, "-j", "2")
     assert done.returncode == 4, done.stderr
     assert "Traceback" not in done.stdout + done.stderr and done.stdout == ""
     lines = done.stderr.splitlines()
     failed = {line for line in lines if line.startswith(f"{NAME}: ")}
-    assert failed == {
-        f"{NAME}: malformed.json: failed: not valid JSON: malformed JSON at line 1: Expecting ','"
-        " delimiter",
-        f'{NAME}: missing.json: failed: missing input signals: "hash"',
-        f'{NAME}: out_of_range.json: failed: signal "preimage" at index 0: {R} is not below the'
-        " field modulus r (the JS would reduce it mod r)",
-        f"{NAME}: wrong_hash.json: failed: {NAME}.wasm: Assert Failed. Error in template"
-        " PoseidonPreimage_71 line: 20",
-    }
+    assert failed == HOSTILE_REPORT
     assert lines[-3].split() == ["ok", "failed", "seconds", "proofs/hour", "backend"]
     assert lines[-2].split()[:2] == ["1", "4"]
     assert lines[-1] == f"zkt: error: 4 of 5 inputs failed; the 1 proved are in {out}"
@@ -162,7 +150,7 @@ def test_each_bad_input_is_reported_with_its_reason_and_the_rest_proved(
     assert tree(inputs) == before
 
 
-def refused(done: subprocess.CompletedProcess[str], message: str) -> None:
+def refused(done: CompletedProcess[str], message: str) -> None:
     """Exit 2 (usage) with exactly one line, `zkt: error: MESSAGE`, and nothing on stdout."""
     assert done.returncode == 2, done.stdout + done.stderr
     assert done.stderr == f"zkt: error: {message}\n" and done.stdout == ""
@@ -171,16 +159,8 @@ def refused(done: subprocess.CompletedProcess[str], message: str) -> None:
 def test_an_empty_inputs_folder_is_refused(proving: Workspace, tmp_path: Path) -> None:
     (tmp_path / "in").mkdir()
     (tmp_path / "in" / "notes.txt").write_text("not an input")
-    done = zkt(
-        "prove",
-        NAME,
-        "--inputs",
-        "in",
-        "--out",
-        "out",
-        cwd=tmp_path,
-        env={"ZKT_PROJECT": str(proving.project.root)},
-    )
+    project = {"ZKT_PROJECT": str(proving.project.root)}
+    done = zkt("prove", NAME, "--inputs", "in", "--out", "out", cwd=tmp_path, env=project)
     refused(done, "--inputs in: no *.json input files")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in"]
 
@@ -202,13 +182,12 @@ def test_existing_outputs_are_refused_before_anything_is_proved(
     (out / "valid_large").mkdir(parents=True)
     (out / "valid_large" / "public.json").write_text("old")
     before = tree(tmp_path)
-    args = ["prove", NAME, "--inputs", str(inputs), "--out", str(out)]
-    done = zkt(*args, cwd=proving.project.root)
+    done = zkt_batch(proving, inputs, out)
     refused(
         done, f"{out}/valid_large/public.json exists: choose another path (--force replaces it)"
     )
     assert tree(tmp_path) == before
-    assert zkt(*args, "--force", cwd=proving.project.root).returncode == 0
+    assert zkt_batch(proving, inputs, out, "--force").returncode == 0
     assert sorted(tree(out)) == [
         f"{s}/{f}" for s in ("valid", "valid_large") for f in ("proof.json", "public.json")
     ]
@@ -234,15 +213,8 @@ def test_batch_option_misuse_is_refused(
 ) -> None:
     valid_inputs(tmp_path / "in")
     before = tree(tmp_path)
-    done = zkt(
-        "prove",
-        NAME,
-        "--inputs",
-        "in",
-        *extra,
-        cwd=tmp_path,
-        env={"ZKT_PROJECT": str(proving.project.root)},
-    )
+    project = {"ZKT_PROJECT": str(proving.project.root)}
+    done = zkt("prove", NAME, "--inputs", "in", *extra, cwd=tmp_path, env=project)
     assert done.returncode == 2 and done.stdout == "", done.stderr
     assert done.stderr.startswith(f"zkt: error: {message}") and done.stderr.count("\n") == 1
     assert tree(tmp_path) == before

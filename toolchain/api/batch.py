@@ -104,11 +104,12 @@ def prove_batch(
             refuse_existing(out_dir / path.stem / output, path, spec.zkey, force=force)
     compile_circuits(ws, (name,))
     loaded, refused = _load_jobs(inputs)
+    results = run_batch(spec, loaded, executor, jobs)  # a cluster is reached before any report
     outcomes = list(refused)
     for outcome in refused:
         on_outcome(outcome)
     by_source = {path.name: path for path in inputs}
-    for outcome in run_batch(spec, loaded, executor, jobs):
+    for outcome in results:
         if outcome.ok:
             _write(outcome, by_source[outcome.source], out_dir, spec.zkey, force)
         outcomes.append(outcome)

@@ -32,9 +32,16 @@ def run_batch(
     spec: ProverSpec, jobs: Sequence[Job], executor: str = LOCAL, workers: int = 1
 ) -> Iterator[Outcome]:
     """Every job's outcome, in the order they complete, on `executor` (see `dask_address`)."""
-    if dask_address(executor) is not None:
-        raise ToolError(f"--executor {executor}: the Dask executor is not built yet")
-    return run_local(spec, jobs, workers)
+    address = dask_address(executor)
+    if address is None:
+        return run_local(spec, jobs, workers)
+    try:
+        from toolchain.backends.cluster import run_dask
+    except ImportError as exc:
+        raise ToolError(
+            f"--executor {executor} needs Dask's distributed: pip install 'zk-toolchain[cluster]'"
+        ) from exc
+    return run_dask(spec, jobs, address)
 
 
 def run_local(spec: ProverSpec, jobs: Sequence[Job], workers: int) -> Iterator[Outcome]:

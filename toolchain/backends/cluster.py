@@ -1,0 +1,99 @@
+"""The Dask executor: a batch on a `distributed` cluster, the key loaded by a worker plugin.
+
+Every worker loads the prover from the paths in the `ProverSpec` (a shared filesystem) when
+`KeyPlugin` is registered or when it joins later, after checking the key's sha256. Tasks carry
+only the circuit name, the key's sha256 and the input: the plugin they find is named after both,
+and a task for another key fails instead of proving with the wrong one. Keys are not scattered:
+the active memory manager drops broadcast replicas. One proof at a time per worker (a lock):
+the witness wasm and the engines are not shared between threads.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator, Sequence
+
+from distributed import Client, Worker, WorkerPlugin, get_worker
+from distributed import as_completed as dask_completed
+
+from toolchain.backends.batch import Job, LoadedProver, Outcome, ProverSpec
+from toolchain.errors import IntegrityError, ToolError, ZktError
+
+CONNECT_SECONDS = 10
+
+
+def plugin_name(circuit: str, zkey_sha256: str) -> str:
+    """The name the plugin of this circuit and key is registered under on every worker."""
+    return f"zkt-prover-{circuit}-{zkey_sha256}"
+
+
+class KeyPlugin(WorkerPlugin):
+    """Loads a circuit's prover once on each worker (or keeps why it could not)."""
+
+    prover: LoadedProver | ZktError
+    lock: threading.Lock
+
+    def __init__(self, spec: ProverSpec) -> None:
+        """Keep the spec: it travels to the workers, the key stays on their disk."""
+        self.spec = spec
+        self.name = plugin_name(spec.circuit, spec.zkey_sha256)
+
+    def setup(self, worker: Worker) -> None:
+        """Load the prover from the spec's paths (IntegrityError kept if the key differs)."""
+        self.lock = threading.Lock()
+        try:
+            self.prover = LoadedProver(self.spec)
+        except ZktError as exc:
+            self.prover = exc
+
+    def prove(self, inputs: dict[str, object], source: str) -> Outcome:
+        """One input, with the worker's loaded prover, one at a time."""
+        if isinstance(self.prover, ZktError):
+            raise self.prover
+        with self.lock:
+            return self.prover.prove(inputs, source)
+
+
+def prove_on_worker(
+    circuit: str, zkey_sha256: str, inputs: dict[str, object], source: str
+) -> Outcome:
+    """A cluster task: prove one input with the plugin loaded for this circuit and key."""
+    plugin = get_worker().plugins.get(plugin_name(circuit, zkey_sha256))
+    if not isinstance(plugin, KeyPlugin):
+        raise IntegrityError(f"{circuit}: this worker holds no key with sha256 {zkey_sha256}")
+    return plugin.prove(inputs, source)
+
+
+def run_dask(spec: ProverSpec, jobs: Sequence[Job], address: str) -> Iterator[Outcome]:
+    """`jobs` on the cluster at `address`, each outcome as it completes (connects at once)."""
+    return _outcomes(connect(address), spec, jobs)
+
+
+def _outcomes(client: Client, spec: ProverSpec, jobs: Sequence[Job]) -> Iterator[Outcome]:
+    """Register the key's plugin, submit every job, yield the outcomes; then disconnect."""
+    try:
+        client.register_plugin(KeyPlugin(spec))
+        futures = [
+            client.submit(
+                prove_on_worker, spec.circuit, spec.zkey_sha256, job.inputs, job.source,
+                pure=False,
+            )
+            for job in jobs
+        ]  # fmt: skip
+        for future in dask_completed(futures, loop=client.loop):  # type: ignore[no-untyped-call]
+            yield future.result()
+    finally:
+        client.close()  # type: ignore[no-untyped-call]
+
+
+def connect(address: str) -> Client:
+    """A client of the scheduler at `address` (ToolError, one line, when it does not answer)."""
+    try:
+        return Client(  # type: ignore[no-untyped-call]
+            address, timeout=f"{CONNECT_SECONDS}s", set_as_default=False
+        )
+    except (OSError, TimeoutError) as exc:
+        raise ToolError(
+            f"no Dask scheduler answers at {address} within {CONNECT_SECONDS} s: start one"
+            " (dask scheduler) or fix --executor"
+        ) from exc
