@@ -109,6 +109,25 @@ def test_batch_proofs_verify_under_snarkjs_too(proving: Workspace, tmp_path: Pat
         assert checked.returncode == 0, checked.stderr
 
 
+def test_a_snarkjs_batch_writes_natively_verified_proofs(
+    proving: Workspace, tmp_path: Path
+) -> None:
+    inputs, out = valid_inputs(tmp_path / "in"), tmp_path / "out"
+    done = zkt_batch(proving, inputs, out, "--backend", "snarkjs", "-j", "2")
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.splitlines()[-1].split()[-1] == "snarkjs"
+    for name in VALID:
+        folder = out / Path(name).stem
+        files = [str(folder / "proof.json"), str(folder / "public.json")]
+        checked = zkt("verify", NAME, *files, cwd=proving.project.root)
+        assert checked.returncode == 0, checked.stderr
+
+
+def test_one_input_still_needs_input_json(proving: Workspace) -> None:
+    done = zkt("prove", NAME, cwd=proving.project.root)
+    refused(done, "Missing argument 'INPUT_JSON'. (see zkt prove --help)")
+
+
 def hostile_inputs(folder: Path) -> None:
     """One valid input and four bad ones, one per kind of failure."""
     valid_inputs(folder)

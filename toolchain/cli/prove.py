@@ -172,9 +172,8 @@ def prove_cmd(
     and the others go on; the exit code is then 4, after the good proofs are written.
     """
     if inputs is None:
-        _refuse_batch_options(input_json, jobs, executor)
-        assert input_json is not None
-        _prove_one(ctx, name, input_json, backend, engine, zkey, out, force, keep_witness)
+        single = _single_input(input_json, jobs, executor)
+        _prove_one(ctx, name, single, backend, engine, zkey, out, force, keep_witness)
         return
     if input_json is not None or out is None or keep_witness:
         raise click.UsageError(
@@ -183,12 +182,13 @@ def prove_cmd(
     _prove_many(ctx, name, inputs, out, backend, engine, zkey, force, jobs, executor)
 
 
-def _refuse_batch_options(input_json: Path | None, jobs: int, executor: str) -> None:
-    """One input: INPUT_JSON is needed, the batch options are not."""
+def _single_input(input_json: Path | None, jobs: int, executor: str) -> Path:
+    """Without --inputs: INPUT_JSON is needed, the batch options are refused."""
     if input_json is None:
-        raise click.UsageError("Missing argument 'INPUT_JSON' (or --inputs DIR).")
+        raise click.UsageError("Missing argument 'INPUT_JSON'.")
     if jobs != 1 or executor != "local":
         raise click.UsageError("-j and --executor are for batches: add --inputs DIR")
+    return input_json
 
 
 def _prove_one(
