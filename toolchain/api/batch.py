@@ -15,16 +15,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from toolchain import backends
-from toolchain.api.ceremony import warn_if_insecure
 from toolchain.api.compile import compile_circuits
-from toolchain.api.prove import PROOF, PUBLIC, WITNESS, load_inputs
-from toolchain.api.workspace import Workspace, existing
+from toolchain.api.prove import PROOF, PUBLIC, WITNESS, load_inputs, proving_key
+from toolchain.api.workspace import Workspace
 from toolchain.backends.batch import NATIVE, Job, Outcome, ProverSpec, failure
 from toolchain.backends.executors import LOCAL, dask_address, run_batch
 from toolchain.build import Reporter
-from toolchain.config import engine_name
 from toolchain.errors import InputError, UsageError, ZktError
-from toolchain.formats.zkey import check_zkey
 from toolchain.fsutil import refuse_existing, staged_outputs
 from toolchain.hashing import hash_file
 
@@ -103,6 +100,20 @@ def prove_batch(
         for output in OUTPUTS:
             refuse_existing(out_dir / path.stem / output, path, spec.zkey, force=force)
     compile_circuits(ws, (name,))
+    outcomes = _run(spec, inputs, out_dir, executor, jobs, on_outcome, force)
+    return BatchResult(spec.backend, outcomes, time.perf_counter() - start, out_dir)
+
+
+def _run(
+    spec: ProverSpec,
+    inputs: Sequence[Path],
+    out_dir: Path,
+    executor: str,
+    jobs: int,
+    on_outcome: Callable[[Outcome], None],
+    force: bool,
+) -> list[Outcome]:
+    """Every input's outcome, by file name; each verified proof written as it arrives."""
     loaded, refused = _load_jobs(inputs)
     results = run_batch(spec, loaded, executor, jobs)  # a cluster is reached before any report
     outcomes = list(refused)
@@ -114,8 +125,7 @@ def prove_batch(
             _write(outcome, by_source[outcome.source], out_dir, spec.zkey, force)
         outcomes.append(outcome)
         on_outcome(outcome)
-    ordered = sorted(outcomes, key=lambda o: o.source)
-    return BatchResult(spec.backend, ordered, time.perf_counter() - start, out_dir)
+    return sorted(outcomes, key=lambda o: o.source)
 
 
 def _spec(
@@ -128,12 +138,7 @@ def _spec(
     report: Reporter,
 ) -> ProverSpec:
     """The checked key and the concrete backend, as workers load them."""
-    ws.registry.get(name)
-    engine_name(engine)  # an unknown --engine or $ZKT_ENGINE is refused for every backend
-    key = existing(zkey or ws.project.zkey(name), "proving key", "run `zkt setup` or pass --zkey")
-    check_zkey(key)
-    if key.resolve() == ws.project.zkey(name).resolve():
-        warn_if_insecure(ws, name, report)
+    key = proving_key(ws, name, zkey, engine, report)
     chosen = backends.prover_backend(backend, ws.tools, engine).name
     if blinding is not None and chosen != NATIVE:
         raise UsageError(f"fixed blinding is for the native backend, not {chosen}")
