@@ -4,7 +4,13 @@ reported with its reason while the rest are proved, and one-line refusals that t
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
 from subprocess import CompletedProcess
 
@@ -167,6 +173,104 @@ def test_each_bad_input_is_reported_with_its_reason_and_the_rest_proved(
     assert lines[-1] == f"zkt: error: 4 of 5 inputs failed; the 1 proved are in {out}"
     assert sorted(tree(out)) == ["valid/proof.json", "valid/public.json"]
     assert tree(inputs) == before
+
+
+def many_inputs(folder: Path, count: int) -> Path:
+    """`folder` holding `count` copies of the valid input: a batch that runs for a while."""
+    folder.mkdir()
+    for i in range(count):
+        shutil.copy(GIVEN / "valid.json", folder / f"copy_{i:03d}.json")
+    return folder
+
+
+def start_batch(ws: Workspace, inputs: Path, out: Path, *where: str) -> subprocess.Popen[str]:
+    """`zkt prove --inputs` (default: -j 2) in its own process group (SIGINT as a terminal
+    sends it), returned once its first proof is written: the workers are up."""
+    batch = launch_batch(ws, inputs, out, *where)
+    wait_for(lambda: bool(list(out.glob("*/proof.json"))))
+    return batch
+
+
+def launch_batch(ws: Workspace, inputs: Path, out: Path, *where: str) -> subprocess.Popen[str]:
+    """`zkt prove --inputs` in its own process group, returned at once."""
+    argv = [sys.executable, "-m", "toolchain", "prove", NAME, "--inputs", str(inputs)]
+    return subprocess.Popen(
+        [*argv, "--out", str(out), *(where or ("-j", "2"))], cwd=ws.project.root,
+        start_new_session=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+
+
+def wait_for(condition: Callable[[], bool], seconds: float = 120) -> None:
+    """Poll `condition` every 10 ms until it holds (AssertionError after `seconds`)."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.01)
+
+
+def workers_of(parent: int) -> list[int]:
+    """The pids of the worker processes `parent` spawned (not its resource tracker)."""
+    return [
+        int(proc.name)
+        for proc in Path("/proc").iterdir()
+        if proc.name.isdigit() and _is_worker_of(proc, parent)
+    ]
+
+
+def _is_worker_of(proc: Path, parent: int) -> bool:
+    try:
+        stat = (proc / "stat").read_text().rsplit(")", 1)[1].split()
+        return int(stat[1]) == parent and b"spawn_main" in (proc / "cmdline").read_bytes()
+    except (OSError, IndexError):
+        return False
+
+
+def complete_sets(out: Path) -> None:
+    """Every folder in OUT holds a whole proof set, and nothing is left half-written."""
+    assert all(p.is_dir() for p in out.iterdir())
+    for folder in out.iterdir():
+        assert sorted(p.name for p in folder.iterdir()) == ["proof.json", "public.json"]
+
+
+def test_a_killed_worker_stops_the_batch_in_one_line(proving: Workspace, tmp_path: Path) -> None:
+    inputs, out = many_inputs(tmp_path / "in", 80), tmp_path / "out"
+    batch = start_batch(proving, inputs, out)
+    os.kill(workers_of(batch.pid)[0], signal.SIGKILL)
+    stdout, stderr = batch.communicate(timeout=120)
+    assert batch.returncode == 4, stderr
+    assert stdout == "" and stderr == (
+        "zkt: error: a batch worker process died (killed, or out of memory): the batch stopped\n"
+    )
+    assert 0 < len(list(out.iterdir())) < 80
+    complete_sets(out)
+
+
+def test_ctrl_c_stops_the_batch_after_the_proofs_under_way(
+    proving: Workspace, tmp_path: Path
+) -> None:
+    inputs, out = many_inputs(tmp_path / "in", 80), tmp_path / "out"
+    batch = start_batch(proving, inputs, out)
+    os.killpg(batch.pid, signal.SIGINT)
+    aborted(batch)
+    complete_sets(out)
+
+
+def test_ctrl_c_while_the_workers_start_is_no_traceback_of_theirs(
+    proving: Workspace, tmp_path: Path
+) -> None:
+    batch = launch_batch(proving, many_inputs(tmp_path / "in", 80), tmp_path / "out")
+    wait_for(lambda: bool(workers_of(batch.pid)))
+    time.sleep(0.2)  # the workers are importing the package, far from loading the key
+    os.killpg(batch.pid, signal.SIGINT)
+    aborted(batch)
+
+
+def aborted(batch: subprocess.Popen[str]) -> None:
+    """The batch ended on SIGINT: exit 130, the CLI's one line, no worker left behind."""
+    stdout, stderr = batch.communicate(timeout=120)
+    # click starts a new line after the terminal's ^C, then the CLI's one line
+    assert (batch.returncode, stdout, stderr) == (130, "", "\nzkt: aborted\n")
+    assert workers_of(batch.pid) == []
 
 
 def refused(done: CompletedProcess[str], message: str) -> None:

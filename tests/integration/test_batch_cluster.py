@@ -5,7 +5,12 @@ line."""
 
 from __future__ import annotations
 
+import contextlib
+import os
+import signal
 import socket
+import subprocess
+import sys
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -18,9 +23,13 @@ from tests.integration.test_batch import (
     BLINDING,
     HOSTILE_REPORT,
     NAME,
+    complete_sets,
     hostile_inputs,
     keyed_project,
+    many_inputs,
+    start_batch,
     valid_inputs,
+    workers_of,
     zkt_batch,
 )
 from toolchain.api.batch import batch_inputs, prove_batch
@@ -105,6 +114,64 @@ def test_a_task_for_a_key_no_plugin_loaded_fails(proving: Workspace, cluster: st
         task = client.submit(prove_on_worker, NAME, "cd" * 32, {}, "valid.json", pure=False)
         with pytest.raises(IntegrityError, match=f"{NAME}: this worker holds no key with sha256"):
             task.result()
+
+
+CLUSTER_SCRIPT = """
+import sys, time
+from distributed import LocalCluster
+if __name__ == "__main__":
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+                      dashboard_address=None) as cluster:
+        print(cluster.scheduler_address, flush=True)
+        time.sleep(600)
+"""
+
+
+@pytest.fixture
+def own_cluster(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[str], str]]:
+    """A LocalCluster in a process group of its own (to kill), and its scheduler address."""
+    script = tmp_path / "cluster.py"
+    script.write_text(CLUSTER_SCRIPT)
+    process = subprocess.Popen(
+        [sys.executable, str(script)], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+        text=True, start_new_session=True,
+    )  # fmt: skip
+    assert process.stdout is not None
+    address = process.stdout.readline().strip()
+    yield process, address
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+    process.stdout.close()
+
+
+def test_a_killed_dask_worker_is_replaced_and_the_batch_completes(
+    proving: Workspace, own_cluster: tuple[subprocess.Popen[str], str], tmp_path: Path
+) -> None:
+    cluster, address = own_cluster
+    inputs, out = many_inputs(tmp_path / "in", 60), tmp_path / "out"
+    batch = start_batch(proving, inputs, out, "--executor", executor(address))
+    os.kill(workers_of(cluster.pid)[0], signal.SIGKILL)  # its nanny starts another
+    _, stderr = batch.communicate(timeout=300)
+    assert batch.returncode == 0, stderr
+    assert stderr.splitlines()[-1].split()[:2] == ["60", "0"]
+    complete_sets(out)
+
+
+def test_a_lost_scheduler_stops_the_batch_in_one_line(
+    proving: Workspace, own_cluster: tuple[subprocess.Popen[str], str], tmp_path: Path
+) -> None:
+    cluster, address = own_cluster
+    inputs, out = many_inputs(tmp_path / "in", 80), tmp_path / "out"
+    batch = start_batch(proving, inputs, out, "--executor", executor(address))
+    os.killpg(cluster.pid, signal.SIGKILL)
+    stdout, stderr = batch.communicate(timeout=120)
+    assert batch.returncode == 4, stderr
+    assert stdout == "" and stderr == (
+        f"zkt: error: lost the Dask scheduler at {address}: the batch stopped\n"
+    )
+    assert 0 < len(list(out.iterdir())) < 80
+    complete_sets(out)
 
 
 def test_an_unreachable_scheduler_is_one_line(proving: Workspace, tmp_path: Path) -> None:

@@ -38,6 +38,12 @@ NATIVE = "native"
 MAX_REASON = 300  # a failed tool's output tail is on the exception, not in the summary
 
 
+class WorkerError(ZktError):
+    """A batch worker died or its cluster went away: the batch stops (proofs written stay)."""
+
+    exit_code = 4
+
+
 @dataclass(frozen=True)
 class ProverSpec:
     """What a worker loads, by path, and the key sha256 it must find there.
@@ -143,6 +149,16 @@ class LoadedProver:
             raise VerificationError(
                 f"the {self.backend.name} proof does not verify against the key: not written"
             )
+
+
+def load_prover(spec: ProverSpec) -> LoadedProver | ZktError:
+    """A worker's prover, or why it could not load (raised by each of its tasks in turn)."""
+    try:
+        return LoadedProver(spec)
+    except ZktError as exc:
+        return exc
+    except OSError as exc:  # a worker without the shared path, or unreadable files
+        return WorkerError(f"a worker could not read {exc.filename}: {exc.strerror}")
 
 
 def check_sha256(path: Path, expected: str) -> None:

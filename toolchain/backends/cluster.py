@@ -10,13 +10,23 @@ the witness wasm and the engines are not shared between threads.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Iterator, Sequence
 
-from distributed import Client, Worker, WorkerPlugin, get_worker
+from distributed import Client, KilledWorker, Worker, WorkerPlugin, get_worker
 from distributed import as_completed as dask_completed
+from distributed.client import FutureCancelledError
+from distributed.comm.core import CommClosedError
 
-from toolchain.backends.batch import Job, LoadedProver, Outcome, ProverSpec
+from toolchain.backends.batch import (
+    Job,
+    LoadedProver,
+    Outcome,
+    ProverSpec,
+    WorkerError,
+    load_prover,
+)
 from toolchain.errors import IntegrityError, ToolError, ZktError
 
 CONNECT_SECONDS = 10
@@ -39,12 +49,9 @@ class KeyPlugin(WorkerPlugin):
         self.name = plugin_name(spec.circuit, spec.zkey_sha256)
 
     def setup(self, worker: Worker) -> None:
-        """Load the prover from the spec's paths (IntegrityError kept if the key differs)."""
+        """Load the prover from the spec's paths (why not is kept: IntegrityError, WorkerError)."""
         self.lock = threading.Lock()
-        try:
-            self.prover = LoadedProver(self.spec)
-        except ZktError as exc:
-            self.prover = exc
+        self.prover = load_prover(self.spec)
 
     def prove(self, inputs: dict[str, object], source: str) -> Outcome:
         """One input, with the worker's loaded prover, one at a time."""
@@ -65,11 +72,20 @@ def prove_on_worker(
 
 
 def run_dask(spec: ProverSpec, jobs: Sequence[Job], address: str) -> Iterator[Outcome]:
-    """`jobs` on the cluster at `address`, each outcome as it completes (connects at once)."""
-    return _outcomes(connect(address), spec, jobs)
+    """`jobs` on the cluster at `address`, each outcome as it completes (connects at once).
+
+    distributed logs its retries and lost connections to stderr, from its own thread, even
+    after the client is closed: in a process that uses this executor only its critical records
+    are shown; what goes wrong reaches the caller as one ToolError or WorkerError line.
+    """
+    for name in ("distributed", "distributed.client"):  # the client's logger has its own level
+        logging.getLogger(name).setLevel(logging.CRITICAL)
+    return _outcomes(connect(address), address, spec, jobs)
 
 
-def _outcomes(client: Client, spec: ProverSpec, jobs: Sequence[Job]) -> Iterator[Outcome]:
+def _outcomes(
+    client: Client, address: str, spec: ProverSpec, jobs: Sequence[Job]
+) -> Iterator[Outcome]:
     """Register the key's plugin, submit every job, yield the outcomes; then disconnect."""
     try:
         client.register_plugin(KeyPlugin(spec))
@@ -82,6 +98,10 @@ def _outcomes(client: Client, spec: ProverSpec, jobs: Sequence[Job]) -> Iterator
         ]  # fmt: skip
         for future in dask_completed(futures, loop=client.loop):  # type: ignore[no-untyped-call]
             yield future.result()
+    except KilledWorker as exc:  # the workers that took one input all died
+        raise WorkerError("Dask workers died proving one input: the batch stopped") from exc
+    except (FutureCancelledError, CommClosedError) as exc:  # the scheduler went away
+        raise WorkerError(f"lost the Dask scheduler at {address}: the batch stopped") from exc
     finally:
         client.close()  # type: ignore[no-untyped-call]
 

@@ -3,16 +3,29 @@
 Both load the circuit's prover once per worker process (`LoadedProver`) and yield each input's
 `Outcome` as it completes. Local workers are spawned, not forked: the parent may hold wasmtime
 and mcl state that a fork would copy half-made. A worker that cannot load the key fails every
-task with the same error, which the first result raises in the caller: the batch stops there.
+task with the same error, which the first result raises in the caller: the batch stops there,
+as it does when a worker dies (`WorkerError`). Workers ignore SIGINT (blocked while they are
+spawned, ignored once they run): Ctrl-C reaches the caller only, which cancels what has not
+started and waits for the proofs under way.
 """
 
 from __future__ import annotations
 
 import multiprocessing
+import signal
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 
-from toolchain.backends.batch import Job, LoadedProver, Outcome, ProverSpec
+from toolchain.backends.batch import (
+    Job,
+    LoadedProver,
+    Outcome,
+    ProverSpec,
+    WorkerError,
+    load_prover,
+)
 from toolchain.errors import ToolError, UsageError, ZktError
 
 LOCAL, DASK = "local", "dask://"
@@ -55,16 +68,32 @@ def run_local(spec: ProverSpec, jobs: Sequence[Job], workers: int) -> Iterator[O
         initargs=(spec,),
     )
     try:
-        futures = [pool.submit(prove_in_worker, job.inputs, job.source) for job in jobs]
+        with sigint_blocked():  # the workers spawned here start with it blocked
+            futures = [pool.submit(prove_in_worker, job.inputs, job.source) for job in jobs]
         yield from completed(futures)
     finally:
         pool.shutdown(cancel_futures=True)
 
 
+@contextmanager
+def sigint_blocked() -> Iterator[None]:
+    """SIGINT held back in this thread (a Ctrl-C meanwhile arrives after the block)."""
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
 def completed(futures: list[Future[Outcome]]) -> Iterator[Outcome]:
     """Each future's outcome as it completes (a worker's error is raised here)."""
-    for future in as_completed(futures):
-        yield future.result()
+    try:
+        for future in as_completed(futures):
+            yield future.result()
+    except BrokenProcessPool as exc:
+        raise WorkerError(
+            "a batch worker process died (killed, or out of memory): the batch stopped"
+        ) from exc
 
 
 # One prover per worker process: set by the pool's initializer, read by every task after it.
@@ -72,11 +101,14 @@ _WORKER: dict[str, LoadedProver | ZktError] = {}
 
 
 def load_worker(spec: ProverSpec) -> None:
-    """Pool initializer: load `spec` once (or keep why it failed, for every task to raise)."""
-    try:
-        _WORKER["prover"] = LoadedProver(spec)
-    except ZktError as exc:
-        _WORKER["prover"] = exc
+    """Pool initializer: load `spec` once (or keep why it failed, for every task to raise).
+
+    SIGINT, blocked since the worker was spawned, is ignored from here on: a Ctrl-C is the
+    caller's to handle, and one pressed while the worker started is dropped, not a traceback.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    _WORKER["prover"] = load_prover(spec)
 
 
 def prove_in_worker(inputs: dict[str, object], source: str) -> Outcome:
