@@ -16,7 +16,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from distributed import Client, LocalCluster
+from distributed import Client, LocalCluster, Worker
 
 from tests.conftest import tree
 from tests.integration.test_batch import (
@@ -35,7 +35,7 @@ from tests.integration.test_batch import (
 from toolchain.api.batch import batch_inputs, prove_batch
 from toolchain.api.workspace import Workspace
 from toolchain.backends.batch import Job, ProverSpec
-from toolchain.backends.cluster import prove_on_worker, run_dask
+from toolchain.backends.cluster import KeyPlugin, held_spec, plugin_name, prove_on_worker, run_dask
 from toolchain.errors import IntegrityError
 from toolchain.hashing import hash_file
 
@@ -89,6 +89,41 @@ def test_the_cluster_reports_each_bad_input_like_the_local_pool(
         f"zkt: error: 4 of 5 inputs failed; the 1 proved are in {out}"
     )
     assert sorted(tree(out)) == ["valid/proof.json", "valid/public.json"]
+
+
+def loaded_provers(address: str, name: str) -> dict[str, tuple[int, ProverSpec | None]]:
+    """Each worker's prover object id and spec for plugin `name`."""
+
+    def held(dask_worker: Worker) -> tuple[int, ProverSpec | None]:
+        plugin = dask_worker.plugins[name]
+        assert isinstance(plugin, KeyPlugin)
+        return id(plugin.prover), held_spec(name, dask_worker)
+
+    with Client(address, set_as_default=False) as client:  # type: ignore[no-untyped-call]
+        return client.run(held)  # type: ignore[no-any-return]
+
+
+def test_the_next_batch_finds_the_key_loaded_unless_its_spec_differs(
+    proving: Workspace, cluster: str, tmp_path: Path
+) -> None:
+    inputs = valid_inputs(tmp_path / "in")
+    name = plugin_name(NAME, hash_file(proving.project.zkey(NAME)))
+
+    def batch(out: Path, blinding: tuple[int, int] | None) -> None:
+        found = batch_inputs(inputs, out)
+        prove_batch(
+            proving, NAME, found, out, "native", executor=executor(cluster), blinding=blinding
+        )
+
+    batch(tmp_path / "first", BLINDING)
+    first = loaded_provers(cluster, name)
+    batch(tmp_path / "again", BLINDING)
+    assert loaded_provers(cluster, name) == first  # the same objects: not loaded again
+    batch(tmp_path / "other", None)
+    other = loaded_provers(cluster, name)
+    assert len(other) == 2
+    for worker, (prover, spec) in other.items():
+        assert prover != first[worker][0] and spec is not None and spec.blinding is None
 
 
 def spec_of(ws: Workspace) -> ProverSpec:
