@@ -1,6 +1,6 @@
 """Benchmarks for `nox -s bench`: measured side by side in one run, written as tables with ratios.
 
-    python bench/run.py [startup] [compile] [prove] [coordinator]
+    python bench/run.py [startup] [compile] [prove] [batch] [coordinator]
 
 startup: `zkt --version` and `zkt --help` (the console script, whole processes) beside
 `python -c "import click"`, the floor any click CLI pays; the median of STARTUP_REPEAT runs
@@ -17,6 +17,13 @@ witness, prove and verify, snarkjs CLI (whole `node` process, as users run it) b
 native path in process on every engine that loads (pure; mcl with the fast extra); the median
 of REPEAT runs each, and native / snarkjs as a ratio. The witness twice: from a calculator kept
 for the circuit, and from a new calculator per witness (as the api computes one).
+
+batch: proofs/hour on the small circuit (hash_chain_1k, distinct inputs): a `snarkjs groth16
+fullprove` CLI loop (one `node` process per proof, as scripts run it) beside one `zkt prove NAME
+--inputs DIR --out OUT -j 2 --backend native` process on BATCH_INPUTS and on BATCH_LARGE inputs
+(start-up, key loads in both workers, every proof verified and written included), their
+difference as the rate past start-up, the BATCH_LARGE batch on a 2-worker Dask LocalCluster
+(`--executor dask://...`), and each as a ratio to the loop.
 
 coordinator: 50 clients polling a real `zkt ceremony serve` on loopback for a fixed count of
 requests, idle and while an upload is verified (bench/coordinator_load.py): requests/s, p95.
@@ -232,10 +239,104 @@ def bench_prove() -> str:
     return "\n".join(lines)
 
 
+BATCH_CIRCUIT, BATCH_INPUTS, BATCH_LARGE = "hash_chain_1k", 20, 100
+
+
+def _batch_inputs(folder: Path, count: int) -> list[Path]:
+    """`count` distinct valid inputs of the small circuit."""
+    folder.mkdir()
+    paths = [folder / f"input_{i:03d}.json" for i in range(count)]
+    for i, path in enumerate(paths):
+        path.write_text(f'{{"a": "{i + 1}", "b": "{i + 2}"}}')
+    return paths
+
+
+def _fullprove_loop(ws: Any, tools: Path, inputs: list[Path], out: Path) -> float:
+    """Seconds for `snarkjs groth16 fullprove` of every input, one process each."""
+    p, name = ws.project, BATCH_CIRCUIT
+    out.mkdir()
+    started = time.perf_counter()
+    for path in inputs:
+        proof, public = out / f"{path.stem}.proof.json", out / f"{path.stem}.public.json"
+        files = (path, p.wasm(name), p.zkey(name), proof, public)
+        snarkjs(tools, "groth16", "fullprove", *map(str, files))
+    return time.perf_counter() - started
+
+
+def _zkt_batch(project: Path, inputs: Path, out: Path, *where: str) -> float:
+    """Seconds for one `zkt prove NAME --inputs INPUTS --out OUT --backend native WHERE...`."""
+    args = ["--inputs", str(inputs), "--out", str(out), "--backend", "native", *where]
+    return zkt(project, "prove", BATCH_CIRCUIT, *args)
+
+
+def _zkt_cluster_batch(project: Path, inputs: Path, out: Path) -> float:
+    """Seconds for the same batch on a 2-worker Dask LocalCluster (processes, 1 thread each)."""
+    from distributed import LocalCluster
+
+    with LocalCluster(  # type: ignore[no-untyped-call]
+        n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+        dashboard_address=None,
+    ) as cluster:  # fmt: skip
+        address = cluster.scheduler_address.removeprefix("tcp://")
+        return _zkt_batch(project, inputs, out, "--executor", f"dask://{address}")
+
+
+def bench_batch() -> str:
+    """Proofs/hour: a snarkjs fullprove CLI loop against `zkt prove --inputs` (native)."""
+    from toolchain.api.compile import compile_circuits
+    from toolchain.api.workspace import open_workspace
+    from toolchain.ceremony.devptau import write_dev_ptau
+    from toolchain.ceremony.phase2 import new_zkey
+
+    with tempfile.TemporaryDirectory(prefix="zkt-bench-") as tmp:
+        root = Path(tmp)
+        os.environ["ZKT_CACHE"] = str(root / "cache")
+        tools = Path(os.environ.setdefault("ZKT_TOOLS_DIR", str(REPO / ".zkt" / "tools")))
+        ws = open_workspace(fresh_project(root / "project"))
+        write_dev_ptau(root / "dev.ptau", 10, "zk-toolchain bench")
+        compile_circuits(ws, (BATCH_CIRCUIT,))
+        p = ws.project
+        new_zkey(ws.tools, p.r1cs(BATCH_CIRCUIT), root / "dev.ptau", p.zkey(BATCH_CIRCUIT))
+        inputs = _batch_inputs(root / "small", BATCH_INPUTS)
+        _batch_inputs(root / "large", BATCH_LARGE)
+        loop = _fullprove_loop(ws, tools, inputs, root / "loop") / BATCH_INPUTS
+        small = _zkt_batch(p.root, root / "small", root / "small_out", "-j", "2")
+        large = _zkt_batch(p.root, root / "large", root / "large_out", "-j", "2")
+        cluster = _zkt_cluster_batch(p.root, root / "large", root / "cluster_out")
+    steady = (large - small) / (BATCH_LARGE - BATCH_INPUTS)
+    return _batch_table(loop, small, large, steady, cluster)
+
+
+def _batch_table(loop: float, small: float, large: float, steady: float, cluster: float) -> str:
+    """The rows of `bench_batch`: seconds per proof, proofs/hour and the ratio to the loop."""
+    rows = [
+        (f"snarkjs groth16 fullprove loop, {BATCH_INPUTS} inputs", loop),
+        (f"zkt prove --inputs -j 2, {BATCH_INPUTS} inputs (whole run)", small / BATCH_INPUTS),
+        (f"zkt prove --inputs -j 2, {BATCH_LARGE} inputs (whole run)", large / BATCH_LARGE),
+        (f"zkt prove --inputs -j 2, past start-up ({BATCH_LARGE} − {BATCH_INPUTS})", steady),
+        (f"zkt prove --inputs, LocalCluster of 2, {BATCH_LARGE} inputs", cluster / BATCH_LARGE),
+    ]
+    lines = [
+        f"| {BATCH_CIRCUIT} (native batch vs snarkjs CLI) | s/proof | proofs/hour | vs loop |",
+        "|---|---:|---:|---:|",
+    ]
+    lines += [f"| {label} | {s:.3f} | {3600 / s:.0f} | {loop / s:.1f}× |" for label, s in rows]
+    lines.append("")
+    lines.append(
+        "Whole processes, wall clock, one run each on this machine: the loop starts one `node`"
+        " per proof; a batch is one `zkt` process (start-up, both workers loading the key, every"
+        " proof verified natively and written). The past start-up row is the difference of the"
+        " two local batches: the rate once the workers are loaded. The cluster's workers start"
+        " before its batch (not timed) and load the key when it registers its plugin (timed)."
+    )
+    return "\n".join(lines)
+
+
 BENCHES: dict[str, Callable[[], str]] = {
     "startup": bench_startup,
     "compile": bench_compile,
     "prove": bench_prove,
+    "batch": bench_batch,
     "coordinator": partial(bench_coordinator, REPO),
 }
 

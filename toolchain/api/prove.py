@@ -138,12 +138,7 @@ def prove(
     folder unless `keep_witness` (then DIR/witness.wtns, mode 0600). Proving with the circuit's
     own key reports when its setup used an insecure ptau.
     """
-    ws.registry.get(name)
-    engine_name(engine)  # an unknown --engine or $ZKT_ENGINE is refused for every backend
-    key = existing(zkey or ws.project.zkey(name), "proving key", "run `zkt setup` or pass --zkey")
-    check_zkey(key)  # header, sizes, IC and chain, before any backend reads it
-    if key.resolve() == ws.project.zkey(name).resolve():
-        warn_if_insecure(ws, name, report)
+    key = proving_key(ws, name, zkey, engine, report)
     prover = backends.prover_backend(backend, ws.tools, engine)
     out = out_dir or ws.project.proof_dir(name)
     with staged_outputs(out, (PROOF, PUBLIC, WITNESS), input_path, key, force=force) as stage:
@@ -153,6 +148,22 @@ def prove(
             (stage / WITNESS).unlink()
     kept = out / WITNESS if keep_witness else None
     return ProveResult(prover.name, out / PROOF, out / PUBLIC, kept)
+
+
+def proving_key(
+    ws: Workspace, name: str, zkey: Path | None, engine: str | None, report: Reporter
+) -> Path:
+    """The checked proving key of `name` (or `zkey`); circuit and engine names checked first.
+
+    Proving with the circuit's own key reports when its setup used an insecure ptau.
+    """
+    ws.registry.get(name)
+    engine_name(engine)  # an unknown --engine or $ZKT_ENGINE is refused for every backend
+    key = existing(zkey or ws.project.zkey(name), "proving key", "run `zkt setup` or pass --zkey")
+    check_zkey(key)  # header, sizes, IC and chain, before any backend reads it
+    if key.resolve() == ws.project.zkey(name).resolve():
+        warn_if_insecure(ws, name, report)
+    return key
 
 
 def verify(

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from toolchain.cli.common import FILE, FORCE, status, workspace
+
+if TYPE_CHECKING:
+    from toolchain.api.batch import BatchResult, Outcome
 
 
 class LazyChoice(click.Choice[str]):
@@ -98,11 +103,15 @@ def witness_cmd(
 
 @click.command(name="prove")
 @click.argument("name")
-@click.argument("input_json", type=FILE)
+@click.argument("input_json", type=FILE, required=False)
 @PROVE_BACKEND
 @ENGINE
 @click.option("--zkey", type=FILE, help="Proving key.")
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Output folder.")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Output folder (with --inputs: one subfolder per input, named after its file).",
+)
 @click.option(
     "--force",
     is_flag=True,
@@ -114,8 +123,75 @@ def witness_cmd(
     is_flag=True,
     help="Keep the witness as OUT/witness.wtns (mode 0600; it holds the private inputs).",
 )
+@click.option(
+    "--inputs",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Batch: prove every *.json in this folder instead of INPUT_JSON (needs --out).",
+)
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Batch: worker processes, each loading the key once (--executor local).",
+)
+@click.option(
+    "--executor",
+    default="local",
+    show_default=True,
+    help="Batch: where the workers run: local (a process pool) or dask://HOST:PORT (a Dask"
+    " distributed cluster whose workers read the key and wasm at the same paths).",
+)
 @click.pass_context
 def prove_cmd(
+    ctx: click.Context,
+    name: str,
+    input_json: Path | None,
+    backend: str,
+    engine: str | None,
+    zkey: Path | None,
+    out: Path | None,
+    force: bool,
+    keep_witness: bool,
+    inputs: Path | None,
+    jobs: int,
+    executor: str,
+) -> None:
+    """Compute the witness and a Groth16 proof: OUT/proof.json and OUT/public.json.
+
+    The proving key defaults to artifacts/NAME/final.zkey and the output folder to
+    build/NAME/proof/. Every backend writes the same snarkjs-compatible JSON. Both files are
+    written in a private staging folder inside OUT and moved in together after success: a
+    failed prove leaves OUT as it was, and OUT never mixes an old proof with new public
+    signals. The witness (the private inputs) is deleted unless --keep-witness.
+
+    With --inputs DIR instead of INPUT_JSON, every DIR/*.json is proved by -j worker processes
+    (or a Dask cluster), each loading the key once, into OUT/<input stem>/. Every proof is
+    verified natively before it is written. An input that fails is reported with its reason
+    and the others go on; the exit code is then 4, after the good proofs are written.
+    """
+    if inputs is None:
+        single = _single_input(input_json, jobs, executor)
+        _prove_one(ctx, name, single, backend, engine, zkey, out, force, keep_witness)
+        return
+    if input_json is not None or out is None or keep_witness:
+        raise click.UsageError(
+            "--inputs needs --out, and takes neither INPUT_JSON nor --keep-witness"
+        )
+    _prove_many(ctx, name, inputs, out, backend, engine, zkey, force, jobs, executor)
+
+
+def _single_input(input_json: Path | None, jobs: int, executor: str) -> Path:
+    """Without --inputs: INPUT_JSON is needed, the batch options are refused."""
+    if input_json is None:
+        raise click.UsageError("Missing argument 'INPUT_JSON'.")
+    if jobs != 1 or executor != "local":
+        raise click.UsageError("-j and --executor are for batches: add --inputs DIR")
+    return input_json
+
+
+def _prove_one(
     ctx: click.Context,
     name: str,
     input_json: Path,
@@ -126,14 +202,7 @@ def prove_cmd(
     force: bool,
     keep_witness: bool,
 ) -> None:
-    """Compute the witness and a Groth16 proof: OUT/proof.json and OUT/public.json.
-
-    The proving key defaults to artifacts/NAME/final.zkey and the output folder to
-    build/NAME/proof/. Every backend writes the same snarkjs-compatible JSON. Both files are
-    written in a private staging folder inside OUT and moved in together after success: a
-    failed prove leaves OUT as it was, and OUT never mixes an old proof with new public
-    signals. The witness (the private inputs) is deleted unless --keep-witness.
-    """
+    """`zkt prove NAME INPUT_JSON`: one proof."""
     from toolchain.api.prove import prove
 
     ws = workspace(ctx)
@@ -144,6 +213,51 @@ def prove_cmd(
     status(f"{name}: proof by {result.backend} in {result.proof.parent}")
     if result.witness is not None:
         status(f"{name}: witness kept (private inputs, mode 0600): {result.witness}")
+
+
+def _prove_many(
+    ctx: click.Context,
+    name: str,
+    inputs_dir: Path,
+    out: Path,
+    backend: str,
+    engine: str | None,
+    zkey: Path | None,
+    force: bool,
+    jobs: int,
+    executor: str,
+) -> None:
+    """`zkt prove NAME --inputs DIR --out OUT`: a bar, failures one line each, a summary."""
+    from tqdm import tqdm
+
+    from toolchain.api.batch import batch_inputs, prove_batch
+
+    ws = workspace(ctx)
+    inputs = batch_inputs(inputs_dir, out)
+    with tqdm(total=len(inputs), file=sys.stderr, unit="proof", disable=None) as bar:
+
+        def show(outcome: Outcome) -> None:
+            if not outcome.ok:
+                bar.write(f"{name}: {outcome.source}: failed: {outcome.reason}", file=sys.stderr)
+            bar.update()
+
+        result = prove_batch(
+            ws, name, inputs, out, backend, jobs=jobs, executor=executor, zkey=zkey,
+            engine=engine, report=status, on_outcome=show, force=force,
+        )  # fmt: skip
+    _summary(result)
+    result.raise_if_failed()
+
+
+def _summary(result: BatchResult) -> None:
+    """The batch's table: proved, failed, wall-clock seconds and the rate."""
+    failed = len(result.failed)
+    per_hour = 3600 * (len(result.outcomes) - failed) / result.seconds if result.seconds else 0
+    status(f"{'ok':>6} {'failed':>6} {'seconds':>8} {'proofs/hour':>11}  backend")
+    status(
+        f"{len(result.outcomes) - failed:>6} {failed:>6} {result.seconds:>8.2f}"
+        f" {per_hour:>11.0f}  {result.backend}"
+    )
 
 
 @click.command(name="verify")

@@ -1,0 +1,170 @@
+"""A circuit's prover loaded once per worker, and the checked proof of one input.
+
+A batch worker (a process of the local pool or a Dask worker) loads the proving key, the witness
+wasm and the verification key once (`LoadedProver`), after checking the key's sha256, then
+proves input after input: the witness in process, the proof by the chosen backend, and the native
+verifier on the exact JSON that will be written. What goes wrong with one input is that input's
+`Outcome` (its reason, one line), never the batch's.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from toolchain.backends import prover_backend
+from toolchain.config import engine_name
+from toolchain.errors import IntegrityError, VerificationError, ZktError
+from toolchain.formats.snarkjs_json import (
+    dump_proof,
+    dump_public,
+    parse_proof,
+    parse_public,
+    verification_key_from_zkey,
+)
+from toolchain.formats.wtns import write_wtns
+from toolchain.formats.zkey import open_zkey, read_zkey
+from toolchain.hashing import hash_file
+from toolchain.native.engines import get_engine
+from toolchain.native.prover import create_proof, prove, public_signals
+from toolchain.native.verifier import verify_proof
+from toolchain.runner.tools import Tools
+from toolchain.witness.calculator import WitnessCalculator
+
+NATIVE = "native"
+MAX_REASON = 300  # a failed tool's output tail is on the exception, not in the summary
+
+
+class WorkerError(ZktError):
+    """A batch worker died or its cluster went away: the batch stops (proofs written stay)."""
+
+    exit_code = 4
+
+
+@dataclass(frozen=True)
+class ProverSpec:
+    """What a worker loads, by path, and the key sha256 it must find there.
+
+    `backend` is a concrete backend name (not auto). `blinding` fixes the native prover's r and
+    s so that tests can compare proofs byte for byte; None (always, outside tests) draws fresh
+    ones for every proof.
+    """
+
+    circuit: str
+    zkey: Path
+    zkey_sha256: str
+    wasm: Path
+    sym: Path
+    backend: str
+    tools: Tools
+    engine: str | None = None
+    blinding: tuple[int, int] | None = None
+
+
+@dataclass(frozen=True)
+class Job:
+    """One input of a batch: its file name (for messages) and its parsed signals."""
+
+    source: str
+    inputs: dict[str, object]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One input's result: its verified proof.json and public.json texts, or why it failed."""
+
+    source: str
+    seconds: float
+    proof: str = ""
+    public: str = ""
+    reason: str = ""
+
+    @property
+    def ok(self) -> bool:
+        """Whether the input was proved (and its proof verified)."""
+        return not self.reason
+
+
+def failure(source: str, exc: ZktError, seconds: float = 0.0) -> Outcome:
+    """The failed `Outcome` of `source`: the error on one line, without the source's name."""
+    text = " ".join(line.strip() for line in str(exc).splitlines()) or type(exc).__name__
+    if len(text) > MAX_REASON:
+        text = text[: MAX_REASON - 1] + "…"
+    return Outcome(source, seconds, reason=text.removeprefix(f"{source}: "))
+
+
+class LoadedProver:
+    """A circuit's key, witness wasm and verification key, loaded once; proves input by input."""
+
+    def __init__(self, spec: ProverSpec) -> None:
+        """Load everything `spec` names (IntegrityError when the key is not the expected one)."""
+        check_sha256(spec.zkey, spec.zkey_sha256)
+        self.spec = spec
+        native_engine = spec.engine if spec.backend == NATIVE else None
+        self.backend = prover_backend(spec.backend, spec.tools, native_engine)
+        self.engine = get_engine(engine_name(spec.engine))
+        self.calculator = WitnessCalculator(spec.wasm, sym_path=spec.sym)
+        self.vkey = verification_key_from_zkey(open_zkey(spec.zkey))
+        self.zkey = read_zkey(spec.zkey) if spec.backend == NATIVE else None
+
+    def prove(self, inputs: dict[str, object], source: str) -> Outcome:
+        """The outcome of one input: proved and verified, or failed with the reason."""
+        start = time.perf_counter()
+        try:
+            witness = self.calculator.calculate(inputs, source=source)
+            proof, public = self._prove(witness)
+            self._verify(proof, public, source)
+        except ZktError as exc:
+            return failure(source, exc, time.perf_counter() - start)
+        return Outcome(source, time.perf_counter() - start, proof, public)
+
+    def _prove(self, witness: list[int]) -> tuple[str, str]:
+        """proof.json and public.json texts: native from the loaded key, else by the backend."""
+        if self.zkey is None:
+            return self._prove_by_backend(witness)
+        if self.spec.blinding is None:
+            proof, public = prove(self.zkey, witness, self.engine)
+        else:
+            proof = create_proof(self.zkey, witness, *self.spec.blinding, self.engine)
+            public = public_signals(self.zkey, witness)
+        return dump_proof(proof), dump_public(public)
+
+    def _prove_by_backend(self, witness: list[int]) -> tuple[str, str]:
+        """snarkjs and rapidsnark read a .wtns file: one in a private temp folder, then gone."""
+        with tempfile.TemporaryDirectory(prefix="zkt-batch-") as tmp:
+            folder = Path(tmp)
+            write_wtns(folder / "witness.wtns", witness)
+            proof, public = folder / "proof.json", folder / "public.json"
+            self.backend.prove(self.spec.zkey, folder / "witness.wtns", proof, public)
+            return proof.read_text(), public.read_text()
+
+    def _verify(self, proof: str, public: str, source: str) -> None:
+        """VerificationError unless the texts parse strictly and verify against the key."""
+        parsed = parse_proof(json.loads(proof), f"{source} proof")
+        signals = parse_public(json.loads(public), f"{source} public signals")
+        if not verify_proof(self.vkey, signals, parsed, self.engine):
+            raise VerificationError(
+                f"the {self.backend.name} proof does not verify against the key: not written"
+            )
+
+
+def load_prover(spec: ProverSpec) -> LoadedProver | ZktError:
+    """A worker's prover, or why it could not load (raised by each of its tasks in turn)."""
+    try:
+        return LoadedProver(spec)
+    except ZktError as exc:
+        return exc
+    except OSError as exc:  # a worker without the shared path, or unreadable files
+        return WorkerError(f"a worker could not read {exc.filename}: {exc.strerror}")
+
+
+def check_sha256(path: Path, expected: str) -> None:
+    """IntegrityError unless the file at `path` has this sha256 (a worker's copy of the key)."""
+    actual = hash_file(path)
+    if actual != expected:
+        raise IntegrityError(
+            f"{path}: sha256 {actual[:16]}… is not the batch's key {expected[:16]}…"
+        )
