@@ -152,6 +152,23 @@ def test_a_killed_worker_fails_the_request_in_flight_and_is_replaced(
     assert verifies_natively(proving, proof, public)
 
 
+def wait_until_dead(pid: int) -> None:
+    """Until the child `pid` has exited, every thread of it, leaving it for Popen to reap."""
+    os.waitid(os.P_PID, pid, os.WEXITED | os.WNOWAIT)
+
+
+def test_a_worker_killed_between_requests_is_replaced_before_the_next(
+    proving: Workspace, worker: SnarkjsWorker, wtns: Path
+) -> None:
+    worker.request("ping")
+    first = worker.pid
+    assert first is not None
+    os.kill(first, signal.SIGKILL)
+    wait_until_dead(first)
+    worker.prove(proving.project.zkey(NAME), wtns)
+    assert worker.pid not in (None, first)
+
+
 def test_a_hung_worker_times_out_and_is_replaced(
     proving: Workspace, wtns: Path, tmp_path: Path
 ) -> None:

@@ -5,7 +5,8 @@ keeps proving keys and witness wasm loaded, LRU-bounded, and answers one JSON re
 `SnarkjsWorker` starts it through `command.spawn` when first needed, sends requests with ids and
 waits for the matching answer up to a timeout. A worker that dies or does not answer in time
 fails the request in flight with one line (`SnarkjsWorkerError`) and is replaced for the next
-one. Paths are sent absolute; the worker reads nothing else. A worker whose parent exits reads
+one; one found dead before a request is replaced first (a worker still dying then, its threads
+not all gone, takes that request down with it). Paths are sent absolute; the worker reads nothing else. A worker whose parent exits reads
 EOF on its stdin and exits too.
 """
 
