@@ -133,7 +133,7 @@ def _feed(proc: subprocess.Popen[str], input: str | None) -> None:
         proc.stdin.close()
 
 
-def spawn(argv: list[str], *, stderr: IO[bytes], env: dict[str, str] | None = None) -> Popen:
+def spawn(argv: list[str], *, stderr: IO[bytes]) -> Popen:
     """Start a long-lived child speaking a line protocol on its stdin and stdout (both pipes).
 
     The caller owns the process (writes, reads, waits, kills); its stderr goes to `stderr`, a
@@ -145,14 +145,14 @@ def spawn(argv: list[str], *, stderr: IO[bytes], env: dict[str, str] | None = No
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=stderr,
-            env={**os.environ, **(env or {})},
         )
     except FileNotFoundError as exc:
         raise ToolError(f"cannot start {argv[0]}: not found") from exc
 
 
 def stop(proc: Popen, grace: float = 0.0) -> int:
-    """Close a spawned child's stdin (EOF: it may finish and exit), kill it after `grace` s."""
+    """Close a spawned child's stdin (EOF: it may finish and exit), kill it after `grace` s;
+    its exit code."""
     if proc.stdin is not None:
         with suppress(BrokenPipeError):
             proc.stdin.close()

@@ -6,8 +6,8 @@ keeps proving keys and witness wasm loaded, LRU-bounded, and answers one JSON re
 waits for the matching answer up to a timeout. A worker that dies or does not answer in time
 fails the request in flight with one line (`SnarkjsWorkerError`) and is replaced for the next
 one; one found dead before a request is replaced first (a worker still dying then, its threads
-not all gone, takes that request down with it). Paths are sent absolute; the worker reads nothing else. A worker whose parent exits reads
-EOF on its stdin and exits too.
+not all gone, takes that request down with it). Paths are sent absolute; the worker reads
+nothing else. A worker whose parent exits reads EOF on its stdin and exits too.
 """
 
 from __future__ import annotations
@@ -94,8 +94,9 @@ class _Child:
         return True
 
     def how_it_ended(self) -> str:
-        """`killed by SIGKILL` or `exit code N: <fault from its stderr>` (waits for the exit)."""
-        code = self.proc.wait()
+        """`killed by SIGKILL` or `exit code N: <fault from its stderr>` (its stdout has ended:
+        it exits, or is killed after a grace period)."""
+        code = command.stop(self.proc, CLOSE_GRACE)
         if code < 0:
             return f"killed by {signal.Signals(-code).name}"
         return f"exit code {code}: {fault_line(self.stderr_tail(), code)}"
