@@ -87,6 +87,25 @@ def test_worker_proofs_verify_natively_and_under_the_snarkjs_cli(
     assert made["prove"][1] == made["fullprove"][1]  # the same public signals
 
 
+def test_worker_verify_rejects_other_signals_and_refuses_a_wrong_count(
+    proving: Workspace, worker: SnarkjsWorker, wtns: Path, tmp_path: Path
+) -> None:
+    vkey = proving.project.vkey(NAME)
+    proof, public = write_proof(tmp_path, worker.prove(proving.project.zkey(NAME), wtns))
+    signals = json.loads(public.read_text())
+    other = tmp_path / "other.json"
+    other.write_text(json.dumps([str(int(signals[0]) + 1), *signals[1:]]))
+    assert not worker.verify(vkey, other, proof)
+    longer = tmp_path / "longer.json"
+    longer.write_text(json.dumps([*signals, "1"]))
+    with pytest.raises(SnarkjsWorkerError) as refused:
+        worker.verify(vkey, longer, proof)
+    n = len(signals)
+    assert str(refused.value) == (
+        f"snarkjs worker verify: public: {n + 1} signals, the key has {n}"
+    )
+
+
 def test_many_requests_load_the_key_and_wasm_once(
     proving: Workspace, worker: SnarkjsWorker, wtns: Path
 ) -> None:
