@@ -23,7 +23,9 @@ fullprove` CLI loop (one `node` process per proof, as scripts run it) beside one
 --inputs DIR --out OUT -j 2 --backend native` process on BATCH_INPUTS and on BATCH_LARGE inputs
 (start-up, key loads in both workers, every proof verified and written included), their
 difference as the rate past start-up, the BATCH_LARGE batch on a 2-worker Dask LocalCluster
-(`--executor dask://...`), and each as a ratio to the loop.
+(`--executor dask://...`), the same BATCH_INPUTS on one persistent snarkjs worker (`fullprove`
+requests) and in a `--backend snarkjs -j 2` batch (a worker per process), each as a ratio to the
+loop.
 
 coordinator: 50 clients polling a real `zkt ceremony serve` on loopback for a fixed count of
 requests, idle and while an upload is verified (bench/coordinator_load.py): requests/s, p95.
@@ -263,9 +265,27 @@ def _fullprove_loop(ws: Any, tools: Path, inputs: list[Path], out: Path) -> floa
     return time.perf_counter() - started
 
 
-def _zkt_batch(project: Path, inputs: Path, out: Path, *where: str) -> float:
-    """Seconds for one `zkt prove NAME --inputs INPUTS --out OUT --backend native WHERE...`."""
-    args = ["--inputs", str(inputs), "--out", str(out), "--backend", "native", *where]
+def _worker_loop(ws: Any, inputs: list[Path]) -> tuple[float, float]:
+    """Seconds a proof of `fullprove` on one persistent snarkjs worker: over every input (its
+    start and first loads included) and over the inputs after the first (loaded)."""
+    from toolchain.runner.snarkjs_worker import SnarkjsWorker
+
+    p, name = ws.project, BATCH_CIRCUIT
+    started = time.perf_counter()
+    with SnarkjsWorker(ws.tools) as worker:
+        worker.fullprove(p.zkey(name), p.wasm(name), inputs[0])
+        loaded = time.perf_counter()
+        for path in inputs[1:]:
+            worker.fullprove(p.zkey(name), p.wasm(name), path)
+    done = time.perf_counter()
+    return (done - started) / len(inputs), (done - loaded) / (len(inputs) - 1)
+
+
+def _zkt_batch(
+    project: Path, inputs: Path, out: Path, *where: str, backend: str = "native"
+) -> float:
+    """Seconds for one `zkt prove NAME --inputs INPUTS --out OUT --backend BACKEND WHERE...`."""
+    args = ["--inputs", str(inputs), "--out", str(out), "--backend", backend, *where]
     return zkt(project, "prove", BATCH_CIRCUIT, *args)
 
 
@@ -300,24 +320,44 @@ def bench_batch() -> str:
         inputs = _batch_inputs(root / "small", BATCH_INPUTS)
         _batch_inputs(root / "large", BATCH_LARGE)
         loop = _fullprove_loop(ws, tools, inputs, root / "loop") / BATCH_INPUTS
+        worker, worker_loaded = _worker_loop(ws, inputs)
+        snarkjs_batch = _zkt_batch(
+            p.root, root / "small", root / "snarkjs_out", "-j", "2", backend="snarkjs"
+        )
         small = _zkt_batch(p.root, root / "small", root / "small_out", "-j", "2")
         large = _zkt_batch(p.root, root / "large", root / "large_out", "-j", "2")
         cluster = _zkt_cluster_batch(p.root, root / "large", root / "cluster_out")
     steady = (large - small) / (BATCH_LARGE - BATCH_INPUTS)
-    return _batch_table(loop, small, large, steady, cluster)
+    snarkjs_rows = [
+        (f"persistent snarkjs worker, fullprove, {BATCH_INPUTS} inputs", worker),
+        ("persistent snarkjs worker, fullprove, once loaded (past the first)", worker_loaded),
+        (
+            f"zkt prove --inputs -j 2 --backend snarkjs, {BATCH_INPUTS} inputs (whole run)",
+            snarkjs_batch / BATCH_INPUTS,
+        ),
+    ]
+    return _batch_table(loop, small, large, steady, cluster, snarkjs_rows)
 
 
-def _batch_table(loop: float, small: float, large: float, steady: float, cluster: float) -> str:
+def _batch_table(
+    loop: float,
+    small: float,
+    large: float,
+    steady: float,
+    cluster: float,
+    snarkjs_rows: list[tuple[str, float]],
+) -> str:
     """The rows of `bench_batch`: seconds per proof, proofs/hour and the ratio to the loop."""
     rows = [
         (f"snarkjs groth16 fullprove loop, {BATCH_INPUTS} inputs", loop),
+        *snarkjs_rows,
         (f"zkt prove --inputs -j 2, {BATCH_INPUTS} inputs (whole run)", small / BATCH_INPUTS),
         (f"zkt prove --inputs -j 2, {BATCH_LARGE} inputs (whole run)", large / BATCH_LARGE),
         (f"zkt prove --inputs -j 2, past start-up ({BATCH_LARGE} − {BATCH_INPUTS})", steady),
         (f"zkt prove --inputs, LocalCluster of 2, {BATCH_LARGE} inputs", cluster / BATCH_LARGE),
     ]
     lines = [
-        f"| {BATCH_CIRCUIT} (native batch vs snarkjs CLI) | s/proof | proofs/hour | vs loop |",
+        f"| {BATCH_CIRCUIT} (batches, snarkjs worker vs CLI) | s/proof | proofs/hour | vs loop |",
         "|---|---:|---:|---:|",
     ]
     lines += [f"| {label} | {s:.3f} | {3600 / s:.0f} | {loop / s:.1f}× |" for label, s in rows]
@@ -328,6 +368,9 @@ def _batch_table(loop: float, small: float, large: float, steady: float, cluster
         " proof verified natively and written). The past start-up row is the difference of the"
         " two local batches: the rate once the workers are loaded. The cluster's workers start"
         " before its batch (not timed) and load the key when it registers its plugin (timed)."
+        " The persistent snarkjs worker is one `node` process (its start and the key and wasm"
+        " loads timed) answering `fullprove` requests from this process; the snarkjs batch runs"
+        " one such worker in each of its 2 processes, every proof verified natively."
     )
     return "\n".join(lines)
 

@@ -2,8 +2,9 @@
 
 A batch worker (a process of the local pool or a Dask worker) loads the proving key, the witness
 wasm and the verification key once (`LoadedProver`), after checking the key's sha256, then
-proves input after input: the witness in process, the proof by the chosen backend, and the native
-verifier on the exact JSON that will be written. What goes wrong with one input is that input's
+proves input after input: the witness in process, the proof by the chosen backend (snarkjs: one
+persistent snarkjs worker per process, which keeps the key loaded too), and the native verifier
+on the exact JSON that will be written. What goes wrong with one input is that input's
 `Outcome` (its reason, one line), never the batch's.
 """
 
@@ -31,10 +32,11 @@ from toolchain.hashing import hash_file
 from toolchain.native.engines import get_engine
 from toolchain.native.prover import create_proof, prove, public_signals
 from toolchain.native.verifier import verify_proof
+from toolchain.runner.snarkjs_worker import SnarkjsWorker
 from toolchain.runner.tools import Tools
 from toolchain.witness.calculator import WitnessCalculator
 
-NATIVE = "native"
+NATIVE, SNARKJS = "native", "snarkjs"
 MAX_REASON = 300  # a failed tool's output tail is on the exception, not in the summary
 
 
@@ -109,6 +111,7 @@ class LoadedProver:
         self.calculator = WitnessCalculator(spec.wasm, sym_path=spec.sym)
         self.vkey = verification_key_from_zkey(open_zkey(spec.zkey))
         self.zkey = read_zkey(spec.zkey) if spec.backend == NATIVE else None
+        self.worker = SnarkjsWorker(spec.tools) if spec.backend == SNARKJS else None
 
     def prove(self, inputs: dict[str, object], source: str) -> Outcome:
         """The outcome of one input: proved and verified, or failed with the reason."""
@@ -133,10 +136,16 @@ class LoadedProver:
         return dump_proof(proof), dump_public(public)
 
     def _prove_by_backend(self, witness: list[int]) -> tuple[str, str]:
-        """snarkjs and rapidsnark read a .wtns file: one in a private temp folder, then gone."""
+        """snarkjs and rapidsnark read a .wtns file: one in a private temp folder, then gone.
+
+        snarkjs is this process's persistent worker (the key stays loaded in it); rapidsnark
+        runs once per proof.
+        """
         with tempfile.TemporaryDirectory(prefix="zkt-batch-") as tmp:
             folder = Path(tmp)
             write_wtns(folder / "witness.wtns", witness)
+            if self.worker is not None:
+                return self.worker.prove(self.spec.zkey, folder / "witness.wtns")
             proof, public = folder / "proof.json", folder / "public.json"
             self.backend.prove(self.spec.zkey, folder / "witness.wtns", proof, public)
             return proof.read_text(), public.read_text()

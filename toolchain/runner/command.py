@@ -13,10 +13,12 @@ from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 from toolchain.errors import CommandError, ToolError
 
 TAIL_LINES = 40
+Popen = subprocess.Popen[bytes]
 
 
 @dataclass(frozen=True)
@@ -129,6 +131,36 @@ def _feed(proc: subprocess.Popen[str], input: str | None) -> None:
         proc.stdin.flush()
     with suppress(BrokenPipeError):
         proc.stdin.close()
+
+
+def spawn(argv: list[str], *, stderr: IO[bytes]) -> Popen:
+    """Start a long-lived child speaking a line protocol on its stdin and stdout (both pipes).
+
+    The caller owns the process (writes, reads, waits, kills); its stderr goes to `stderr`, a
+    file, so that it can never fill a pipe nobody reads.
+    """
+    try:
+        return subprocess.Popen(
+            argv,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=stderr,
+        )
+    except FileNotFoundError as exc:
+        raise ToolError(f"cannot start {argv[0]}: not found") from exc
+
+
+def stop(proc: Popen, grace: float = 0.0) -> int:
+    """Close a spawned child's stdin (EOF: it may finish and exit), kill it after `grace` s;
+    its exit code."""
+    if proc.stdin is not None:
+        with suppress(BrokenPipeError):
+            proc.stdin.close()
+    try:
+        return proc.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        return proc.wait()
 
 
 def output_tail(done: Completed, lines: int = TAIL_LINES) -> str:
