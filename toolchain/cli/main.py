@@ -11,6 +11,7 @@ import click
 from toolchain import __version__
 from toolchain.cli import artifacts, ceremony, init, prove, ptau, tools, zkey
 from toolchain.cli import compile as compiling
+from toolchain.cli import serve as serving
 from toolchain.errors import ZktError
 
 
@@ -32,7 +33,7 @@ def cli(ctx: click.Context, project: Path | None) -> None:
     ctx.obj["project"] = project
 
 
-for verbs in (init, compiling, prove, ptau, ceremony, zkey, artifacts, tools):
+for verbs in (init, compiling, prove, ptau, ceremony, zkey, artifacts, tools, serving):
     for command in verbs.COMMANDS:
         cli.add_command(command)
 
