@@ -53,6 +53,10 @@ class DaskExecutor:
     async def replace(self, slot: int) -> None:
         """Nothing to do: the scheduler replaces its workers."""
 
+    def healthy(self, slot: int) -> bool:
+        """Always: the scheduler looks after its workers."""
+        return True
+
     def states(self) -> list[WorkerState]:
         """One state per slot: alive while the client is connected (no local process)."""
         alive = self.client is not None and self.client.status == "running"

@@ -29,6 +29,7 @@ from toolchain.service.workers import WorkerDied
 
 LOG = logging.getLogger("zkt.service")
 MAX_KEPT = 10_000
+HEAL_SECONDS = 5.0  # between attempts to replace a worker that cannot start
 SMOOTHING = 0.2  # weight of the newest proof in the running mean of proof seconds
 
 
@@ -44,6 +45,7 @@ class Executor(Protocol):
         self, slot: int, circuit: str, inputs: dict[str, object], job: str
     ) -> Outcome: ...
     async def replace(self, slot: int) -> None: ...
+    def healthy(self, slot: int) -> bool: ...
     def states(self) -> list[WorkerState]: ...
     def close(self) -> None: ...
 
@@ -154,11 +156,22 @@ class ProverService:
 
     async def _consume(self, slot: int) -> None:
         while True:
+            await self._heal(slot)
             job = await self.queue.get()
             try:
                 await self._run(slot, job)
             finally:
                 self.queue.task_done()
+
+    async def _heal(self, slot: int) -> None:
+        """Replace the slot's worker until one is up (after a replacement that died loading)."""
+        while not self.executor.healthy(slot):
+            try:
+                await self.executor.replace(slot)
+            except ZktError as exc:
+                LOG.error(json.dumps({"time": round(time.time(), 3), "event": "worker_failed",
+                                      "slot": slot, "reason": str(exc)}))  # fmt: skip
+                await asyncio.sleep(HEAL_SECONDS)
 
     async def _run(self, slot: int, job: Job) -> None:
         job.state, job.started = "running", time.monotonic()

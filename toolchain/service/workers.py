@@ -150,6 +150,11 @@ class LocalExecutor:
         self.slots[slot] = WorkerProcess(self.specs)
         self.load_seconds = await asyncio.to_thread(self.slots[slot].wait_ready)
 
+    def healthy(self, slot: int) -> bool:
+        """Whether the slot's worker runs with its keys loaded."""
+        worker = self.slots[slot]
+        return worker.alive and worker.load_seconds is not None
+
     def states(self) -> list[WorkerState]:
         """Every slot's process, whether it is alive and whether it loaded its keys."""
         return [
