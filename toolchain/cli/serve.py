@@ -35,7 +35,7 @@ from toolchain.cli.prove import PROVE_BACKEND
     help="TOML or JSON file mapping each API key's sha256 to the circuits it may use"
     ' (["*"]: all). Without it every request is allowed.',
 )
-@click.option("--queue-size", type=click.IntRange(min=1), default=100, show_default=True,
+@click.option("--queue-size", type=click.IntRange(min=1), default=1000, show_default=True,
               help="Jobs that may wait for a worker; beyond, 429 with Retry-After.")  # fmt: skip
 @click.option("--max-body-kib", type=click.IntRange(min=1), default=1024, show_default=True,
               help="Largest request body accepted; beyond, 413.")  # fmt: skip

@@ -23,7 +23,7 @@ from typing import Protocol
 from toolchain.backends.batch import Outcome
 from toolchain.errors import InputError, ZktError
 from toolchain.service.circuits import LockedCircuit
-from toolchain.service.metrics import Metrics
+from toolchain.service.metrics import FAILED_STAGES, Metrics
 from toolchain.service.protocol import JobState, JobStatus, Refusal, Timings, WorkerState
 from toolchain.service.workers import WorkerDied
 
@@ -106,6 +106,7 @@ class ProverService:
         self.draining = False
         self.mean_seconds = 1.0
         self.consumers: list[asyncio.Task[None]] = []
+        metrics.declare(circuits)
         metrics.queue_depth.set_function(self.queue.qsize)
         metrics.active.set_function(self.active_provers)
         for name, seconds in executor.load_seconds.items():
@@ -243,7 +244,7 @@ class ProverService:
 
 def _failed_stage(outcome: Outcome) -> str:
     """The stage a failed proof stopped in: the first of witness, prove, verify not timed."""
-    return ("witness", "prove", "verify")[min(len(outcome.stages), 2)]
+    return FAILED_STAGES[min(len(outcome.stages), 2)]
 
 
 def _log(job: Job, event: str, **extra: object) -> None:

@@ -8,10 +8,14 @@ check of every proof before it is returned and the proofs sent to POST /v1/verif
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 
 # Up to a minute, with the 10 s goal and the 15 s alert threshold as bucket edges.
 SECONDS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 15, 20, 30, 60)
+# The `reason` label of zkp_proof_generation_errors_total: the stage that failed, or the worker.
+FAILED_STAGES = ("witness", "prove", "verify", "worker")
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 
 
@@ -60,6 +64,15 @@ class Metrics:
         self.retries = Counter(
             "zkp_proof_retries", "Jobs run again after their worker died", circuit, registry=r
         )
+
+    def declare(self, circuits: Iterable[str]) -> None:
+        """Every counter series of these circuits at 0, before anything happens to them: a rate
+        over a series that is absent is no data, not zero."""
+        for circuit in circuits:
+            for counter in (self.generated, self.verified, self.verify_failures, self.retries):
+                counter.labels(circuit)
+            for reason in FAILED_STAGES:
+                self.errors.labels(circuit, reason)
 
     def exposition(self) -> bytes:
         """The text format GET /metrics answers."""

@@ -40,7 +40,7 @@ class ServeOptions:
     workers: int = 1
     executor: str = "local"
     api_keys: Path | None = None
-    queue_size: int = 100
+    queue_size: int = 1000
     max_body: int = 1 << 20
     backend: str = "auto"
 

@@ -67,7 +67,7 @@ def test_health_ready_and_openapi(
     ready = http.get("/ready").json()
     assert ready["ready"] and ready["keys_loaded"] and ready["tools_found"]
     assert not ready["draining"] and ready["executor"] == "local" and ready["backend"] == "native"
-    assert ready["queue_depth"] == 0 and ready["queue_capacity"] == 100
+    assert ready["queue_depth"] == 0 and ready["queue_capacity"] == 1000
     assert [w["alive"] and w["loaded"] for w in ready["workers"]] == [True, True]
     assert [c["name"] for c in ready["circuits"]] == list(SERVED)
     paths = http.get("/openapi.json").json()["paths"]
