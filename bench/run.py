@@ -1,6 +1,6 @@
 """Benchmarks for `nox -s bench`: measured side by side in one run, written as tables with ratios.
 
-    python bench/run.py [startup] [compile] [prove] [batch]
+    python bench/run.py [startup] [compile] [prove] [batch] [service]
 
 startup: `zkt --version` and `zkt --help` (the console script, whole processes) beside
 `python -c "import click"`, the floor any click CLI pays; the median of STARTUP_REPEAT runs
@@ -24,6 +24,8 @@ fullprove` CLI loop (one `node` process per proof, as scripts run it) beside one
 (start-up, key loads in both workers, every proof verified and written included), their
 difference as the rate past start-up, the BATCH_LARGE batch on a 2-worker Dask LocalCluster
 (`--executor dask://...`), and each as a ratio to the loop.
+
+service: `zkt serve` under a bounded loopback load; see bench/service.py.
 """
 
 from __future__ import annotations
@@ -327,11 +329,23 @@ def _batch_table(loop: float, small: float, large: float, steady: float, cluster
     return "\n".join(lines)
 
 
+def bench_service() -> str:
+    """`zkt serve` under a bounded loopback load (bench/service.py)."""
+    from service import bench_service as measure
+
+    with tempfile.TemporaryDirectory(prefix="zkt-bench-") as tmp:
+        root = Path(tmp)
+        os.environ["ZKT_CACHE"] = str(root / "cache")
+        os.environ.setdefault("ZKT_TOOLS_DIR", str(REPO / ".zkt" / "tools"))
+        return measure(root, fresh_project(root / "project"))
+
+
 BENCHES: dict[str, Callable[[], str]] = {
     "startup": bench_startup,
     "compile": bench_compile,
     "prove": bench_prove,
     "batch": bench_batch,
+    "service": bench_service,
 }
 
 
