@@ -15,13 +15,15 @@ import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager, suppress
-from typing import Annotated
+from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel, ValidationError
 from starlette.exceptions import HTTPException
 
+from toolchain.api.prove import MAX_INPUT_DEPTH
 from toolchain.config import engine_name
 from toolchain.errors import FormatError, VerificationError
 from toolchain.formats.snarkjs_json import parse_proof, parse_public
@@ -45,8 +47,10 @@ from toolchain.service.protocol import (
     VerifyRequest,
     VerifyResponse,
 )
+from toolchain.textlimits import JsonRefusal, load_json
 
 LOG = logging.getLogger("zkt.service")
+M = TypeVar("M", bound=BaseModel)
 # ?wait=S: seconds to hold the answer until the job is finished
 Wait = Annotated[float, Query(ge=0, le=MAX_WAIT_SECONDS)]
 _ERRORS = {status: {"model": ErrorResponse} for status in sorted(set(CODES.values()))}
@@ -146,7 +150,8 @@ def _install_errors(app: FastAPI) -> None:
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> Response:
-        response = await refused(request, Refusal("not_found", str(exc.detail)))
+        code = "not_found" if exc.status_code == 404 else "bad_request"
+        response = await refused(request, Refusal(code, str(exc.detail)))
         response.status_code = exc.status_code
         return response
 
@@ -154,6 +159,27 @@ def _install_errors(app: FastAPI) -> None:
     async def crashed(request: Request, exc: Exception) -> Response:
         LOG.exception("internal error (request %s)", request.state.request_id)
         return await refused(request, Refusal("internal", "internal error: see the server log"))
+
+
+def json_body(model: type[BaseModel]) -> dict[str, Any]:
+    """The OpenAPI requestBody of a route that parses `model` itself (`parse_body`)."""
+    schema = {"schema": model.model_json_schema()}
+    return {"requestBody": {"content": {"application/json": schema}, "required": True}}
+
+
+async def parse_body(request: Request, model: type[M]) -> M:
+    """The body as `model`, read as untrusted JSON (depth, number sizes, duplicate keys
+    limited as for an input file); Refusal malformed_json naming what is wrong."""
+    try:
+        data = load_json(await request.body(), max_depth=MAX_INPUT_DEPTH + 1)
+    except JsonRefusal as exc:
+        raise Refusal("malformed_json", f"body: {exc}") from None
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(["body", *(str(part) for part in first["loc"])])
+        raise Refusal("malformed_json", f"{where}: {first['msg']}") from None
 
 
 def _allowed(service: ProverService, keys: ApiKeys, request: Request, name: str) -> LockedCircuit:
@@ -169,9 +195,13 @@ def _allowed(service: ProverService, keys: ApiKeys, request: Request, name: str)
 def _proof_routes(service: ProverService, keys: ApiKeys) -> APIRouter:
     router = APIRouter(responses=_ERRORS)  # type: ignore[arg-type]
 
-    @router.post(API + "/proofs", status_code=202, responses={200: {"model": JobStatus}})
-    async def submit(body: ProofRequest, request: Request, wait: Wait = 0) -> Response:
+    @router.post(
+        API + "/proofs", status_code=202, responses={200: {"model": JobStatus}},
+        openapi_extra=json_body(ProofRequest),
+    )  # fmt: skip
+    async def submit(request: Request, wait: Wait = 0) -> Response:
         """Queue a proof; with `wait`, answer 200 with the result if it is ready by then."""
+        body = await parse_body(request, ProofRequest)
         circuit = _allowed(service, keys, request, body.circuit)
         job = service.submit(circuit, body.inputs, request.state.request_id)
         return await _answer(job, wait)
@@ -183,9 +213,10 @@ def _proof_routes(service: ProverService, keys: ApiKeys) -> APIRouter:
         _allowed(service, keys, request, job.circuit.name)
         return await _answer(job, wait)
 
-    @router.post(API + "/verify")
-    async def verify(body: VerifyRequest, request: Request) -> VerifyResponse:
+    @router.post(API + "/verify", openapi_extra=json_body(VerifyRequest))
+    async def verify(request: Request) -> VerifyResponse:
         """Check a proof against the circuit's locked verification key."""
+        body = await parse_body(request, VerifyRequest)
         circuit = _allowed(service, keys, request, body.circuit)
         start = time.perf_counter()
         valid = await asyncio.to_thread(_verify, circuit, body)

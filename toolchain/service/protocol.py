@@ -16,6 +16,7 @@ MAX_WAIT_SECONDS = 300.0
 
 # Every refusal code, with the HTTP status it comes with.
 CODES: dict[str, int] = {
+    "bad_request": 400,  # a method or path the API does not have
     "unauthorized": 401,  # no API key, or one the service does not know
     "forbidden": 403,  # the key may not use this circuit
     "unknown_circuit": 404,

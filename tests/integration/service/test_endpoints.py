@@ -56,6 +56,10 @@ def test_a_job_is_202_until_done_then_200(
     done = http.get(f"/v1/proofs/{queued.json()['id']}?wait=60")
     assert done.status_code == 200 and done.json()["status"] == "done"
     assert done.json()["public_signals"] == [inputs["hash"]]
+    deep = b"[" * 500_000 + b"]" * 500_000  # under the default 1 MiB
+    nested = http.post("/v1/proofs", content=deep, headers={"content-type": "application/json"})
+    assert nested.status_code == 422 and nested.json()["error"]["code"] == "malformed_json"
+    assert nested.json()["error"]["message"] == "body: JSON nested deeper than 65 levels"
 
 
 def test_health_ready_and_openapi(
@@ -72,6 +76,8 @@ def test_health_ready_and_openapi(
     assert [c["name"] for c in ready["circuits"]] == list(SERVED)
     paths = http.get("/openapi.json").json()["paths"]
     assert {"/v1/proofs", "/v1/proofs/{job_id}", "/v1/verify", "/ready"} <= set(paths)
+    body = paths["/v1/proofs"]["post"]["requestBody"]["content"]["application/json"]["schema"]
+    assert set(body["properties"]) == {"circuit", "inputs"} and body["title"] == "ProofRequest"
 
 
 def refusal(response: httpx.Response, status: int, code: str) -> str:
@@ -97,6 +103,11 @@ def test_refusals_are_json_with_a_code_and_the_request_id(
     garbled = http.post("/v1/proofs", content=b'{"circuit": ',
                         headers={"content-type": "application/json"})  # fmt: skip
     assert refusal(garbled, 422, "malformed_json").startswith("body")
+    twice = http.post("/v1/proofs", content=b'{"circuit": "a", "circuit": "b", "inputs": {}}')
+    assert refusal(twice, 422, "malformed_json") == "body: duplicate key 'circuit'"
+    shape = http.post("/v1/proofs", json=[1])
+    assert refusal(shape, 422, "malformed_json").startswith("body: Input should be a valid dict")
+    refusal(http.delete("/v1/proofs"), 405, "bad_request")
     missing = post("/v1/proofs", {"circuit": "multiplier_2"})
     assert refusal(missing, 422, "malformed_json") == "body.inputs: Field required"
     above_r = post("/v1/proofs", {"circuit": "multiplier_2", "inputs": {"factors": [str(R), "2"]}})
@@ -128,3 +139,10 @@ def test_a_key_that_differs_from_its_lock_stops_the_start(served_project: Path) 
     )
     assert "Traceback" not in done.stderr + done.stdout
     assert sorted(p.name for p in served_project.rglob("*")) == before
+
+
+def test_a_malformed_executor_is_refused_before_anything(served_project: Path) -> None:
+    done = zkt("serve", "--executor", "dask://nowhere", cwd=served_project)
+    assert done.returncode == 2
+    assert done.stderr == "zkt: error: --executor dask://nowhere: use local or dask://HOST:PORT\n"
+    assert "Traceback" not in done.stdout
