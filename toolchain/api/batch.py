@@ -9,8 +9,11 @@ its reason and the batch goes on; the caller learns of it from the result.
 
 from __future__ import annotations
 
+import signal
+import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -122,7 +125,8 @@ def _run(
     by_source = {path.name: path for path in inputs}
     for outcome in results:
         if outcome.ok:
-            _write(outcome, by_source[outcome.source], out_dir, spec.zkey, force)
+            with interrupts_deferred():  # a set is written whole, its staging folder gone
+                _write(outcome, by_source[outcome.source], out_dir, spec.zkey, force)
         outcomes.append(outcome)
         on_outcome(outcome)
     return sorted(outcomes, key=lambda o: o.source)
@@ -167,6 +171,27 @@ def _load_jobs(inputs: Sequence[Path]) -> tuple[list[Job], list[Outcome]]:
         except InputError as exc:
             refused.append(failure(path.name, InputError(str(exc).removeprefix(f"{path}: "))))
     return loaded, refused
+
+
+@contextmanager
+def interrupts_deferred() -> Iterator[None]:
+    """A Ctrl-C during the block is raised again when it ends, to the handler it would have met.
+
+    Python runs signal handlers in the main thread whichever thread the signal reached, so the
+    handler is swapped, not the mask; in other threads no KeyboardInterrupt arrives.
+    """
+    previous = signal.getsignal(signal.SIGINT)
+    if threading.current_thread() is not threading.main_thread() or previous is None:
+        yield
+        return
+    received: list[int] = []
+    signal.signal(signal.SIGINT, lambda number, _: received.append(number))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if received:
+        signal.raise_signal(signal.SIGINT)
 
 
 def _write(outcome: Outcome, source: Path, out_dir: Path, zkey: Path, force: bool) -> None:

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import signal
 import sys
 from pathlib import Path
 
 import pytest
 
-from toolchain.api.batch import BatchError, BatchResult, Outcome, batch_inputs
+from toolchain.api.batch import (
+    BatchError,
+    BatchResult,
+    Outcome,
+    batch_inputs,
+    interrupts_deferred,
+)
 from toolchain.backends.executors import run_batch
 from toolchain.errors import ToolError, UsageError
 
@@ -42,3 +49,22 @@ def test_the_dask_executor_without_distributed_says_what_to_install(
         ToolError, match=r"needs Dask's distributed: pip install 'zk-toolchain\[cluster\]'"
     ):
         run_batch(None, [], "dask://127.0.0.1:8786")  # type: ignore[arg-type]
+
+
+def test_a_ctrl_c_while_a_proof_set_is_written_lands_after_it() -> None:
+    steps: list[str] = []
+    with pytest.raises(KeyboardInterrupt), interrupts_deferred():
+        signal.raise_signal(signal.SIGINT)
+        steps.append("written whole")
+    assert steps == ["written whole"]
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
+def test_an_ignored_ctrl_c_stays_ignored() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        with interrupts_deferred():
+            signal.raise_signal(signal.SIGINT)
+        assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+    finally:
+        signal.signal(signal.SIGINT, signal.default_int_handler)

@@ -3,6 +3,8 @@ vector (wasm, sym, final zkey): no tool is started."""
 
 from __future__ import annotations
 
+import signal
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -79,6 +81,16 @@ def test_a_key_with_another_sha256_is_refused(spec: ProverSpec) -> None:
         LoadedProver(replace(spec, zkey_sha256="00" * 32))
 
 
+@pytest.fixture
+def as_worker() -> Iterator[None]:
+    """This process plays a pool worker: its SIGINT handling is put back afterwards (a worker
+    ignores SIGINT, and the subprocesses later tests start would inherit that)."""
+    handler = signal.getsignal(signal.SIGINT)
+    yield
+    signal.signal(signal.SIGINT, handler)
+
+
+@pytest.mark.usefixtures("as_worker")
 def test_a_worker_that_could_not_load_raises_its_error_in_every_task(spec: ProverSpec) -> None:
     load_worker(replace(spec, zkey_sha256="00" * 32))
     for _ in range(2):
@@ -86,6 +98,7 @@ def test_a_worker_that_could_not_load_raises_its_error_in_every_task(spec: Prove
             prove_in_worker(INPUTS, "a.json")
     load_worker(spec)
     assert prove_in_worker(INPUTS, "a.json").ok
+    assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
 
 
 def test_failure_is_one_line_without_the_source_and_bounded() -> None:
