@@ -1,6 +1,6 @@
 """Benchmarks for `nox -s bench`: measured side by side in one run, written as tables with ratios.
 
-    python bench/run.py [startup] [compile] [prove] [batch] [coordinator]
+    python bench/run.py [startup] [compile] [prove] [batch] [coordinator] [service]
 
 startup: `zkt --version` and `zkt --help` (the console script, whole processes) beside
 `python -c "import click"`, the floor any click CLI pays; the median of STARTUP_REPEAT runs
@@ -29,6 +29,8 @@ loop.
 
 coordinator: 50 clients polling a real `zkt ceremony serve` on loopback for a fixed count of
 requests, idle and while an upload is verified (bench/coordinator_load.py): requests/s, p95.
+
+service: `zkt serve` under a bounded loopback load; see bench/service.py.
 """
 
 from __future__ import annotations
@@ -375,12 +377,24 @@ def _batch_table(
     return "\n".join(lines)
 
 
+def bench_service() -> str:
+    """`zkt serve` under a bounded loopback load (bench/service.py)."""
+    from service import bench_service as measure
+
+    with tempfile.TemporaryDirectory(prefix="zkt-bench-") as tmp:
+        root = Path(tmp)
+        os.environ["ZKT_CACHE"] = str(root / "cache")
+        os.environ.setdefault("ZKT_TOOLS_DIR", str(REPO / ".zkt" / "tools"))
+        return measure(root, fresh_project(root / "project"))
+
+
 BENCHES: dict[str, Callable[[], str]] = {
     "startup": bench_startup,
     "compile": bench_compile,
     "prove": bench_prove,
     "batch": bench_batch,
     "coordinator": partial(bench_coordinator, REPO),
+    "service": bench_service,
 }
 
 

@@ -28,7 +28,7 @@ from toolchain.errors import InputError, UsageError, ZktError
 from toolchain.fsutil import refuse_existing, staged_outputs
 from toolchain.hashing import hash_file
 
-__all__ = ["BatchError", "BatchResult", "Outcome", "batch_inputs", "prove_batch"]
+__all__ = ["BatchError", "BatchResult", "Outcome", "batch_inputs", "prove_batch", "prover_spec"]
 
 OUTPUTS = (PROOF, PUBLIC, WITNESS)  # one set per input, as `prove` writes it
 
@@ -97,7 +97,7 @@ def prove_batch(
     anything is proved unless `force`d. `blinding` fixes the native prover's r and s (tests).
     """
     start = time.perf_counter()
-    spec = _spec(ws, name, zkey, backend, engine, blinding, report)
+    spec = prover_spec(ws, name, zkey, backend, engine, blinding, report)
     _check_executor(executor, jobs)
     for path in inputs:
         for output in OUTPUTS:
@@ -132,7 +132,7 @@ def _run(
     return sorted(outcomes, key=lambda o: o.source)
 
 
-def _spec(
+def prover_spec(
     ws: Workspace,
     name: str,
     zkey: Path | None,

@@ -13,8 +13,10 @@ from __future__ import annotations
 import json
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from toolchain.backends import prover_backend
 from toolchain.config import engine_name
@@ -36,6 +38,7 @@ from toolchain.runner.snarkjs_worker import SnarkjsWorker
 from toolchain.runner.tools import Tools
 from toolchain.witness.calculator import WitnessCalculator
 
+T = TypeVar("T")
 NATIVE, SNARKJS = "native", "snarkjs"
 MAX_REASON = 300  # a failed tool's output tail is on the exception, not in the summary
 
@@ -76,13 +79,17 @@ class Job:
 
 @dataclass(frozen=True)
 class Outcome:
-    """One input's result: its verified proof.json and public.json texts, or why it failed."""
+    """One input's result: its verified proof.json and public.json texts, or why it failed.
+
+    `stages` holds the seconds of each stage that ran: witness, prove, verify (in that order).
+    """
 
     source: str
     seconds: float
     proof: str = ""
     public: str = ""
     reason: str = ""
+    stages: tuple[tuple[str, float], ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -116,13 +123,14 @@ class LoadedProver:
     def prove(self, inputs: dict[str, object], source: str) -> Outcome:
         """The outcome of one input: proved and verified, or failed with the reason."""
         start = time.perf_counter()
+        stages = Stages()
         try:
-            witness = self.calculator.calculate(inputs, source=source)
-            proof, public = self._prove(witness)
-            self._verify(proof, public, source)
+            witness = stages.timed("witness", self.calculator.calculate, inputs, source=source)
+            proof, public = stages.timed("prove", self._prove, witness)
+            stages.timed("verify", self._verify, proof, public, source)
         except ZktError as exc:
             return failure(source, exc, time.perf_counter() - start)
-        return Outcome(source, time.perf_counter() - start, proof, public)
+        return Outcome(source, time.perf_counter() - start, proof, public, stages=stages.done)
 
     def _prove(self, witness: list[int]) -> tuple[str, str]:
         """proof.json and public.json texts: native from the loaded key, else by the backend."""
@@ -158,6 +166,20 @@ class LoadedProver:
             raise VerificationError(
                 f"the {self.backend.name} proof does not verify against the key: not written"
             )
+
+
+class Stages:
+    """The seconds each named stage of one proof took, in the order they ran."""
+
+    def __init__(self) -> None:
+        self.done: tuple[tuple[str, float], ...] = ()
+
+    def timed(self, stage: str, step: Callable[..., T], *args: object, **kwargs: object) -> T:
+        """`step(*args, **kwargs)`, its seconds recorded under `stage` when it returns."""
+        start = time.perf_counter()
+        result = step(*args, **kwargs)
+        self.done += ((stage, time.perf_counter() - start),)
+        return result
 
 
 def load_prover(spec: ProverSpec) -> LoadedProver | ZktError:

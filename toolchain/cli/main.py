@@ -13,6 +13,7 @@ from toolchain import __version__
 from toolchain.cli import artifacts, ceremony, init, prove, ptau, tools, zkey
 from toolchain.cli import compile as compiling
 from toolchain.cli import coordinator as _coordinator  # noqa: F401  (ceremony serve, invite)
+from toolchain.cli import serve as serving
 from toolchain.errors import ZktError
 
 
@@ -34,7 +35,7 @@ def cli(ctx: click.Context, project: Path | None) -> None:
     ctx.obj["project"] = project
 
 
-for verbs in (init, compiling, prove, ptau, ceremony, zkey, artifacts, tools):
+for verbs in (init, compiling, prove, ptau, ceremony, zkey, artifacts, tools, serving):
     for command in verbs.COMMANDS:
         cli.add_command(command)
 

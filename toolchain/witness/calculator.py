@@ -338,6 +338,13 @@ class WitnessCalculator:
                     session.call("setInputSignal", msb, lsb, index)
             return session.witness(self.witness_size)
 
+    def check(self, inputs: Mapping[str, object], source: str | None = None) -> None:
+        """InputError, as `calculate` would raise it, unless these inputs fit the circuit (its
+        names, shapes and field ranges); the circuit itself does not run."""
+        with _Session(self._pre, self.path) as session:
+            session.call("init", 0)
+            self._check_inputs(session, inputs, source or self.path.name)
+
     def _check_inputs(
         self, session: _Session, inputs: Mapping[str, object], source: str
     ) -> dict[str, list[int]]:

@@ -1,0 +1,128 @@
+"""The job core without processes: a fake executor whose worker dies on demand."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+
+from toolchain.backends.batch import Outcome
+from toolchain.service.jobs import ProverService
+from toolchain.service.metrics import Metrics
+from toolchain.service.protocol import Refusal, WorkerState
+from toolchain.service.workers import WorkerDied
+
+
+@dataclass
+class FakeCalculator:
+    def check(self, inputs: dict[str, object], source: str) -> None:
+        """Accepts anything."""
+
+
+@dataclass
+class FakeSpec:
+    circuit: str = "c"
+    zkey_sha256: str = "0" * 64
+    backend: str = "native"
+
+
+@dataclass
+class FakeCircuit:
+    spec: FakeSpec = field(default_factory=FakeSpec)
+    vkey_sha256: str = "1" * 64
+    calculator: FakeCalculator = field(default_factory=FakeCalculator)
+    name: str = "c"
+
+
+@dataclass
+class FakeExecutor:
+    """One slot; its worker dies for the first `deaths` proofs it is given."""
+
+    deaths: int
+    name: str = "fake"
+    size: int = 1
+    load_seconds: dict[str, float] = field(default_factory=dict)
+    replaced: int = 0
+
+    def start(self) -> None: ...
+
+    async def prove(self, slot: int, circuit: str, inputs: dict[str, object], job: str) -> Outcome:
+        if self.deaths:
+            self.deaths -= 1
+            raise WorkerDied(f"worker {100 + self.replaced} was killed by signal 9")
+        stages = (("witness", 0.1), ("prove", 0.2), ("verify", 0.3))
+        return Outcome(job, 0.6, '{"p": 1}', '["7"]', stages=stages)
+
+    async def replace(self, slot: int) -> None:
+        self.replaced += 1
+
+    def healthy(self, slot: int) -> bool:
+        return True
+
+    def states(self) -> list[WorkerState]:
+        return [WorkerState(slot=0, pid=1, alive=True, loaded=True)]
+
+    def close(self) -> None: ...
+
+
+def run(deaths: int, capacity: int = 10) -> tuple[dict[str, Any], FakeExecutor, Metrics]:
+    executor, metrics = FakeExecutor(deaths), Metrics()
+
+    async def scenario() -> dict[str, Any]:
+        service = ProverService({"c": FakeCircuit()}, executor, metrics, capacity)  # type: ignore[dict-item]
+        service.start()
+        job = service.submit(service.circuit("c"), {}, "req")
+        await asyncio.wait_for(job.finished.wait(), 5)
+        await service.drain()
+        return job.status().model_dump()
+
+    return asyncio.run(scenario()), executor, metrics
+
+
+def sample(metrics: Metrics, name: str, **labels: str) -> float | None:
+    return metrics.registry.get_sample_value(name, {"circuit": "c", **labels})
+
+
+def test_a_job_is_done_with_its_stage_timings() -> None:
+    status, executor, metrics = run(deaths=0)
+    assert status["status"] == "done" and status["public_signals"] == ["7"]
+    assert {k: status["timings"][k] for k in ("witness", "prove", "verify", "total")} == {
+        "witness": 0.1,
+        "prove": 0.2,
+        "verify": 0.3,
+        "total": 0.6,
+    }
+    assert executor.replaced == 0 and sample(metrics, "zkp_proof_generation_total") == 1
+
+
+def test_a_worker_death_is_retried_once_on_the_replacement() -> None:
+    status, executor, metrics = run(deaths=1)
+    assert status["status"] == "done" and status["retries"] == 1
+    assert executor.replaced == 1 and sample(metrics, "zkp_proof_retries_total") == 1
+
+
+def test_a_second_death_fails_the_job_with_the_reason() -> None:
+    status, executor, metrics = run(deaths=2)
+    assert status["status"] == "failed" and status["retries"] == 1 and status["proof"] is None
+    assert status["reason"] == "worker 101 was killed by signal 9, twice: not retried again"
+    assert executor.replaced == 2
+    assert sample(metrics, "zkp_proof_generation_errors_total", reason="worker") == 1
+    assert sample(metrics, "zkp_proof_generation_duration_seconds_count") is None
+
+
+def test_a_full_queue_refuses_with_retry_after() -> None:
+    async def scenario() -> Refusal:
+        service = ProverService({"c": FakeCircuit()}, FakeExecutor(0), Metrics(), 1)  # type: ignore[dict-item]
+        service.submit(service.circuit("c"), {}, "req")  # no consumer: it stays queued
+        with pytest.raises(Refusal) as refused:
+            service.submit(service.circuit("c"), {}, "req")
+        return refused.value
+
+    refusal = asyncio.run(scenario())
+    assert (refusal.code, str(refusal), refusal.retry_after) == (
+        "queue_full",
+        "1 jobs already wait",
+        1.0,
+    )

@@ -1,0 +1,1 @@
+"""The prover service: HTTP jobs over workers that keep the locked keys loaded."""

@@ -1,0 +1,297 @@
+"""The prover service's HTTP API (FastAPI): jobs, verification, health, readiness and metrics.
+
+Proofs run in the executor's workers, never on the event loop; the loop only checks inputs
+against the circuit (a wasm call, no proving) and verifies POST /v1/verify proofs in a thread.
+Every refusal is `ErrorResponse` with a CODES code and the request id; every request is one
+JSON log line. Request bodies over the limit are refused from their Content-Length (413).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager, suppress
+from typing import Annotated, Any, TypeVar
+
+from fastapi import APIRouter, FastAPI, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel, ValidationError
+from starlette.exceptions import HTTPException
+
+from toolchain.api.prove import MAX_INPUT_DEPTH
+from toolchain.config import engine_name
+from toolchain.errors import FormatError, VerificationError
+from toolchain.formats.snarkjs_json import parse_proof, parse_public
+from toolchain.native.engines import get_engine
+from toolchain.native.verifier import verify_proof
+from toolchain.service.apikeys import EVERY, ApiKeys
+from toolchain.service.circuits import LockedCircuit
+from toolchain.service.jobs import Job, ProverService
+from toolchain.service.metrics import CONTENT_TYPE
+from toolchain.service.protocol import (
+    API,
+    CODES,
+    MAX_WAIT_SECONDS,
+    CircuitInfo,
+    ErrorBody,
+    ErrorResponse,
+    JobStatus,
+    ProofRequest,
+    Readiness,
+    Refusal,
+    VerifyRequest,
+    VerifyResponse,
+)
+from toolchain.textlimits import JsonRefusal, load_json
+
+LOG = logging.getLogger("zkt.service")
+M = TypeVar("M", bound=BaseModel)
+# ?wait=S: seconds to hold the answer until the job is finished
+Wait = Annotated[float, Query(ge=0, le=MAX_WAIT_SECONDS)]
+_ERRORS = {status: {"model": ErrorResponse} for status in sorted(set(CODES.values()))}
+
+
+def error_response(refusal: Refusal, request_id: str) -> JSONResponse:
+    """A refusal as the JSON every non-2xx answer is (X-Error-Code names it for the log)."""
+    body = ErrorBody(
+        code=refusal.code, message=str(refusal), request_id=request_id,
+        retry_after=refusal.retry_after,
+    )  # fmt: skip
+    headers = {"X-Request-Id": request_id, "X-Error-Code": refusal.code}
+    if refusal.retry_after is not None:
+        headers["Retry-After"] = str(int(refusal.retry_after + 0.999))
+    return JSONResponse(
+        ErrorResponse(error=body).model_dump(), status_code=CODES[refusal.code], headers=headers
+    )
+
+
+def bearer(request: Request) -> str | None:
+    """The bearer token (API key) of a request, if any."""
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    return token.strip() or None if scheme.lower() == "bearer" else None
+
+
+def create_app(service: ProverService, keys: ApiKeys, max_body: int, tools_found: bool) -> FastAPI:
+    """The ASGI app over `service`: its consumers start and drain with the app's lifespan."""
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        service.start()
+        yield
+        await service.drain()
+
+    app = FastAPI(
+        title="zk-toolchain prover service", version="1", lifespan=lifespan,
+        docs_url=None, redoc_url=None,
+    )  # fmt: skip
+    _install_limits(app, max_body)
+    _install_errors(app)
+    app.include_router(_proof_routes(service, keys))
+    app.include_router(_health_routes(service, tools_found))
+    return app
+
+
+def _install_limits(app: FastAPI, max_body: int) -> None:
+    @app.middleware("http")
+    async def limits(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        request_id = request.headers.get("x-request-id", "")[:64] or uuid.uuid4().hex[:16]
+        request.state.request_id = request_id
+        started = time.perf_counter()
+        try:
+            _check_body(request, max_body)
+            response = await call_next(request)
+        except Refusal as refusal:
+            response = error_response(refusal, request_id)
+        response.headers["X-Request-Id"] = request_id
+        _log(request, response, started)
+        return response
+
+
+def _check_body(request: Request, max_body: int) -> None:
+    """Refusal body_too_large beyond `max_body` bytes (a body must say its length)."""
+    if "chunked" in request.headers.get("transfer-encoding", "").lower():
+        raise Refusal("body_too_large", "a request body needs a Content-Length (no chunked bodies)")
+    length = request.headers.get("content-length", "")
+    if length.isdigit() and int(length) > max_body:
+        raise Refusal("body_too_large", f"request body over {max_body} bytes")
+
+
+def _log(request: Request, response: Response, started: float) -> None:
+    record = {
+        "time": round(time.time(), 3),
+        "request_id": request.state.request_id,
+        "client": request.client.host if request.client else None,
+        "method": request.method,
+        "path": request.url.path,
+        "status": response.status_code,
+        "ms": round(1000 * (time.perf_counter() - started), 1),
+        "code": response.headers.get("x-error-code"),
+    }
+    LOG.info(json.dumps(record))
+
+
+def _install_errors(app: FastAPI) -> None:
+    @app.exception_handler(Refusal)
+    async def refused(request: Request, exc: Refusal) -> Response:
+        return error_response(exc, request.state.request_id)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError) -> Response:
+        first = exc.errors()[0] if exc.errors() else {"msg": "invalid request"}
+        where = ".".join(str(p) for p in first.get("loc", ()))
+        return await refused(request, Refusal("malformed_json", f"{where}: {first['msg']}"))
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, exc: HTTPException) -> Response:
+        code = "not_found" if exc.status_code == 404 else "bad_request"
+        response = await refused(request, Refusal(code, str(exc.detail)))
+        response.status_code = exc.status_code
+        return response
+
+    @app.exception_handler(Exception)
+    async def crashed(request: Request, exc: Exception) -> Response:
+        LOG.exception("internal error (request %s)", request.state.request_id)
+        return await refused(request, Refusal("internal", "internal error: see the server log"))
+
+
+def json_body(model: type[BaseModel]) -> dict[str, Any]:
+    """The OpenAPI requestBody of a route that parses `model` itself (`parse_body`)."""
+    schema = {"schema": model.model_json_schema()}
+    return {"requestBody": {"content": {"application/json": schema}, "required": True}}
+
+
+async def parse_body(request: Request, model: type[M]) -> M:
+    """The body as `model`, read as untrusted JSON (depth, number sizes, duplicate keys
+    limited as for an input file); Refusal malformed_json naming what is wrong."""
+    try:
+        data = load_json(await request.body(), max_depth=MAX_INPUT_DEPTH + 1)
+    except JsonRefusal as exc:
+        raise Refusal("malformed_json", f"body: {exc}") from None
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(["body", *(str(part) for part in first["loc"])])
+        raise Refusal("malformed_json", f"{where}: {first['msg']}") from None
+
+
+def _allowed(service: ProverService, keys: ApiKeys, request: Request, name: str) -> LockedCircuit:
+    """The circuit `name` if the request's API key may use it (401, 403, 404 otherwise)."""
+    circuits = keys.circuits_of(bearer(request))
+    if circuits is None:
+        raise Refusal("unauthorized", "send a known API key: Authorization: Bearer KEY")
+    if EVERY not in circuits and name not in circuits:
+        raise Refusal("forbidden", f"this API key may not use circuit {name[:128]!r}")
+    return service.circuit(name)
+
+
+def _proof_routes(service: ProverService, keys: ApiKeys) -> APIRouter:
+    router = APIRouter(responses=_ERRORS)  # type: ignore[arg-type]
+
+    @router.post(
+        API + "/proofs", status_code=202, responses={200: {"model": JobStatus}},
+        openapi_extra=json_body(ProofRequest),
+    )  # fmt: skip
+    async def submit(request: Request, wait: Wait = 0) -> Response:
+        """Queue a proof; with `wait`, answer 200 with the result if it is ready by then."""
+        body = await parse_body(request, ProofRequest)
+        circuit = _allowed(service, keys, request, body.circuit)
+        job = service.submit(circuit, body.inputs, request.state.request_id)
+        return await _answer(job, wait)
+
+    @router.get(API + "/proofs/{job_id}", responses={202: {"model": JobStatus}})
+    async def status(job_id: str, request: Request, wait: Wait = 0) -> Response:
+        """The job: queued or running (202), done or failed (200)."""
+        job = service.job(job_id)
+        _allowed(service, keys, request, job.circuit.name)
+        return await _answer(job, wait)
+
+    @router.post(API + "/verify", openapi_extra=json_body(VerifyRequest))
+    async def verify(request: Request) -> VerifyResponse:
+        """Check a proof against the circuit's locked verification key."""
+        body = await parse_body(request, VerifyRequest)
+        circuit = _allowed(service, keys, request, body.circuit)
+        start = time.perf_counter()
+        valid = await asyncio.to_thread(_verify, circuit, body)
+        seconds = time.perf_counter() - start
+        m = service.metrics
+        m.verification.labels(circuit.name).observe(seconds)
+        m.verified.labels(circuit.name).inc()
+        if not valid:
+            m.verify_failures.labels(circuit.name).inc()
+        return VerifyResponse(
+            circuit=circuit.name, valid=valid, vkey_sha256=circuit.vkey_sha256, seconds=seconds
+        )
+
+    return router
+
+
+async def _answer(job: Job, wait: float) -> Response:
+    """The job's status after waiting up to `wait` s for it: 200 when finished, else 202."""
+    if wait > 0:
+        with suppress(TimeoutError):
+            await asyncio.wait_for(job.finished.wait(), wait)
+    finished = job.finished.is_set()
+    return JSONResponse(
+        job.status().model_dump(), status_code=200 if finished else 202,
+        headers={"Location": f"{API}/proofs/{job.id}"},
+    )  # fmt: skip
+
+
+def _verify(circuit: LockedCircuit, body: VerifyRequest) -> bool:
+    """Whether the proof verifies (Refusal malformed_json when it does not parse strictly)."""
+    try:
+        proof = parse_proof(body.proof, "proof")
+        signals = parse_public(body.public_signals, "public_signals")
+        engine = get_engine(engine_name(circuit.spec.engine))
+        return verify_proof(circuit.vkey, signals, proof, engine)
+    except FormatError as exc:
+        raise Refusal("malformed_json", str(exc)) from None
+    except VerificationError:
+        return False
+
+
+def _health_routes(service: ProverService, tools_found: bool) -> APIRouter:
+    router = APIRouter()
+
+    @router.get("/health")
+    async def health() -> dict[str, str]:
+        """Liveness: the server answers."""
+        return {"status": "ok"}
+
+    @router.get("/ready", responses={503: {"model": Readiness}})
+    async def ready() -> JSONResponse:
+        """Readiness: keys loaded, tools found, a worker alive, not draining (else 503)."""
+        state = _readiness(service, tools_found)
+        return JSONResponse(state.model_dump(), status_code=200 if state.ready else 503)
+
+    @router.get("/metrics", response_class=Response)
+    async def metrics() -> Response:
+        """Prometheus text format."""
+        return Response(service.metrics.exposition(), media_type=CONTENT_TYPE)
+
+    return router
+
+
+def _readiness(service: ProverService, tools_found: bool) -> Readiness:
+    workers = service.executor.states()
+    loaded = bool(workers) and all(w.loaded for w in workers)
+    alive = any(w.alive and w.loaded for w in workers)
+    circuits = [
+        CircuitInfo(name=c.name, zkey_sha256=c.spec.zkey_sha256, vkey_sha256=c.vkey_sha256)
+        for c in service.circuits.values()
+    ]
+    return Readiness(
+        ready=loaded and alive and tools_found and not service.draining,
+        draining=service.draining, keys_loaded=loaded, tools_found=tools_found,
+        backend=next(iter(service.circuits.values())).spec.backend,
+        executor=service.executor.name, queue_depth=service.queue.qsize(),
+        queue_capacity=service.capacity, workers=workers, circuits=circuits,
+    )  # fmt: skip

@@ -1,0 +1,253 @@
+"""Proof jobs: a bounded queue in front of the executor's slots, and what became of each job.
+
+`submit` checks the inputs against the circuit (InputError → 422 naming the signal) before a
+job is queued; a full queue refuses with a Retry-After estimated from recent proof times. One
+consumer task per executor slot takes jobs in order. A job whose worker dies is run again once
+on the slot's replacement; dying twice fails it with the reason. Finished jobs keep their
+result (not their inputs) until MAX_KEPT newer ones have finished. `drain` stops new jobs and
+returns once every accepted one has finished.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import math
+import time
+import uuid
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from toolchain.backends.batch import Outcome
+from toolchain.errors import InputError, ZktError
+from toolchain.service.circuits import LockedCircuit
+from toolchain.service.metrics import FAILED_STAGES, Metrics
+from toolchain.service.protocol import JobState, JobStatus, Refusal, Timings, WorkerState
+from toolchain.service.workers import WorkerDied
+
+LOG = logging.getLogger("zkt.service")
+MAX_KEPT = 10_000
+HEAL_SECONDS = 5.0  # between attempts to replace a worker that cannot start
+SMOOTHING = 0.2  # weight of the newest proof in the running mean of proof seconds
+
+
+class Executor(Protocol):
+    """Where jobs run: local worker processes or a Dask cluster."""
+
+    name: str
+    size: int
+    load_seconds: dict[str, float]
+
+    def start(self) -> None: ...
+    async def prove(
+        self, slot: int, circuit: str, inputs: dict[str, object], job: str
+    ) -> Outcome: ...
+    async def replace(self, slot: int) -> None: ...
+    def healthy(self, slot: int) -> bool: ...
+    def states(self) -> list[WorkerState]: ...
+    def close(self) -> None: ...
+
+
+@dataclass
+class Job:
+    """One proof request, from its acceptance to its result."""
+
+    id: str
+    circuit: LockedCircuit
+    inputs: dict[str, object]
+    request_id: str
+    created: float = field(default_factory=time.monotonic)
+    state: JobState = "queued"
+    started: float | None = None
+    outcome: Outcome | None = None
+    retries: int = 0
+    finished: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def status(self) -> JobStatus:
+        """The job as GET /v1/proofs/{id} answers it."""
+        outcome, done = self.outcome, self.state == "done"
+        return JobStatus(
+            id=self.id,
+            circuit=self.circuit.name,
+            status=self.state,
+            proof=json.loads(outcome.proof) if outcome and done else None,
+            public_signals=json.loads(outcome.public) if outcome and done else None,
+            vkey_sha256=self.circuit.vkey_sha256,
+            timings=self._timings(),
+            retries=self.retries,
+            reason=outcome.reason if outcome and not done else None,
+        )
+
+    def _timings(self) -> Timings:
+        queued = None if self.started is None else self.started - self.created
+        if self.outcome is None:
+            return Timings(queue=queued)
+        stages = dict(self.outcome.stages)
+        return Timings(queue=queued, total=self.outcome.seconds, **stages)
+
+
+class ProverService:
+    """The jobs, their queue, and the consumers that hand them to the executor."""
+
+    def __init__(
+        self,
+        circuits: dict[str, LockedCircuit],
+        executor: Executor,
+        metrics: Metrics,
+        capacity: int,
+    ) -> None:
+        self.circuits, self.executor, self.metrics = circuits, executor, metrics
+        self.capacity = capacity
+        self.queue: asyncio.Queue[Job] = asyncio.Queue()
+        self.jobs: dict[str, Job] = {}
+        self.kept: deque[str] = deque()
+        self.draining = False
+        self.mean_seconds = 1.0
+        self.consumers: list[asyncio.Task[None]] = []
+        metrics.declare(circuits)
+        metrics.queue_depth.set_function(self.queue.qsize)
+        metrics.active.set_function(self.active_provers)
+        for name, seconds in executor.load_seconds.items():
+            metrics.load_time.labels(name).set(seconds)
+
+    def active_provers(self) -> int:
+        """Workers alive with their keys loaded."""
+        return sum(1 for w in self.executor.states() if w.alive and w.loaded)
+
+    def start(self) -> None:
+        """One consumer per executor slot (on the running event loop)."""
+        self.consumers = [
+            asyncio.create_task(self._consume(slot)) for slot in range(self.executor.size)
+        ]
+
+    def circuit(self, name: str) -> LockedCircuit:
+        """The locked circuit `name` (Refusal unknown_circuit)."""
+        if name not in self.circuits:
+            known = ", ".join(self.circuits)
+            raise Refusal("unknown_circuit", f"no locked circuit {name!r} (serving: {known})")
+        return self.circuits[name]
+
+    def submit(self, circuit: LockedCircuit, inputs: dict[str, object], request_id: str) -> Job:
+        """Queue a proof of checked inputs (Refusal draining, queue_full or invalid_input)."""
+        if self.draining:
+            raise Refusal("draining", "the service is shutting down: send the job elsewhere")
+        if self.queue.qsize() >= self.capacity:
+            raise Refusal("queue_full", f"{self.capacity} jobs already wait", self._retry_after())
+        try:
+            circuit.calculator.check(inputs, source="inputs")
+        except InputError as exc:
+            raise Refusal("invalid_input", str(exc)) from None
+        job = Job(uuid.uuid4().hex, circuit, inputs, request_id)
+        self.jobs[job.id] = job
+        self.queue.put_nowait(job)
+        _log(job, "queued")
+        return job
+
+    def _retry_after(self) -> float:
+        """Seconds until the queue should have room: its jobs at the recent pace, at least 1."""
+        return max(1.0, math.ceil(self.queue.qsize() * self.mean_seconds / self.executor.size))
+
+    def job(self, job_id: str) -> Job:
+        """The job `job_id` (Refusal not_found: unknown, or finished long ago)."""
+        if job_id not in self.jobs:
+            raise Refusal("not_found", f"no job {job_id[:64]!r} (unknown, or forgotten)")
+        return self.jobs[job_id]
+
+    async def _consume(self, slot: int) -> None:
+        while True:
+            await self._heal(slot)
+            job = await self.queue.get()
+            try:
+                await self._run(slot, job)
+            finally:
+                self.queue.task_done()
+
+    async def _heal(self, slot: int) -> None:
+        """Replace the slot's worker until one is up (after a replacement that died loading)."""
+        while not self.executor.healthy(slot):
+            try:
+                await self.executor.replace(slot)
+            except ZktError as exc:
+                LOG.error(json.dumps({"time": round(time.time(), 3), "event": "worker_failed",
+                                      "slot": slot, "reason": str(exc)}))  # fmt: skip
+                await asyncio.sleep(HEAL_SECONDS)
+
+    async def _run(self, slot: int, job: Job) -> None:
+        job.state, job.started = "running", time.monotonic()
+        self.metrics.queue_time.labels(job.circuit.name).observe(job.started - job.created)
+        _log(job, "running")
+        try:
+            outcome = await self._attempt(slot, job)
+            kind = _failed_stage(outcome)
+        except WorkerDied as exc:
+            seconds = time.monotonic() - job.started
+            outcome, kind = Outcome(job.id, seconds, reason=str(exc)), "worker"
+        self._finish(job, outcome, kind)
+
+    async def _attempt(self, slot: int, job: Job) -> Outcome:
+        """The job's outcome on this slot; its worker dying, once again on the replacement
+        (WorkerDied, with the reason, when it cannot be retried)."""
+        name = job.circuit.name
+        while True:
+            try:
+                return await self.executor.prove(slot, name, job.inputs, job.id)
+            except WorkerDied as exc:
+                reason = str(exc)
+            try:
+                await self.executor.replace(slot)
+            except ZktError as exc:
+                raise WorkerDied(f"{reason}; its replacement failed: {exc}") from None
+            if job.retries:
+                raise WorkerDied(f"{reason}, twice: not retried again")
+            job.retries = 1
+            self.metrics.retries.labels(name).inc()
+            _log(job, "retried", reason=reason)
+
+    def _finish(self, job: Job, outcome: Outcome, kind: str | None) -> None:
+        job.outcome, job.state, job.inputs = outcome, "done" if outcome.ok else "failed", {}
+        self._observe(job.circuit.name, outcome, None if outcome.ok else kind)
+        job.finished.set()
+        _log(job, job.state, seconds=round(outcome.seconds, 4), reason=outcome.reason or None)
+        self.kept.append(job.id)
+        while len(self.kept) > MAX_KEPT:
+            self.jobs.pop(self.kept.popleft(), None)
+
+    def _observe(self, circuit: str, outcome: Outcome, kind: str | None) -> None:
+        """Count a finished job; `kind`: the stage it failed in (or worker), None if done."""
+        m, stages = self.metrics, dict(outcome.stages)
+        m.generated.labels(circuit).inc()
+        for stage, seconds in outcome.stages:
+            m.stage.labels(circuit, stage).observe(seconds)
+        if "verify" in stages:
+            m.verification.labels(circuit).observe(stages["verify"])
+        if "verify" in stages or kind == "verify":
+            m.verified.labels(circuit).inc()
+        if kind is not None:
+            m.errors.labels(circuit, kind).inc()
+            if kind == "verify":
+                m.verify_failures.labels(circuit).inc()
+            return
+        m.generation.labels(circuit).observe(outcome.seconds)
+        self.mean_seconds += SMOOTHING * (outcome.seconds - self.mean_seconds)
+
+    async def drain(self) -> None:
+        """Refuse new jobs, finish every accepted one, then stop the consumers and workers."""
+        self.draining = True
+        await self.queue.join()
+        for task in self.consumers:
+            task.cancel()
+        await asyncio.gather(*self.consumers, return_exceptions=True)
+        await asyncio.to_thread(self.executor.close)
+
+
+def _failed_stage(outcome: Outcome) -> str:
+    """The stage a failed proof stopped in: the first of witness, prove, verify not timed."""
+    return FAILED_STAGES[min(len(outcome.stages), 2)]
+
+
+def _log(job: Job, event: str, **extra: object) -> None:
+    record = {"time": round(time.time(), 3), "event": event, "job": job.id,
+              "request_id": job.request_id, "circuit": job.circuit.name, **extra}  # fmt: skip
+    LOG.info(json.dumps({k: v for k, v in record.items() if v is not None}))

@@ -1,0 +1,118 @@
+"""`zkt serve`: verify the locked keys, start the workers, then serve HTTP on uvicorn.
+
+Everything that can refuse to start does so before the server listens, as one `zkt: error:`
+line: the manifest, a key that differs from its lock, an executor that does not answer, a
+worker that cannot load its keys. SIGTERM (or Ctrl-C) drains: new jobs are refused (503
+draining) while the listener closes, requests that wait for a proof get it, every accepted job
+finishes, then the workers stop. JSON log lines go to stderr.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from types import FrameType
+
+import uvicorn
+
+from toolchain.api.tools import engine_status, tools_doctor
+from toolchain.api.workspace import Workspace
+from toolchain.backends.batch import NATIVE
+from toolchain.backends.executors import dask_address
+from toolchain.build import Reporter
+from toolchain.errors import ToolError, UsageError
+from toolchain.service.apikeys import load_api_keys
+from toolchain.service.app import create_app
+from toolchain.service.circuits import LockedCircuit, locked_circuits
+from toolchain.service.jobs import Executor, ProverService
+from toolchain.service.metrics import Metrics
+from toolchain.service.workers import LocalExecutor
+
+
+@dataclass(frozen=True)
+class ServeOptions:
+    """What `zkt serve` was asked for."""
+
+    host: str = "127.0.0.1"
+    port: int = 8000
+    workers: int = 1
+    executor: str = "local"
+    api_keys: Path | None = None
+    queue_size: int = 1000
+    max_body: int = 1 << 20
+    backend: str = "auto"
+
+
+class DrainingServer(uvicorn.Server):
+    """uvicorn, with the service told to refuse new jobs as soon as a signal asks it to stop."""
+
+    def __init__(self, config: uvicorn.Config, service: ProverService) -> None:
+        super().__init__(config)
+        self.service = service
+
+    def handle_exit(self, sig: int, frame: FrameType | None) -> None:
+        """Refuse new jobs, then let uvicorn close the listener and wait for its requests."""
+        self.service.draining = True
+        super().handle_exit(sig, frame)
+
+
+def serve(ws: Workspace, options: ServeOptions, report: Reporter) -> None:
+    """Run the service until SIGTERM or Ctrl-C, then drain."""
+    _check(options)
+    keys = load_api_keys(options.api_keys)
+    circuits = locked_circuits(ws, options.backend, report)
+    report(f"verified the locked artifacts of {len(circuits)} circuit(s): {', '.join(circuits)}")
+    executor = _executor(circuits, options)
+    executor.start()
+    report(f"{executor.size} {executor.name} prover worker(s) loaded every key")
+    _log_json_lines()
+    service = ProverService(circuits, executor, Metrics(), options.queue_size)
+    app = create_app(service, keys, options.max_body, _tools_found(ws, circuits))
+    config = uvicorn.Config(
+        app, host=options.host, port=options.port, log_config=None, access_log=False
+    )
+    report(f"serving on http://{options.host}:{options.port}/ (API: /v1, spec: /openapi.json)")
+    DrainingServer(config, service).run()
+
+
+def _check(options: ServeOptions) -> None:
+    """UsageError for option values that cannot work."""
+    if options.workers < 1:
+        raise UsageError(f"--workers {options.workers}: give at least 1")
+    if options.queue_size < 1:
+        raise UsageError(f"--queue-size {options.queue_size}: give at least 1")
+    dask_address(options.executor)  # UsageError when malformed
+
+
+def _executor(circuits: dict[str, LockedCircuit], options: ServeOptions) -> Executor:
+    """Local worker processes, or the Dask cluster of `--executor dask://HOST:PORT`."""
+    specs = [circuit.spec for circuit in circuits.values()]
+    address = dask_address(options.executor)
+    if address is None:
+        return LocalExecutor(specs, options.workers)
+    try:
+        from toolchain.service.cluster import DaskExecutor
+    except ImportError as exc:
+        raise ToolError(
+            f"--executor {options.executor} needs Dask's distributed:"
+            " pip install 'zk-toolchain[cluster]'"
+        ) from exc
+    return DaskExecutor(specs, address, options.workers)
+
+
+def _tools_found(ws: Workspace, circuits: dict[str, LockedCircuit]) -> bool:
+    """The native engine works; for another backend, every pinned tool is installed."""
+    if all(c.spec.backend == NATIVE for c in circuits.values()):
+        return engine_status().ok
+    return all(row.ok for row in tools_doctor(ws.project.root).rows)
+
+
+def _log_json_lines() -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    logger = logging.getLogger("zkt.service")
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    logger.propagate = False
