@@ -1,0 +1,223 @@
+"""`artifacts verify` rows pinned to the letter: rebuild plumbing, skipped relations, verifier.sol.
+
+Written against the survivors of `nox -s mutate` (docs/mutation.md). `--rebuild` runs circom in
+the integration tests; here the compiler is replaced by one that writes the vector files, so
+what verify does around it (a scratch build, an empty cache, compile errors as rows, tool errors
+raised) is checked without a tool.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.unit.formats.helpers import vector
+from tests.unit.integrity.conftest import NAME, place
+from tests.unit.integrity.helpers import (
+    edit_manifest,
+    failing,
+    flip_byte,
+    forge,
+    lock,
+    ptau_ref,
+    row_of,
+    solidity,
+    transcript,
+    verify,
+)
+from toolchain import build
+from toolchain.api.workspace import Workspace
+from toolchain.config import CircuitEntry
+from toolchain.errors import CompileError, ToolError
+from toolchain.formats.zkey import open_zkey
+from toolchain.integrity import checks
+from toolchain.integrity import verify as manifest_verify
+from toolchain.integrity.model import ptau_id
+from toolchain.integrity.report import Report, Status
+from toolchain.integrity.verify import ScratchBuild
+from toolchain.paths import Project
+from toolchain.runner.tools import Tools
+
+REBUILT = "rebuilt from source with an empty cache: identical"
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    """Every file under `root` with its bytes: what a verify must leave as it was."""
+    return {
+        str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()
+    }
+
+
+# --- --rebuild, with the compiler replaced ----------------------------------------------------
+
+
+class FakeCompiler:
+    """compile_entry as verify calls it: writes the vector source, r1cs and wasm, or fails."""
+
+    def __init__(self, ws: Workspace, error: Exception | None = None) -> None:
+        self.ws, self.error = ws, error
+        self.scratch: list[Path] = []
+
+    def __call__(
+        self, project: Project, entry: CircuitEntry, tools: Tools, report: Any, cache_root: Path
+    ) -> None:
+        scratch = cache_root.parent
+        self.scratch.append(scratch)
+        assert isinstance(project, ScratchBuild) and project.root == self.ws.project.root
+        assert project.build_root == scratch / "build" and scratch == scratch.resolve()
+        assert scratch.name.startswith("zkt-rebuild-") and scratch.parent != project.root
+        assert cache_root.name == "cache" and not cache_root.exists()  # an empty cache
+        assert tools is self.ws.tools and entry == self.ws.registry.get(NAME)
+        report(f"compiling {entry.name}")
+        if self.error is not None:
+            raise self.error
+        build.render_to_build(project, entry)
+        place(vector("multiplier", "multiplier.r1cs"), project.r1cs(entry.name))
+        place(vector("multiplier", "multiplier.wasm"), project.wasm(entry.name))
+
+
+def rebuild(ws: Workspace, compiler: FakeCompiler, monkeypatch: pytest.MonkeyPatch) -> Report:
+    monkeypatch.setattr(manifest_verify, "compile_entry", compiler)
+    messages: list[str] = []
+    report = manifest_verify.verify(
+        ws.project, ws.registry, ws.tools, rebuild=True, report=messages.append
+    )
+    assert messages == [f"compiling {NAME}"]
+    assert compiler.scratch and not compiler.scratch[0].exists()  # the scratch build is gone
+    return report
+
+
+def test_rebuild_compiles_into_a_scratch_build_and_checks_that(
+    vector_ws: Workspace, ptau: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lock(vector_ws, ptau)
+    shutil.rmtree(vector_ws.project.root / "build")  # build/ is not read with --rebuild
+    before = tree(vector_ws.project.root)
+    report = rebuild(vector_ws, FakeCompiler(vector_ws), monkeypatch)
+    assert not report.failures
+    assert row_of(report, f"{NAME}/r1cs") == (Status.OK, REBUILT)
+    assert row_of(report, f"{NAME}/wasm") == (Status.OK, REBUILT)
+    source = f"{REBUILT}; renders from templates/multiplier.circom.j2"
+    assert row_of(report, f"{NAME}/source") == (Status.OK, source)
+    assert tree(vector_ws.project.root) == before
+
+
+def test_a_circuit_that_fails_to_rebuild_fails_its_build_rows(
+    vector_ws: Workspace, ptau: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lock(vector_ws, ptau)
+    before = tree(vector_ws.project.root)
+    compiler = FakeCompiler(vector_ws, CompileError("m.circom:3: boom"))
+    report = rebuild(vector_ws, compiler, monkeypatch)
+    assert failing(report) == {
+        f"{NAME}/{kind}": "rebuild failed: m.circom:3: boom" for kind in ("source", "r1cs", "wasm")
+    }
+    assert row_of(report, f"{NAME}/zkey") == (
+        Status.OK,
+        f"{NAME}/r1cs failed: relation skipped; alpha/beta from the ptau pot4_final.ptau"
+        " (power 4); 2 real phase-2 contribution(s) + the beacon (at least 1 required)",
+    )
+    assert tree(vector_ws.project.root) == before
+
+
+def test_a_missing_tool_stops_the_rebuild(
+    vector_ws: Workspace, ptau: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lock(vector_ws, ptau)
+    compiler = FakeCompiler(vector_ws, ToolError("circom is not installed"))
+    with pytest.raises(ToolError, match=r"^circom is not installed$"):
+        rebuild(vector_ws, compiler, monkeypatch)
+
+
+# --- rows of absent files: their exact wording ------------------------------------------------
+
+
+def test_absent_files_are_named_by_kind(vector_ws: Workspace, ptau: Path) -> None:
+    lock(vector_ws, ptau)
+    pid = ptau_ref(ptau)
+    ptau.unlink()
+    vector_ws.project.vkey(NAME).unlink()
+    vector_ws.project.r1cs(NAME).unlink()
+    report = verify(vector_ws)
+    assert row_of(report, pid) == (
+        Status.SKIPPED,
+        f"ptau of {NAME}; not a published ptau; ptau not present: hash and relations not checked",
+    )
+    assert row_of(report, f"{NAME}/vkey") == (Status.MISSING, "not found")
+    assert row_of(report, f"{NAME}/r1cs") == (
+        Status.MISSING,
+        "not found: run `zkt compile` first, or verify with --rebuild",
+    )
+
+
+def test_a_ptau_given_among_two_of_its_size_is_found_by_hash(
+    vector_ws: Workspace, ptau: Path
+) -> None:
+    lock(vector_ws, ptau)
+    pid, fake = ptau_ref(ptau), ptau_id("0" * 128)
+
+    def twin(data: dict[str, Any]) -> None:  # one more locked ptau of the same size
+        arts = data["artifacts"]
+        arts[fake] = {**arts[pid], "blake2b": "0" * 128, "path": None}
+
+    edit_manifest(vector_ws.project, twin)
+    moved = place(ptau, ptau.with_name("elsewhere.ptau"))
+    ptau.unlink()
+    report = verify(vector_ws, ptau=moved)
+    assert failing(report) == {fake: "no locked key was set up on it"}
+    assert row_of(report, pid)[0] == Status.OK
+
+
+# --- relations skipped when what they read failed ---------------------------------------------
+
+
+@pytest.mark.parametrize("broken", ["zkey", "r1cs"])
+def test_a_transcript_relation_needs_its_key_and_r1cs(
+    vector_ws: Workspace, ptau: Path, broken: str
+) -> None:
+    transcript(vector_ws, ptau)
+    lock(vector_ws, ptau)
+    flip_byte(vector_ws.project.zkey(NAME) if broken == "zkey" else vector_ws.project.r1cs(NAME))
+    report = verify(vector_ws)
+    skipped = f"{NAME}/{broken} failed: relation skipped"
+    assert row_of(report, f"{NAME}/transcript") == (Status.OK, skipped)
+
+
+# --- verifier.sol -----------------------------------------------------------------------------
+
+
+def with_verifier(ws: Workspace, edit: Callable[[dict[str, int]], dict[str, int]]) -> Path:
+    """multiplier_2's verifier.sol: the key's constants, changed by `edit`."""
+    key = open_zkey(ws.project.zkey(NAME))
+    text = solidity(edit(checks.verifier_constants(key)), key.header.n_public)
+    path = ws.project.verifier_sol(NAME)
+    path.write_text(text)
+    return path
+
+
+def test_a_locked_verifier_is_checked_against_the_key(vector_ws: Workspace, ptau: Path) -> None:
+    with_verifier(vector_ws, lambda c: c)
+    lock(vector_ws, ptau)
+    report = verify(vector_ws)
+    count = len(checks.verifier_constants(open_zkey(vector_ws.project.zkey(NAME))))
+    assert row_of(report, f"{NAME}/verifier") == (
+        Status.OK,
+        f"constants are final.zkey's key ({count} checked)",
+    )
+    flip_byte(vector_ws.project.zkey(NAME))
+    skipped = f"{NAME}/zkey failed: relation skipped"
+    assert row_of(verify(vector_ws), f"{NAME}/verifier") == (Status.OK, skipped)
+
+
+def test_a_forged_verifier_is_caught_by_its_constants(vector_ws: Workspace, ptau: Path) -> None:
+    with_verifier(vector_ws, lambda c: c)
+    lock(vector_ws, ptau)
+    forged = with_verifier(vector_ws, lambda c: {**c, "deltax1": c["deltax1"] + 1})
+    forge(vector_ws.project, f"{NAME}/verifier", forged)  # its hashes locked anew
+    assert failing(verify(vector_ws)) == {
+        f"{NAME}/verifier": "constants deltax1 differ from final.zkey's key"
+    }
