@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import copy
 import json
-import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.conftest import exactly
 from tests.unit.formats.helpers import vector
 from tests.unit.native.helpers import twist_point
 from toolchain.errors import FormatError, InvalidValueError, VerificationError
@@ -35,10 +35,6 @@ G2_INFINITY = [["0", "0"], ["1", "0"], ["0", "0"]]
 
 def load(name: str) -> Any:
     return copy.deepcopy(json.loads(vector("poly", name).read_text()))
-
-
-def exactly(message: str) -> str:
-    return f"^{re.escape(message)}$"
 
 
 def refused(error: type[Exception], message: str, parse: Callable[[], object]) -> None:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO
+from tests.conftest import REPO, exactly
 from tests.unit.formats.helpers import vector
 from tests.unit.integrity.helpers import write_transcript
 from toolchain.config import CircuitEntry, read_registry
@@ -24,10 +24,6 @@ from toolchain.native.curve import G1_IDENTITY
 from toolchain.native.field import P, R
 
 ARTIFACTS = REPO / "artifacts"
-
-
-def exactly(message: str) -> str:
-    return f"^{re.escape(message)}$"
 
 
 def committed(name: str) -> tuple[Path, ZkeyFile]:

@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from tests.conftest import tree
 from tests.unit.formats.helpers import vector
 from tests.unit.integrity.conftest import NAME, place
 from tests.unit.integrity.helpers import (
@@ -43,13 +44,6 @@ from toolchain.paths import Project
 from toolchain.runner.tools import Tools
 
 REBUILT = "rebuilt from source with an empty cache: identical"
-
-
-def tree(root: Path) -> dict[str, bytes]:
-    """Every file under `root` with its bytes: what a verify must leave as it was."""
-    return {
-        str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()
-    }
 
 
 # --- --rebuild, with the compiler replaced ----------------------------------------------------
