@@ -74,6 +74,15 @@ def test_a_rendered_lock_refuses_a_now_hand_written_entry() -> None:
         checks.check_rendered(REPO / "templates", moved, "0" * 64)
 
 
+def test_a_changed_rendering_names_the_template() -> None:
+    message = (
+        "circuits.toml + templates/multiplier.circom.j2 now render to other bytes: the template"
+        " or the parameters changed since locking"
+    )
+    with pytest.raises(IntegrityError, match=exactly(message)):
+        checks.check_rendered(REPO / "templates", entry(), "0" * 64)
+
+
 # --- check_verifier against snarkjs's own verifier.sol --------------------------------------
 
 

@@ -166,6 +166,29 @@ def test_a_ptau_given_among_two_of_its_size_is_found_by_hash(
     assert row_of(report, pid)[0] == Status.OK
 
 
+def test_rows_without_notes_say_the_hashes_match(vector_ws: Workspace, ptau: Path) -> None:
+    lock(vector_ws, ptau)
+    report = verify(vector_ws)
+    assert row_of(report, f"{NAME}/r1cs") == (Status.OK, "hashes match")
+    assert row_of(report, f"{NAME}/wasm") == (Status.OK, "hashes match")
+
+
+def test_a_ptau_shared_by_two_keys_names_both(vector_ws: Workspace, ptau: Path) -> None:
+    lock(vector_ws, ptau)
+
+    def second_key(data: dict[str, Any]) -> None:  # another circuit's key on the same ptau
+        arts = data["artifacts"]
+        arts["another/zkey"] = {**arts[f"{NAME}/zkey"], "path": "artifacts/another/final.zkey"}
+
+    edit_manifest(vector_ws.project, second_key)
+    report = verify(vector_ws)
+    assert row_of(report, ptau_ref(ptau)) == (
+        Status.OK,
+        f"ptau of another, {NAME}; not a published ptau; power 4; 3 phase-1 contribution(s)",
+    )
+    assert failing(report) == {"another/zkey": "not found"}
+
+
 # --- relations skipped when what they read failed ---------------------------------------------
 
 
@@ -204,7 +227,9 @@ def test_a_locked_verifier_is_checked_against_the_key(vector_ws: Workspace, ptau
     )
     flip_byte(vector_ws.project.zkey(NAME))
     skipped = f"{NAME}/zkey failed: relation skipped"
-    assert row_of(verify(vector_ws), f"{NAME}/verifier") == (Status.OK, skipped)
+    report = verify(vector_ws)
+    assert row_of(report, f"{NAME}/verifier") == (Status.OK, skipped)
+    assert row_of(report, f"{NAME}/vkey") == (Status.OK, skipped)
 
 
 def test_a_forged_verifier_is_caught_by_its_constants(vector_ws: Workspace, ptau: Path) -> None:
