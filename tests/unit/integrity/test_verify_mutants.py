@@ -8,6 +8,7 @@ raised) is checked without a tool.
 
 from __future__ import annotations
 
+import json
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -35,9 +36,10 @@ from toolchain.api.workspace import Workspace
 from toolchain.config import CircuitEntry
 from toolchain.errors import CompileError, ToolError
 from toolchain.formats.zkey import open_zkey
+from toolchain.hashing import hash_file
 from toolchain.integrity import checks
 from toolchain.integrity import verify as manifest_verify
-from toolchain.integrity.model import ptau_id
+from toolchain.integrity.model import manifest_path, ptau_id
 from toolchain.integrity.report import Report, Status
 from toolchain.integrity.verify import ScratchBuild
 from toolchain.paths import Project
@@ -166,6 +168,10 @@ def test_a_ptau_given_among_two_of_its_size_is_found_by_hash(
     assert row_of(report, pid)[0] == Status.OK
 
 
+def locked_sha(ws: Workspace, art_id: str) -> str:
+    return str(json.loads(manifest_path(ws.project).read_text())["artifacts"][art_id]["sha256"])
+
+
 def test_rows_without_notes_say_the_hashes_match(vector_ws: Workspace, ptau: Path) -> None:
     lock(vector_ws, ptau)
     report = verify(vector_ws)
@@ -187,6 +193,50 @@ def test_a_ptau_shared_by_two_keys_names_both(vector_ws: Workspace, ptau: Path) 
         f"ptau of another, {NAME}; not a published ptau; power 4; 3 phase-1 contribution(s)",
     )
     assert failing(report) == {"another/zkey": "not found"}
+
+
+def test_a_changed_file_shows_both_hashes_and_sizes(vector_ws: Workspace, ptau: Path) -> None:
+    lock(vector_ws, ptau)
+    path = vector_ws.project.r1cs(NAME)
+    old, size = hash_file(path), path.stat().st_size
+    path.write_bytes(path.read_bytes() + b"\0")
+    new = hash_file(path)
+    assert failing(verify(vector_ws)) == {
+        f"{NAME}/r1cs": f"content differs from the lock: sha256 {new[:16]}… (locked"
+        f" {old[:16]}…), {size + 1} bytes (locked {size})"
+    }
+
+
+def test_inputs_are_checked_against_the_manifest(vector_ws: Workspace, ptau: Path) -> None:
+    lock(vector_ws, ptau)
+    wrong = "sha256:" + "1" * 64
+
+    def relink(data: dict[str, Any]) -> None:
+        inputs = data["artifacts"][f"{NAME}/r1cs"]["inputs"]
+        locked_link = inputs[f"{NAME}/source"]
+        inputs[f"{NAME}/source"] = wrong
+        data["artifacts"][f"{NAME}/vkey"]["inputs"]["gone/zkey"] = locked_link
+
+    edit_manifest(vector_ws.project, relink)
+    source = locked_sha(vector_ws, f"{NAME}/source")
+    assert failing(verify(vector_ws)) == {
+        f"{NAME}/r1cs": f"its input {NAME}/source is recorded as {wrong[:23]}…, the manifest"
+        f" locks sha256:{source[:16]}…",
+        f"{NAME}/vkey": "its input gone/zkey is not in the manifest",
+    }
+
+
+def test_a_ptau_of_another_power_than_locked_fails(vector_ws: Workspace, ptau: Path) -> None:
+    lock(vector_ws, ptau)
+    pid = ptau_ref(ptau)
+
+    def power(data: dict[str, Any]) -> None:
+        data["artifacts"][pid]["settings"]["power"] = 5
+
+    edit_manifest(vector_ws.project, power)
+    assert failing(verify(vector_ws)) == {
+        pid: f"ptau of {NAME}; its header says power 4, the lock 5"
+    }
 
 
 # --- relations skipped when what they read failed ---------------------------------------------
