@@ -9,6 +9,7 @@ raised) is checked without a tool.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -16,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import tree
+from tests.conftest import REPO, tree
 from tests.unit.formats.helpers import vector
 from tests.unit.integrity.conftest import NAME, place
 from tests.unit.integrity.helpers import (
@@ -46,6 +47,11 @@ from toolchain.paths import Project
 from toolchain.runner.tools import Tools
 
 REBUILT = "rebuilt from source with an empty cache: identical"
+ZKEY_OK = (
+    "header matches r1cs (n_vars 4, n_public 1, domain 4); 4 coefficients match r1cs;"
+    " alpha/beta from the ptau pot4_final.ptau (power 4); 2 real phase-2 contribution(s)"
+    " + the beacon (at least 1 required)"
+)
 
 
 # --- --rebuild, with the compiler replaced ----------------------------------------------------
@@ -177,6 +183,69 @@ def test_rows_without_notes_say_the_hashes_match(vector_ws: Workspace, ptau: Pat
     report = verify(vector_ws)
     assert row_of(report, f"{NAME}/r1cs") == (Status.OK, "hashes match")
     assert row_of(report, f"{NAME}/wasm") == (Status.OK, "hashes match")
+
+
+def test_rows_are_labelled_by_path_and_the_ptau_by_file_name(
+    vector_ws: Workspace, ptau: Path
+) -> None:
+    lock(vector_ws, ptau)
+    labels = {row.artifact: row.label for row in verify(vector_ws).rows}
+    assert labels[ptau_ref(ptau)] == "pot4_final.ptau"
+    assert labels[f"{NAME}/r1cs"] == f"build/{NAME}/{NAME}.r1cs"
+    assert labels[f"{NAME}/zkey"] == f"artifacts/{NAME}/final.zkey"
+
+
+def test_a_key_row_lists_every_relation(vector_ws: Workspace, ptau: Path) -> None:
+    lock(vector_ws, ptau)
+    assert row_of(verify(vector_ws), f"{NAME}/zkey") == (Status.OK, ZKEY_OK)
+    ptau.unlink()
+    zkey = ZKEY_OK.replace(
+        "alpha/beta from the ptau pot4_final.ptau (power 4)", "ptau not present: skipped relation"
+    )
+    assert row_of(verify(vector_ws), f"{NAME}/zkey") == (Status.OK, zkey)
+
+
+def test_the_key_needs_ceremony_tomls_minimum(vector_ws: Workspace, ptau: Path) -> None:
+    lock(vector_ws, ptau)
+    config = (REPO / "ceremony" / "ceremony.toml").read_text()
+    config = re.sub(r"(?m)^min_contributions = \d+$", "min_contributions = 3", config)
+    vector_ws.project.ceremony_config.parent.mkdir(exist_ok=True)
+    vector_ws.project.ceremony_config.write_text(config)
+    assert failing(verify(vector_ws)) == {
+        f"{NAME}/zkey": "final.zkey: 2 real contributions (the beacon excluded), at least 3"
+        " needed (min_contributions): a key with fewer trusts too few people"
+    }
+
+
+@pytest.mark.parametrize(
+    ("locked", "detail"),
+    [
+        (2, f"ptau of {NAME}; it lists 3 phase-1 contributions, the lock 2"),
+        (None, None),  # a lock from before the count was recorded: the file's count stands
+    ],
+)
+def test_the_ptaus_contribution_count_is_the_locked_one(
+    vector_ws: Workspace, ptau: Path, locked: int | None, detail: str | None
+) -> None:
+    lock(vector_ws, ptau)
+    pid = ptau_ref(ptau)
+
+    def count(data: dict[str, Any]) -> None:
+        settings = data["artifacts"][pid]["settings"]
+        if locked is None:
+            del settings["contributions"]
+        else:
+            settings["contributions"] = locked
+
+    edit_manifest(vector_ws.project, count)
+    report = verify(vector_ws)
+    if detail is None:
+        assert row_of(report, pid) == (
+            Status.OK,
+            f"ptau of {NAME}; not a published ptau; power 4; 3 phase-1 contribution(s)",
+        )
+    else:
+        assert failing(report) == {pid: detail}
 
 
 def test_a_ptau_shared_by_two_keys_names_both(vector_ws: Workspace, ptau: Path) -> None:
