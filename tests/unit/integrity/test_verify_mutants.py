@@ -248,6 +248,30 @@ def test_the_ptaus_contribution_count_is_the_locked_one(
         assert failing(report) == {pid: detail}
 
 
+def test_a_ptau_without_contributions_is_flagged_insecure(vector_ws: Workspace, ptau: Path) -> None:
+    lock(vector_ws, ptau)
+    pid = ptau_ref(ptau)
+
+    def legacy(data: dict[str, Any]) -> None:  # the one "ptau" id older locks wrote
+        data["artifacts"]["ptau"] = data["artifacts"].pop(pid)
+        data["artifacts"]["ptau"]["settings"]["contributions"] = 0
+        inputs = data["artifacts"][f"{NAME}/zkey"]["inputs"]
+        inputs["ptau"] = inputs.pop(pid)
+
+    edit_manifest(vector_ws.project, legacy)
+    shutil.copyfile(vector("ptau", "pot4_0000.ptau"), ptau)  # the ceremony's start, locked
+    forge(vector_ws.project, "ptau", ptau)
+    report = verify(vector_ws)
+    assert row_of(report, "ptau") == (
+        Status.OK,
+        f"ptau of {NAME}; not a published ptau; power 4; no phase-1 contribution: INSECURE",
+    )
+    assert failing(report) == {
+        f"{NAME}/zkey": "zkey alpha1, beta1, beta2 differ from the ptau's (pot4_final.ptau):"
+        " another ptau"
+    }
+
+
 def test_a_ptau_shared_by_two_keys_names_both(vector_ws: Workspace, ptau: Path) -> None:
     lock(vector_ws, ptau)
 
