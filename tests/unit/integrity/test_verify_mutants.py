@@ -40,6 +40,7 @@ from toolchain.formats.zkey import open_zkey
 from toolchain.hashing import hash_file
 from toolchain.integrity import checks
 from toolchain.integrity import verify as manifest_verify
+from toolchain.integrity.files import release_by_name
 from toolchain.integrity.model import manifest_path, ptau_id
 from toolchain.integrity.report import Report, Status
 from toolchain.integrity.verify import ScratchBuild
@@ -270,6 +271,35 @@ def test_a_ptau_without_contributions_is_flagged_insecure(vector_ws: Workspace, 
         f"{NAME}/zkey": "zkey alpha1, beta1, beta2 differ from the ptau's (pot4_final.ptau):"
         " another ptau"
     }
+
+
+def test_a_published_ptau_with_its_pinned_hash_is_named_and_skipped(
+    vector_ws: Workspace, ptau: Path
+) -> None:
+    lock(vector_ws, ptau)
+    name = "powersOfTau28_hez_final_08.ptau"
+    release = release_by_name(name)
+    assert release is not None
+    pid, pinned = ptau_ref(ptau), ptau_id(release.blake2b)
+
+    def published(data: dict[str, Any]) -> None:  # locked from the download, not in the cache
+        arts = data["artifacts"]
+        arts[pinned] = {**arts.pop(pid), "blake2b": release.blake2b, "path": None}
+        arts[pinned]["settings"]["published"] = name
+        inputs = arts[f"{NAME}/zkey"]["inputs"]
+        del inputs[pid]
+        inputs[pinned] = f"blake2b:{release.blake2b}"
+
+    edit_manifest(vector_ws.project, published)
+    report = verify(vector_ws)
+    (row,) = [row for row in report.rows if row.artifact == pinned]
+    assert (row.label, row.status, row.detail) == (
+        name,
+        Status.SKIPPED,
+        f"ptau of {NAME}; {name} (pinned blake2b); ptau not present: hash and relations not"
+        " checked",
+    )
+    assert not report.failures
 
 
 def test_a_ptau_shared_by_two_keys_names_both(vector_ws: Workspace, ptau: Path) -> None:
