@@ -180,3 +180,23 @@ def test_other_setup_inputs_show_the_recorded_prefix(tmp_path: Path, key: str) -
             locked["r1cs_sha256"],
             locked["ptau_blake2b"],
         )
+
+
+# --- check_real_contributions ---------------------------------------------------------------
+
+
+def test_the_beacon_is_named_only_when_the_key_has_one() -> None:
+    final, open_key = (open_zkey(vector("poly", f"poly_{step}.zkey")) for step in ("final", "0002"))
+    note = "2 real phase-2 contribution(s) + the beacon (at least 2 required)"
+    assert checks.check_real_contributions(final, 2) == note
+    assert checks.check_real_contributions(open_key, 1) == (
+        "2 real phase-2 contribution(s) (at least 1 required)"
+    )
+    with pytest.raises(
+        IntegrityError,
+        match=exactly(
+            "poly_final.zkey: 2 real contributions (the beacon excluded), at least 3 needed"
+            " (min_contributions): a key with fewer trusts too few people"
+        ),
+    ):
+        checks.check_real_contributions(final, 3)
