@@ -17,6 +17,7 @@ from tests.unit.formats.helpers import vector
 from tests.unit.integrity.helpers import write_transcript
 from toolchain.config import CircuitEntry, read_registry
 from toolchain.errors import IntegrityError
+from toolchain.formats.r1cs import read_r1cs
 from toolchain.formats.zkey import ZkeyFile, open_zkey
 from toolchain.hashing import hash_file
 from toolchain.integrity import checks
@@ -200,3 +201,31 @@ def test_the_beacon_is_named_only_when_the_key_has_one() -> None:
         ),
     ):
         checks.check_real_contributions(final, 3)
+
+
+# --- a key for other constraints --------------------------------------------------------------
+
+
+def test_a_key_of_another_circuit_names_both_shapes() -> None:
+    key, other = (
+        open_zkey(vector("poly", "poly_final.zkey")),
+        read_r1cs(vector("multiplier", "multiplier.r1cs")),
+    )
+    shape = (key.header.n_vars, key.header.n_public, key.header.domain_size)
+    want = (other.header.n_wires, other.header.n_public, checks.domain_size(other.header))
+    with pytest.raises(
+        IntegrityError,
+        match=exactly(
+            f"zkey header (n_vars, n_public, domain) = {shape}, the r1cs gives {want}:"
+            " the key was set up for another circuit"
+        ),
+    ):
+        checks.check_zkey_shape(key, other.header)
+    with pytest.raises(
+        IntegrityError,
+        match=exactly(
+            f"zkey has {key.n_coefficients} coefficients, the r1cs gives 4:"
+            " the key was set up for other constraints"
+        ),
+    ):
+        checks.check_coefficients(key, other)
