@@ -42,6 +42,11 @@ def tree(root: Path) -> dict[str, bytes]:
     }
 
 
+def exactly(message: str) -> str:
+    """A `pytest.raises(match=...)` pattern for exactly `message`, not a fragment of it."""
+    return f"^{re.escape(message)}$"
+
+
 def copy_project(target: Path) -> Path:
     """Copy templates/ and circuits/ of this repository into `target` (a fresh project)."""
     for folder in ("templates", "circuits"):

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import exactly
 from toolchain.api.prove import load_inputs
 from toolchain.config import read_ceremony_config, read_registry
 from toolchain.errors import ConfigError, FormatError, InputError
@@ -67,9 +68,8 @@ def test_depth_check_memory_is_linear(tmp_path: Path) -> None:
 def test_input_json_refusals(tmp_path: Path, text: str | bytes, message: str) -> None:
     # 150,000 levels overflowed the C stack (py_ecc raises the recursion limit): a segfault.
     path = _file(tmp_path, text, "in.json")
-    with pytest.raises(InputError) as caught:
+    with pytest.raises(InputError, match=exactly(f"{path}: not valid JSON: {message}")):
         load_inputs(path)
-    assert str(caught.value) == f"{path}: not valid JSON: {message}"
 
 
 def test_manifest_is_depth_checked() -> None:
@@ -136,10 +136,11 @@ def test_toml_refusals(
     tmp_path: Path, reader: Callable, valid: str, extra: bytes, message: str
 ) -> None:
     path = _file(tmp_path, extra + valid.encode(), "config.toml")
-    with pytest.raises(ConfigError) as caught:
-        reader(path)
     at = extra.find(b"\xe9")
-    assert str(caught.value) == f"{path}: invalid TOML: " + message.format(at=at)
+    with pytest.raises(
+        ConfigError, match=exactly(f"{path}: invalid TOML: {message.format(at=at)}")
+    ):
+        reader(path)
 
 
 def test_toml_brackets_in_strings_and_comments_do_not_count(tmp_path: Path) -> None:

@@ -52,9 +52,9 @@ def test_an_interrupted_reader_kills_the_process() -> None:
     script = "import time; print('started', flush=True); time.sleep(30)"
 
     def interrupt(_line: str) -> None:
-        raise KeyboardInterrupt
+        raise KeyboardInterrupt("the reader stopped")
 
     began = time.monotonic()
-    with pytest.raises(KeyboardInterrupt):
+    with pytest.raises(KeyboardInterrupt, match=r"^the reader stopped$"):  # the reader's own
         command.run_streaming([PY, "-c", script], interrupt)
     assert time.monotonic() - began < 10

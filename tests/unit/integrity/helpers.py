@@ -8,9 +8,14 @@ from pathlib import Path
 from typing import Any
 
 from tests.unit.formats.helpers import vector
+from tests.unit.integrity.conftest import NAME
+from toolchain.api.workspace import Workspace
 from toolchain.ceremony.transcript import Record, append_record, file_hashes, read_transcript
 from toolchain.formats.zkey import open_zkey
-from toolchain.integrity.model import kind_of, manifest_path
+from toolchain.hashing import hash_file
+from toolchain.integrity import lock as manifest_lock
+from toolchain.integrity import verify as manifest_verify
+from toolchain.integrity.model import kind_of, manifest_path, ptau_id
 from toolchain.integrity.report import Report
 from toolchain.paths import Project
 
@@ -57,6 +62,13 @@ def row_of(report: Report, art_id: str) -> tuple[str, str]:
     return row.status, row.detail
 
 
+def solidity(constants: dict[str, int], n_public: int) -> str:
+    """The parts of snarkjs's verifier template that check_verifier reads."""
+    lines = [f"    uint256 constant {name} = {value};" for name, value in constants.items()]
+    signature = f"function verifyProof(uint[2] calldata _pA, uint[{n_public}] calldata _pubSignals)"
+    return "\n".join([*lines, signature, "    uint16 constant pVk = 0;"])
+
+
 def write_transcript(path: Path, circuit: str, r1cs_sha: str, ptau_b2: str) -> list[Record]:
     """The multiplier/poly vector chain (setup, two contributions, beacon) as a transcript."""
     steps = (
@@ -75,3 +87,28 @@ def write_transcript(path: Path, circuit: str, r1cs_sha: str, ptau_b2: str) -> l
         append_record(path, record)
         previous = digest
     return read_transcript(path)
+
+
+def lock(ws: Workspace, ptau: Path | None) -> Report:
+    """`zkt artifacts lock` on the vector project."""
+    return manifest_lock.lock(ws.project, ws.registry, ws.tools, ptau)
+
+
+def verify(ws: Workspace, ptau: Path | None = None) -> Report:
+    """`zkt artifacts verify` on the vector project (no --rebuild)."""
+    return manifest_verify.verify(ws.project, ws.registry, ws.tools, ptau=ptau)
+
+
+def ptau_ref(ptau: Path) -> str:
+    """The manifest id of this ptau: ptau/ and the first 16 hex digits of its blake2b."""
+    return ptau_id(hash_file(ptau, "blake2b"))
+
+
+def transcript(ws: Workspace, ptau: Path) -> Path:
+    """The vector chain recorded as multiplier_2's ceremony transcript."""
+    path = ws.project.transcript(NAME)
+    path.parent.mkdir(parents=True)
+    write_transcript(
+        path, "multiplier", hash_file(ws.project.r1cs(NAME)), hash_file(ptau, "blake2b")
+    )
+    return path

@@ -16,30 +16,18 @@ from tests.unit.integrity.helpers import (
     failing,
     flip_byte,
     forge,
+    lock,
+    ptau_ref,
     row_of,
-    write_transcript,
+    transcript,
+    verify,
 )
 from toolchain.api.workspace import Workspace
 from toolchain.errors import IntegrityError, UsageError
 from toolchain.hashing import hash_file
-from toolchain.integrity import lock as manifest_lock
-from toolchain.integrity import verify as manifest_verify
 from toolchain.integrity.lock import transcript_head
 from toolchain.integrity.model import manifest_path, ptau_id
-from toolchain.integrity.report import Report, Status
-
-
-def lock(ws: Workspace, ptau: Path | None) -> Report:
-    return manifest_lock.lock(ws.project, ws.registry, ws.tools, ptau)
-
-
-def verify(ws: Workspace, ptau: Path | None = None) -> Report:
-    return manifest_verify.verify(ws.project, ws.registry, ws.tools, ptau=ptau)
-
-
-def ptau_ref(ptau: Path) -> str:
-    """The manifest id of this ptau: ptau/ and the first 16 hex digits of its blake2b."""
-    return ptau_id(hash_file(ptau, "blake2b"))
+from toolchain.integrity.report import Status
 
 
 def locked(ws: Workspace) -> dict[str, Any]:
@@ -196,16 +184,6 @@ def test_template_changed_after_locking(vector_ws: Workspace, ptau: Path) -> Non
     template = vector_ws.project.templates_dir / "multiplier.circom.j2"
     template.write_text(template.read_text() + "// changed\n")
     assert "template or the parameters changed" in failing(verify(vector_ws))[f"{NAME}/source"]
-
-
-def transcript(ws: Workspace, ptau: Path) -> Path:
-    """The vector chain recorded as multiplier_2's ceremony transcript."""
-    path = ws.project.transcript(NAME)
-    path.parent.mkdir(parents=True)
-    write_transcript(
-        path, "multiplier", hash_file(ws.project.r1cs(NAME)), hash_file(ptau, "blake2b")
-    )
-    return path
 
 
 def test_transcript_is_locked_and_checked(vector_ws: Workspace, ptau: Path) -> None:

@@ -11,7 +11,7 @@ import pytest
 
 from tests.conftest import REPO
 from tests.unit.formats.helpers import vector
-from tests.unit.integrity.helpers import write_transcript
+from tests.unit.integrity.helpers import solidity, write_transcript
 from toolchain.config import read_registry
 from toolchain.errors import IntegrityError
 from toolchain.formats.ptau import PtauFile, open_ptau
@@ -91,13 +91,6 @@ def test_a_key_from_another_ptau_is_refused() -> None:
 def test_a_verification_key_of_another_circuit_is_refused() -> None:
     with pytest.raises(IntegrityError, match="differs from the key derived from"):
         checks.check_vkey(vector("poly", "verification_key.json"), zkey("multiplier"))
-
-
-def solidity(constants: dict[str, int], n_public: int) -> str:
-    """The parts of snarkjs's verifier template that check_verifier reads."""
-    lines = [f"    uint256 constant {name} = {value};" for name, value in constants.items()]
-    signature = f"function verifyProof(uint[2] calldata _pA, uint[{n_public}] calldata _pubSignals)"
-    return "\n".join([*lines, signature, "    uint16 constant pVk = 0;"])
 
 
 def test_verifier_constants_are_the_keys(tmp_path: Path) -> None:
