@@ -70,9 +70,9 @@ def typecheck(session: nox.Session) -> None:
 def mutate(session: nox.Session) -> None:
     """Mutation testing of the checks, verifiers and parsers (build/mutation/report.md).
 
-    Not in the default run: the whole set takes about 20 minutes on 2 cores. Mutant names bound
-    it: `nox -s mutate -- 'toolchain.ceremony.checks*'`. Survivors explained in docs/mutation.md
-    count as equivalent."""
+    Not in the default run: the whole set takes about an hour and a half on 2 cores. Mutant
+    names bound it: `nox -s mutate -- 'toolchain.ceremony.checks*'`. Survivors explained in
+    docs/mutation.md count as equivalent."""
     _install_with_tools(session)
     session.install("mutmut>=3.8,<4")
     shutil.rmtree("mutants", ignore_errors=True)  # a fresh run: results of older code mislead
