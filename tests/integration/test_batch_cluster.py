@@ -19,7 +19,7 @@ import pytest
 from distributed import Client, LocalCluster, Worker
 
 from tests.conftest import tree
-from tests.integration.test_batch import (
+from tests.integration.batch_helpers import (
     BLINDING,
     HOSTILE_REPORT,
     NAME,
@@ -27,6 +27,7 @@ from tests.integration.test_batch import (
     hostile_inputs,
     keyed_project,
     many_inputs,
+    prover_spec,
     start_batch,
     valid_inputs,
     workers_of,
@@ -126,19 +127,10 @@ def test_the_next_batch_finds_the_key_loaded_unless_its_spec_differs(
         assert prover != first[worker][0] and spec is not None and spec.blinding is None
 
 
-def spec_of(ws: Workspace) -> ProverSpec:
-    """What `prove_batch` sends the workers for NAME's key."""
-    project = ws.project
-    key = project.zkey(NAME)
-    return ProverSpec(
-        NAME, key, hash_file(key), project.wasm(NAME), project.sym(NAME), "native", ws.tools
-    )
-
-
 def test_workers_refuse_a_key_whose_sha256_is_not_the_task_s(
     proving: Workspace, cluster: str
 ) -> None:
-    spec = replace(spec_of(proving), zkey_sha256="ab" * 32)
+    spec = replace(prover_spec(proving), zkey_sha256="ab" * 32)
     outcomes = run_dask(spec, [Job("valid.json", {})], cluster)
     with pytest.raises(IntegrityError, match=f"is not the batch.s key {spec.zkey_sha256[:16]}…"):
         next(outcomes)

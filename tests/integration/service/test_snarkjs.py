@@ -8,22 +8,9 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
+from tests.integration.batch_helpers import children_of
 from tests.integration.helpers import snarkjs
 from tests.integration.service.conftest import Service, product
-
-
-def node_children(parent: int) -> list[int]:
-    """The pids of the persistent snarkjs workers (node) that process `parent` started."""
-    found = []
-    for proc in Path("/proc").iterdir():
-        try:
-            stat = (proc / "stat").read_text().rsplit(")", 1)[1].split()
-            cmdline = (proc / "cmdline").read_bytes()
-        except (OSError, IndexError):
-            continue
-        if int(stat[1]) == parent and b"snarkjs_worker.cjs" in cmdline:
-            found.append(int(proc.name))
-    return found
 
 
 def test_a_snarkjs_served_proof_verifies_natively_and_under_the_snarkjs_cli(
@@ -38,7 +25,8 @@ def test_a_snarkjs_served_proof_verifies_natively_and_under_the_snarkjs_cli(
         assert job["status"] == "done", job
         assert job["public_signals"] == [product(6, 7)] and job["timings"]["verify"] > 0
     (worker,) = service.worker_pids()
-    assert len(node_children(worker)) == 1  # one node for both proofs: the key stays loaded
+    # one node for both proofs: the key stays loaded in it
+    assert len(children_of(worker, b"snarkjs_worker.cjs")) == 1
 
     job = jobs[1]
     check = {"circuit": "multiplier_2", "proof": job["proof"], "public_signals": [product(6, 8)]}
