@@ -18,14 +18,12 @@ native path in process on every engine that loads (pure; mcl with the fast extra
 of REPEAT runs each, and native / snarkjs as a ratio. The witness twice: from a calculator kept
 for the circuit, and from a new calculator per witness (as the api computes one).
 
-batch: proofs/hour on the small circuit (hash_chain_1k, distinct inputs): a `snarkjs groth16
-fullprove` CLI loop (one `node` process per proof, as scripts run it) beside one `zkt prove NAME
---inputs DIR --out OUT -j 2 --backend native` process on BATCH_INPUTS and on BATCH_LARGE inputs
-(start-up, key loads in both workers, every proof verified and written included), their
-difference as the rate past start-up, the BATCH_LARGE batch on a 2-worker Dask LocalCluster
-(`--executor dask://...`), the same BATCH_INPUTS on one persistent snarkjs worker (`fullprove`
-requests) and in a `--backend snarkjs -j 2` batch (a worker per process), each as a ratio to the
-loop.
+batch: proofs/hour and p50/p95 seconds per proof on the small circuit (hash_chain_1k) and the
+≈2^14 one (hash_chain_16k), distinct inputs, side by side: a `snarkjs groth16 fullprove` CLI
+loop (one `node` process per proof, as scripts run it), `fullprove` requests to one persistent
+snarkjs worker, a `--backend snarkjs -j 2` batch (a worker per process), a `-j 2` native batch
+and the same batch on a 2-worker Dask LocalCluster (`prove_batch`, what `zkt prove --inputs`
+runs), each as a ratio to the loop; counts in BATCH_COUNTS, bounded at 2^14.
 
 coordinator: 50 clients polling a real `zkt ceremony serve` on loopback for a fixed count of
 requests, idle and while an upload is verified (bench/coordinator_load.py): requests/s, p95.
@@ -37,11 +35,13 @@ from __future__ import annotations
 
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -243,11 +243,37 @@ def bench_prove() -> str:
     return "\n".join(lines)
 
 
-BATCH_CIRCUIT, BATCH_INPUTS, BATCH_LARGE = "hash_chain_1k", 20, 100
+# proofs of each circuit: (the CLI loop, the persistent worker and the snarkjs batch, the
+# native and cluster batches); bounded at 2^14 so that the whole bench takes a few minutes
+BATCH_COUNTS = {"hash_chain_1k": (20, 20, 100), "hash_chain_16k": (5, 10, 10)}
+
+
+@dataclass(frozen=True)
+class Run:
+    """One way of proving a circuit: the wall clock of all its proofs, each proof's seconds."""
+
+    label: str
+    wall: float
+    each: list[float]
+
+    @property
+    def per_proof(self) -> float:
+        """Wall seconds per proof (start-up and loads included)."""
+        return self.wall / len(self.each)
+
+    def row(self, circuit: str, loop: Run) -> str:
+        """The table row: proofs/hour and its ratio to the CLI loop, p50 and p95 seconds."""
+        p50, p95 = (
+            statistics.quantiles(self.each, n=100, method="inclusive")[q - 1] for q in (50, 95)
+        )
+        return (
+            f"| {circuit} | {self.label} | {len(self.each)} | {3600 / self.per_proof:.0f} |"
+            f" {loop.per_proof / self.per_proof:.1f}× | {p50:.3f} | {p95:.3f} |"
+        )
 
 
 def _batch_inputs(folder: Path, count: int) -> list[Path]:
-    """`count` distinct valid inputs of the small circuit."""
+    """`count` distinct valid inputs of a hash_chain circuit."""
     folder.mkdir()
     paths = [folder / f"input_{i:03d}.json" for i in range(count)]
     for i, path in enumerate(paths):
@@ -255,125 +281,125 @@ def _batch_inputs(folder: Path, count: int) -> list[Path]:
     return paths
 
 
-def _fullprove_loop(ws: Any, tools: Path, inputs: list[Path], out: Path) -> float:
-    """Seconds for `snarkjs groth16 fullprove` of every input, one process each."""
-    p, name = ws.project, BATCH_CIRCUIT
+def _fullprove_loop(ws: Any, tools: Path, name: str, inputs: list[Path], out: Path) -> Run:
+    """`snarkjs groth16 fullprove` of every input, one `node` process each."""
+    p = ws.project
     out.mkdir()
-    started = time.perf_counter()
+    each = []
     for path in inputs:
         proof, public = out / f"{path.stem}.proof.json", out / f"{path.stem}.public.json"
         files = (path, p.wasm(name), p.zkey(name), proof, public)
+        started = time.perf_counter()
         snarkjs(tools, "groth16", "fullprove", *map(str, files))
-    return time.perf_counter() - started
+        each.append(time.perf_counter() - started)
+    return Run("snarkjs groth16 fullprove CLI loop", sum(each), each)
 
 
-def _worker_loop(ws: Any, inputs: list[Path]) -> tuple[float, float]:
-    """Seconds a proof of `fullprove` on one persistent snarkjs worker: over every input (its
-    start and first loads included) and over the inputs after the first (loaded)."""
+def _worker_loop(ws: Any, name: str, inputs: list[Path]) -> Run:
+    """`fullprove` requests to one persistent snarkjs worker (its start and loads in the wall
+    clock and in the first request's seconds)."""
     from toolchain.runner.snarkjs_worker import SnarkjsWorker
 
-    p, name = ws.project, BATCH_CIRCUIT
+    p, each = ws.project, []
     started = time.perf_counter()
     with SnarkjsWorker(ws.tools) as worker:
-        worker.fullprove(p.zkey(name), p.wasm(name), inputs[0])
-        loaded = time.perf_counter()
-        for path in inputs[1:]:
+        for path in inputs:
+            begun = time.perf_counter()
             worker.fullprove(p.zkey(name), p.wasm(name), path)
-    done = time.perf_counter()
-    return (done - started) / len(inputs), (done - loaded) / (len(inputs) - 1)
+            each.append(time.perf_counter() - begun)
+    return Run("persistent snarkjs worker, fullprove", time.perf_counter() - started, each)
 
 
-def _zkt_batch(
-    project: Path, inputs: Path, out: Path, *where: str, backend: str = "native"
-) -> float:
-    """Seconds for one `zkt prove NAME --inputs INPUTS --out OUT --backend BACKEND WHERE...`."""
-    args = ["--inputs", str(inputs), "--out", str(out), "--backend", backend, *where]
-    return zkt(project, "prove", BATCH_CIRCUIT, *args)
+def _batch(ws: Any, name: str, inputs: list[Path], out: Path, label: str, **how: Any) -> Run:
+    """`api.batch.prove_batch` of `inputs` (what `zkt prove --inputs` runs): its wall clock and
+    each input's seconds in its worker (witness, prove, native verify)."""
+    from toolchain.api.batch import prove_batch
+
+    result = prove_batch(ws, name, inputs, out, **how)
+    if any(not outcome.ok for outcome in result.outcomes):
+        raise SystemExit(f"{name}: {label}: {[o.reason for o in result.outcomes if not o.ok]}")
+    return Run(label, result.seconds, [outcome.seconds for outcome in result.outcomes])
 
 
-def _zkt_cluster_batch(project: Path, inputs: Path, out: Path) -> float:
-    """Seconds for the same batch on a 2-worker Dask LocalCluster (processes, 1 thread each)."""
-    from distributed import LocalCluster
+def _measure_batches(ws: Any, tools: Path, name: str, root: Path, dask: str) -> list[Run]:
+    """Every way of proving `name`, side by side, on distinct inputs."""
+    loop_count, worker_count, batch_count = BATCH_COUNTS[name]
+    inputs = _batch_inputs(root / name, batch_count)
+    return [
+        _fullprove_loop(ws, tools, name, inputs[:loop_count], root / f"{name}_loop"),
+        _worker_loop(ws, name, inputs[:worker_count]),
+        _batch(
+            ws, name, inputs[:worker_count], root / f"{name}_snarkjs",
+            "batch -j 2 --backend snarkjs (a worker per process)", backend="snarkjs", jobs=2,
+        ),
+        _batch(
+            ws, name, inputs, root / f"{name}_native", "batch -j 2 --backend native",
+            backend="native", jobs=2,
+        ),
+        _batch(
+            ws, name, inputs, root / f"{name}_dask", "batch, Dask LocalCluster of 2",
+            backend="native", executor=dask,
+        ),
+    ]  # fmt: skip
 
-    with LocalCluster(  # type: ignore[no-untyped-call]
-        n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
-        dashboard_address=None,
-    ) as cluster:  # fmt: skip
-        address = cluster.scheduler_address.removeprefix("tcp://")
-        return _zkt_batch(project, inputs, out, "--executor", f"dask://{address}")
 
-
-def bench_batch() -> str:
-    """Proofs/hour: a snarkjs fullprove CLI loop against `zkt prove --inputs` (native)."""
+def _keyed_workspace(root: Path) -> Any:
+    """A fresh project with test keys (dev ptau of 2^14, no contribution) for BATCH_COUNTS."""
     from toolchain.api.compile import compile_circuits
     from toolchain.api.workspace import open_workspace
     from toolchain.ceremony.devptau import write_dev_ptau
     from toolchain.ceremony.phase2 import new_zkey
 
+    ws = open_workspace(fresh_project(root / "project"))
+    write_dev_ptau(root / "dev.ptau", 14, "zk-toolchain bench")
+    compile_circuits(ws, tuple(BATCH_COUNTS))
+    for name in BATCH_COUNTS:
+        new_zkey(ws.tools, ws.project.r1cs(name), root / "dev.ptau", ws.project.zkey(name))
+    return ws
+
+
+def bench_batch() -> str:
+    """Proofs/hour and p50/p95 per proof: CLI loop, persistent snarkjs worker, batches."""
+    from distributed import LocalCluster
+
+    load = os.getloadavg()[0]
+    tables = []
     with tempfile.TemporaryDirectory(prefix="zkt-bench-") as tmp:
         root = Path(tmp)
         os.environ["ZKT_CACHE"] = str(root / "cache")
         tools = Path(os.environ.setdefault("ZKT_TOOLS_DIR", str(REPO / ".zkt" / "tools")))
-        ws = open_workspace(fresh_project(root / "project"))
-        write_dev_ptau(root / "dev.ptau", 10, "zk-toolchain bench")
-        compile_circuits(ws, (BATCH_CIRCUIT,))
-        p = ws.project
-        new_zkey(ws.tools, p.r1cs(BATCH_CIRCUIT), root / "dev.ptau", p.zkey(BATCH_CIRCUIT))
-        inputs = _batch_inputs(root / "small", BATCH_INPUTS)
-        _batch_inputs(root / "large", BATCH_LARGE)
-        loop = _fullprove_loop(ws, tools, inputs, root / "loop") / BATCH_INPUTS
-        worker, worker_loaded = _worker_loop(ws, inputs)
-        snarkjs_batch = _zkt_batch(
-            p.root, root / "small", root / "snarkjs_out", "-j", "2", backend="snarkjs"
-        )
-        small = _zkt_batch(p.root, root / "small", root / "small_out", "-j", "2")
-        large = _zkt_batch(p.root, root / "large", root / "large_out", "-j", "2")
-        cluster = _zkt_cluster_batch(p.root, root / "large", root / "cluster_out")
-    steady = (large - small) / (BATCH_LARGE - BATCH_INPUTS)
-    snarkjs_rows = [
-        (f"persistent snarkjs worker, fullprove, {BATCH_INPUTS} inputs", worker),
-        ("persistent snarkjs worker, fullprove, once loaded (past the first)", worker_loaded),
-        (
-            f"zkt prove --inputs -j 2 --backend snarkjs, {BATCH_INPUTS} inputs (whole run)",
-            snarkjs_batch / BATCH_INPUTS,
-        ),
-    ]
-    return _batch_table(loop, small, large, steady, cluster, snarkjs_rows)
+        ws = _keyed_workspace(root)
+        with LocalCluster(  # type: ignore[no-untyped-call]
+            n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+            dashboard_address=None,
+        ) as cluster:  # fmt: skip
+            dask = "dask://" + cluster.scheduler_address.removeprefix("tcp://")
+            for name in BATCH_COUNTS:
+                runs = _measure_batches(ws, tools, name, root, dask)
+                tables += [run.row(name, runs[0]) for run in runs]
+    return _batch_table(tables, load, os.getloadavg()[0])
 
 
-def _batch_table(
-    loop: float,
-    small: float,
-    large: float,
-    steady: float,
-    cluster: float,
-    snarkjs_rows: list[tuple[str, float]],
-) -> str:
-    """The rows of `bench_batch`: seconds per proof, proofs/hour and the ratio to the loop."""
-    rows = [
-        (f"snarkjs groth16 fullprove loop, {BATCH_INPUTS} inputs", loop),
-        *snarkjs_rows,
-        (f"zkt prove --inputs -j 2, {BATCH_INPUTS} inputs (whole run)", small / BATCH_INPUTS),
-        (f"zkt prove --inputs -j 2, {BATCH_LARGE} inputs (whole run)", large / BATCH_LARGE),
-        (f"zkt prove --inputs -j 2, past start-up ({BATCH_LARGE} − {BATCH_INPUTS})", steady),
-        (f"zkt prove --inputs, LocalCluster of 2, {BATCH_LARGE} inputs", cluster / BATCH_LARGE),
-    ]
+def _batch_table(rows: list[str], load_before: float, load_after: float) -> str:
+    """The rows of `bench_batch` under their header and how they were measured."""
     lines = [
-        f"| {BATCH_CIRCUIT} (batches, snarkjs worker vs CLI) | s/proof | proofs/hour | vs loop |",
-        "|---|---:|---:|---:|",
+        f"Load average (1 min) {load_before:.1f} at the start, {load_after:.1f} at the end,"
+        f" on {os.cpu_count()} cores shared with other jobs.",
+        "",
+        "| circuit | how | proofs | proofs/hour | vs CLI loop | p50 s/proof | p95 s/proof |",
+        "|---|---|---:|---:|---:|---:|---:|",
+        *rows,
+        "",
+        "One run, side by side, distinct inputs. proofs/hour: the proofs over the wall clock of"
+        " the whole run (the loop: every `node` process; the worker: its start, key and wasm"
+        " loads and every request; a batch: `prove_batch`, what `zkt prove --inputs` runs in"
+        " process, with its workers' start, key loads, every proof verified natively and"
+        " written). p50/p95 per proof: the loop, one whole process; the worker, one request"
+        " round trip (the first includes the loads); a batch, one input's witness, prove and"
+        " native verify in its worker, from its outcome. The LocalCluster's 2 worker processes"
+        " start before the batches (not timed) and load each key when its batch registers the"
+        " plugin (timed).",
     ]
-    lines += [f"| {label} | {s:.3f} | {3600 / s:.0f} | {loop / s:.1f}× |" for label, s in rows]
-    lines.append("")
-    lines.append(
-        "Whole processes, wall clock, one run each on this machine: the loop starts one `node`"
-        " per proof; a batch is one `zkt` process (start-up, both workers loading the key, every"
-        " proof verified natively and written). The past start-up row is the difference of the"
-        " two local batches: the rate once the workers are loaded. The cluster's workers start"
-        " before its batch (not timed) and load the key when it registers its plugin (timed)."
-        " The persistent snarkjs worker is one `node` process (its start and the key and wasm"
-        " loads timed) answering `fullprove` requests from this process; the snarkjs batch runs"
-        " one such worker in each of its 2 processes, every proof verified natively."
-    )
     return "\n".join(lines)
 
 

@@ -3,67 +3,47 @@ reported with its reason while the rest are proved, and one-line refusals that t
 
 from __future__ import annotations
 
-import json
 import os
-import shutil
 import signal
 import subprocess
-import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 from subprocess import CompletedProcess
 
 import pytest
 
-from tests.conftest import REPO, copy_project, tree
+from tests.conftest import tree
+from tests.integration.batch_helpers import (
+    BLINDING,
+    HOSTILE_REPORT,
+    NAME,
+    VALID,
+    complete_sets,
+    hostile_inputs,
+    keyed_project,
+    launch_batch,
+    many_inputs,
+    start_batch,
+    valid_inputs,
+    wait_for,
+    workers_of,
+    zkt_batch,
+)
 from tests.integration.helpers import zkt
 from toolchain.api.batch import batch_inputs, prove_batch
-from toolchain.api.compile import compile_circuits
 from toolchain.api.prove import compute_witness
-from toolchain.api.workspace import Workspace, open_workspace
-from toolchain.ceremony.phase2 import export_verification_key, new_zkey
+from toolchain.api.workspace import Workspace
 from toolchain.formats.snarkjs_json import dump_proof
 from toolchain.formats.wtns import read_wtns
 from toolchain.formats.zkey import read_zkey
 from toolchain.native.engines import get_engine
-from toolchain.native.field import R
 from toolchain.native.prover import create_proof
-
-NAME = "poseidon_preimage_2"
-GIVEN = REPO / "circuits" / "inputs" / NAME
-VALID = ("valid.json", "valid_large.json")
-BLINDING = (5, 7)
-
-
-def keyed_project(root: Path, dev_ptau: Path) -> Workspace:
-    """A copy of the project at `root` with a test key (no contribution) for NAME."""
-    ws = open_workspace(copy_project(root))
-    compile_circuits(ws, (NAME,))
-    new_zkey(ws.tools, ws.project.r1cs(NAME), dev_ptau, ws.project.zkey(NAME))
-    export_verification_key(ws.project.zkey(NAME), ws.project.vkey(NAME))
-    return ws
 
 
 @pytest.fixture(scope="module")
 def proving(tmp_path_factory: pytest.TempPathFactory, dev_ptau: Path) -> Workspace:
     """A project with a test key for NAME."""
     return keyed_project(tmp_path_factory.mktemp("batch"), dev_ptau)
-
-
-def valid_inputs(folder: Path) -> Path:
-    """`folder` holding copies of the circuit's valid inputs."""
-    folder.mkdir()
-    for name in VALID:
-        shutil.copy(GIVEN / name, folder / name)
-    return folder
-
-
-def zkt_batch(ws: Workspace, inputs: Path, out: Path, *extra: str) -> CompletedProcess[str]:
-    """`zkt prove NAME --inputs INPUTS --out OUT EXTRA...` run in the project."""
-    return zkt(
-        "prove", NAME, "--inputs", str(inputs), "--out", str(out), *extra, cwd=ws.project.root
-    )
 
 
 def one_by_one(ws: Workspace, source: Path, tmp: Path) -> str:
@@ -134,28 +114,6 @@ def test_one_input_still_needs_input_json(proving: Workspace) -> None:
     refused(done, "Missing argument 'INPUT_JSON'. (see zkt prove --help)")
 
 
-def hostile_inputs(folder: Path) -> None:
-    """One valid input and four bad ones, one per kind of failure."""
-    valid_inputs(folder)
-    (folder / "valid_large.json").unlink()
-    good = json.loads((GIVEN / "valid.json").read_text())
-    (folder / "out_of_range.json").write_text(json.dumps({**good, "preimage": [str(R), "2"]}))
-    (folder / "missing.json").write_text(json.dumps({"preimage": good["preimage"]}))
-    (folder / "malformed.json").write_text('{"preimage": [1, 2]')
-    shutil.copy(GIVEN / "invalid_wrong_hash.json", folder / "wrong_hash.json")
-
-
-HOSTILE_REPORT = {
-    f"{NAME}: malformed.json: failed: not valid JSON: malformed JSON at line 1: Expecting ','"
-    " delimiter",
-    f'{NAME}: missing.json: failed: missing input signals: "hash"',
-    f'{NAME}: out_of_range.json: failed: signal "preimage" at index 0: {R} is not below the'
-    " field modulus r (the JS would reduce it mod r)",
-    f"{NAME}: wrong_hash.json: failed: {NAME}.wasm: Assert Failed. Error in template"
-    " PoseidonPreimage_71 line: 20",
-}
-
-
 def test_each_bad_input_is_reported_with_its_reason_and_the_rest_proved(
     proving: Workspace, tmp_path: Path
 ) -> None:
@@ -173,63 +131,6 @@ def test_each_bad_input_is_reported_with_its_reason_and_the_rest_proved(
     assert lines[-1] == f"zkt: error: 4 of 5 inputs failed; the 1 proved are in {out}"
     assert sorted(tree(out)) == ["valid/proof.json", "valid/public.json"]
     assert tree(inputs) == before
-
-
-def many_inputs(folder: Path, count: int) -> Path:
-    """`folder` holding `count` copies of the valid input: a batch that runs for a while."""
-    folder.mkdir()
-    for i in range(count):
-        shutil.copy(GIVEN / "valid.json", folder / f"copy_{i:03d}.json")
-    return folder
-
-
-def start_batch(ws: Workspace, inputs: Path, out: Path, *where: str) -> subprocess.Popen[str]:
-    """`zkt prove --inputs` (default: -j 2) in its own process group (SIGINT as a terminal
-    sends it), returned once its first proof is written: the workers are up."""
-    batch = launch_batch(ws, inputs, out, *where)
-    wait_for(lambda: bool(list(out.glob("*/proof.json"))))
-    return batch
-
-
-def launch_batch(ws: Workspace, inputs: Path, out: Path, *where: str) -> subprocess.Popen[str]:
-    """`zkt prove --inputs` in its own process group, returned at once."""
-    argv = [sys.executable, "-m", "toolchain", "prove", NAME, "--inputs", str(inputs)]
-    return subprocess.Popen(
-        [*argv, "--out", str(out), *(where or ("-j", "2"))], cwd=ws.project.root,
-        start_new_session=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
-
-
-def wait_for(condition: Callable[[], bool], seconds: float = 120) -> None:
-    """Poll `condition` every 10 ms until it holds (AssertionError after `seconds`)."""
-    deadline = time.monotonic() + seconds
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.01)
-
-
-def workers_of(parent: int) -> list[int]:
-    """The pids of the worker processes `parent` spawned (not its resource tracker)."""
-    return [
-        int(proc.name)
-        for proc in Path("/proc").iterdir()
-        if proc.name.isdigit() and _is_worker_of(proc, parent)
-    ]
-
-
-def _is_worker_of(proc: Path, parent: int) -> bool:
-    try:
-        stat = (proc / "stat").read_text().rsplit(")", 1)[1].split()
-        return int(stat[1]) == parent and b"spawn_main" in (proc / "cmdline").read_bytes()
-    except (OSError, IndexError):
-        return False
-
-
-def complete_sets(out: Path) -> None:
-    """Every folder in OUT holds a whole proof set, and nothing is left half-written."""
-    assert all(p.is_dir() for p in out.iterdir())
-    for folder in out.iterdir():
-        assert sorted(p.name for p in folder.iterdir()) == ["proof.json", "public.json"]
 
 
 def test_a_killed_worker_stops_the_batch_in_one_line(proving: Workspace, tmp_path: Path) -> None:

@@ -1,11 +1,13 @@
 """`--executor dask://HOST:PORT`: a real 2-process Dask LocalCluster on 127.0.0.1 gives the
 local batch's proofs byte for byte (fixed blinding travels in the worker plugin's spec), the
-same per-input reasons, refuses a key whose sha256 differs, and an unreachable scheduler is one
+same per-input reasons, refuses a key whose sha256 differs, stops a plugin's snarkjs worker
+(node) when the plugin is removed or its worker closes, and an unreachable scheduler is one
 line."""
 
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import signal
 import socket
@@ -19,14 +21,16 @@ import pytest
 from distributed import Client, LocalCluster, Worker
 
 from tests.conftest import tree
-from tests.integration.test_batch import (
+from tests.integration.batch_helpers import (
     BLINDING,
+    GIVEN,
     HOSTILE_REPORT,
     NAME,
     complete_sets,
     hostile_inputs,
     keyed_project,
     many_inputs,
+    prover_spec,
     start_batch,
     valid_inputs,
     workers_of,
@@ -34,8 +38,15 @@ from tests.integration.test_batch import (
 )
 from toolchain.api.batch import batch_inputs, prove_batch
 from toolchain.api.workspace import Workspace
-from toolchain.backends.batch import Job, ProverSpec
-from toolchain.backends.cluster import KeyPlugin, held_spec, plugin_name, prove_on_worker, run_dask
+from toolchain.backends.batch import Job, LoadedProver, ProverSpec
+from toolchain.backends.cluster import (
+    KeyPlugin,
+    held_spec,
+    plugin_name,
+    prove_on_worker,
+    register,
+    run_dask,
+)
 from toolchain.errors import IntegrityError
 from toolchain.hashing import hash_file
 
@@ -126,19 +137,10 @@ def test_the_next_batch_finds_the_key_loaded_unless_its_spec_differs(
         assert prover != first[worker][0] and spec is not None and spec.blinding is None
 
 
-def spec_of(ws: Workspace) -> ProverSpec:
-    """What `prove_batch` sends the workers for NAME's key."""
-    project = ws.project
-    key = project.zkey(NAME)
-    return ProverSpec(
-        NAME, key, hash_file(key), project.wasm(NAME), project.sym(NAME), "native", ws.tools
-    )
-
-
 def test_workers_refuse_a_key_whose_sha256_is_not_the_task_s(
     proving: Workspace, cluster: str
 ) -> None:
-    spec = replace(spec_of(proving), zkey_sha256="ab" * 32)
+    spec = replace(prover_spec(proving), zkey_sha256="ab" * 32)
     outcomes = run_dask(spec, [Job("valid.json", {})], cluster)
     with pytest.raises(IntegrityError, match=f"is not the batch.s key {spec.zkey_sha256[:16]}…"):
         next(outcomes)
@@ -149,6 +151,56 @@ def test_a_task_for_a_key_no_plugin_loaded_fails(proving: Workspace, cluster: st
         task = client.submit(prove_on_worker, NAME, "cd" * 32, {}, "valid.json", pure=False)
         with pytest.raises(IntegrityError, match=f"{NAME}: this worker holds no key with sha256"):
             task.result()
+
+
+def node_pids(client: Client, name: str) -> dict[str, int]:
+    """Each worker's persistent snarkjs worker pid in its plugin `name` (running)."""
+
+    def pid(dask_worker: Worker) -> int:
+        plugin = dask_worker.plugins[name]
+        assert isinstance(plugin, KeyPlugin) and isinstance(plugin.prover, LoadedProver)
+        assert plugin.prover.worker is not None and plugin.prover.worker.pid is not None
+        return plugin.prover.worker.pid
+
+    return client.run(pid)  # type: ignore[no-any-return]
+
+
+def prove_on_each(client: Client, spec: ProverSpec) -> dict[str, int]:
+    """Register `spec`, prove the valid input on every worker: the node pid each started."""
+    register(client, spec)
+    inputs = json.loads((GIVEN / "valid.json").read_text())
+    for address in client.scheduler_info()["workers"]:
+        task = client.submit(
+            prove_on_worker, NAME, spec.zkey_sha256, inputs, "valid.json", pure=False,
+            workers=[address],
+        )  # fmt: skip
+        assert task.result().ok
+    return node_pids(client, plugin_name(NAME, spec.zkey_sha256))
+
+
+def test_a_removed_plugin_stops_its_snarkjs_worker(proving: Workspace, cluster: str) -> None:
+    spec = prover_spec(proving, "snarkjs")
+    with Client(cluster, set_as_default=False) as client:  # type: ignore[no-untyped-call]
+        pids = prove_on_each(client, spec)
+        assert len(pids) == 2 and all(running(pid) for pid in pids.values())
+        client.unregister_worker_plugin(plugin_name(NAME, spec.zkey_sha256))
+    assert not any(running(pid) for pid in pids.values())
+
+
+def test_a_closing_worker_stops_its_snarkjs_worker(proving: Workspace) -> None:
+    """In process (no nanny): node is this process's child, so only the teardown ends it."""
+    with LocalCluster(  # type: ignore[no-untyped-call]
+        n_workers=1, threads_per_worker=1, processes=False, dashboard_address=":0"
+    ) as local:
+        with Client(local, set_as_default=False) as client:  # type: ignore[no-untyped-call]
+            (pid,) = prove_on_each(client, prover_spec(proving, "snarkjs")).values()
+        assert running(pid)
+    assert not running(pid)
+
+
+def running(pid: int) -> bool:
+    """Whether process `pid` exists (reaped children are gone from /proc)."""
+    return Path(f"/proc/{pid}").exists()
 
 
 CLUSTER_SCRIPT = """

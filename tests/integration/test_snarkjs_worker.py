@@ -18,14 +18,19 @@ from pathlib import Path
 
 import pytest
 
-from tests.integration.test_batch import GIVEN, NAME, keyed_project
+from tests.integration.batch_helpers import (
+    GIVEN,
+    NAME,
+    keyed_project,
+    prover_spec,
+    valid_inputs,
+)
 from toolchain.api.batch import batch_inputs, prove_batch
 from toolchain.api.prove import compute_witness
 from toolchain.api.workspace import Workspace
-from toolchain.backends.batch import LoadedProver, ProverSpec
+from toolchain.backends.batch import LoadedProver
 from toolchain.backends.snarkjs import SnarkjsBackend
 from toolchain.formats.snarkjs_json import read_proof, read_public, read_verification_key
-from toolchain.hashing import hash_file
 from toolchain.native.engines import get_engine
 from toolchain.native.verifier import verify_proof
 from toolchain.runner.snarkjs_worker import (
@@ -320,12 +325,7 @@ def test_the_lru_evicts_beyond_its_bytes(proving: Workspace, wtns: Path, tmp_pat
 def test_a_snarkjs_batch_proves_on_one_worker_per_process(
     proving: Workspace, tmp_path: Path
 ) -> None:
-    p = proving.project
-    spec = ProverSpec(
-        NAME, p.zkey(NAME), hash_file(p.zkey(NAME)), p.wasm(NAME), p.sym(NAME), "snarkjs",
-        proving.tools,
-    )  # fmt: skip
-    prover = LoadedProver(spec)
+    prover = LoadedProver(prover_spec(proving, "snarkjs"))
     assert prover.worker is not None
     inputs = json.loads((GIVEN / "valid.json").read_text())
     outcomes = [prover.prove(inputs, f"in{i}.json") for i in range(3)]
@@ -338,10 +338,7 @@ def test_a_snarkjs_batch_proves_on_one_worker_per_process(
 def test_snarkjs_batch_proofs_verify_under_the_snarkjs_cli(
     proving: Workspace, tmp_path: Path
 ) -> None:
-    inputs, out = tmp_path / "in", tmp_path / "out"
-    inputs.mkdir()
-    for name in ("valid.json", "valid_large.json"):
-        shutil.copy(GIVEN / name, inputs / name)
+    inputs, out = valid_inputs(tmp_path / "in"), tmp_path / "out"
     result = prove_batch(proving, NAME, batch_inputs(inputs, out), out, "snarkjs", jobs=2)
     assert not result.failed and result.backend == "snarkjs"
     cli = SnarkjsBackend(proving.tools)

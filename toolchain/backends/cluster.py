@@ -9,11 +9,13 @@ the witness wasm and the engines are not shared between threads.
 
 A plugin stays registered after its batch: the next batch with the same spec finds the key
 loaded (registering it again is a no-op), one with another spec for the same key replaces it,
-and a task that arrives while its plugin is being replaced waits for the new one to load.
+and a task that arrives while its plugin is being replaced waits for the new one to load. A
+plugin removed or replaced, or its worker closing, stops its persistent snarkjs worker (node).
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import threading
 import time
@@ -60,6 +62,17 @@ class KeyPlugin(WorkerPlugin):
         """Load the prover from the spec's paths (why not is kept: IntegrityError, WorkerError)."""
         self.lock = threading.Lock()
         self.prover = load_prover(self.spec)
+
+    async def teardown(self, worker: Worker) -> None:
+        """When the plugin is removed or replaced, or the worker closes: `close`, off the
+        worker's event loop (it waits for the proof under way)."""
+        await asyncio.to_thread(self.close)
+
+    def close(self) -> None:
+        """Stop the prover's persistent snarkjs worker, if it has one: its node process exits."""
+        with self.lock:
+            if isinstance(self.prover, LoadedProver) and self.prover.worker is not None:
+                self.prover.worker.close()
 
     def prove(self, inputs: dict[str, object], source: str) -> Outcome:
         """One input, with the worker's loaded prover, one at a time."""

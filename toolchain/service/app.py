@@ -29,7 +29,7 @@ from toolchain.errors import FormatError, VerificationError
 from toolchain.formats.snarkjs_json import parse_proof, parse_public
 from toolchain.native.engines import get_engine
 from toolchain.native.verifier import verify_proof
-from toolchain.service.apikeys import EVERY, ApiKeys
+from toolchain.service.apikeys import EVERY, ApiKeys, key_hash
 from toolchain.service.circuits import LockedCircuit
 from toolchain.service.jobs import Job, ProverService
 from toolchain.service.metrics import CONTENT_TYPE
@@ -182,11 +182,19 @@ async def parse_body(request: Request, model: type[M]) -> M:
         raise Refusal("malformed_json", f"{where}: {first['msg']}") from None
 
 
-def _allowed(service: ProverService, keys: ApiKeys, request: Request, name: str) -> LockedCircuit:
-    """The circuit `name` if the request's API key may use it (401, 403, 404 otherwise)."""
-    circuits = keys.circuits_of(bearer(request))
+def _caller(keys: ApiKeys, request: Request) -> tuple[str | None, frozenset[str]]:
+    """The request's API key as stored (its sha256; None when the service has no keys) and
+    the circuits it may use (Refusal unauthorized for no key or an unknown one)."""
+    key = bearer(request)
+    circuits = keys.circuits_of(key)
     if circuits is None:
         raise Refusal("unauthorized", "send a known API key: Authorization: Bearer KEY")
+    return (key_hash(key) if key and keys.allowed is not None else None), circuits
+
+
+def _allowed(service: ProverService, keys: ApiKeys, request: Request, name: str) -> LockedCircuit:
+    """The circuit `name` if the request's API key may use it (401, 403, 404 otherwise)."""
+    _, circuits = _caller(keys, request)
     if EVERY not in circuits and name not in circuits:
         raise Refusal("forbidden", f"this API key may not use circuit {name[:128]!r}")
     return service.circuit(name)
@@ -203,14 +211,16 @@ def _proof_routes(service: ProverService, keys: ApiKeys) -> APIRouter:
         """Queue a proof; with `wait`, answer 200 with the result if it is ready by then."""
         body = await parse_body(request, ProofRequest)
         circuit = _allowed(service, keys, request, body.circuit)
-        job = service.submit(circuit, body.inputs, request.state.request_id)
+        owner, _ = _caller(keys, request)
+        job = service.submit(circuit, body.inputs, request.state.request_id, owner)
         return await _answer(job, wait)
 
     @router.get(API + "/proofs/{job_id}", responses={202: {"model": JobStatus}})
     async def status(job_id: str, request: Request, wait: Wait = 0) -> Response:
-        """The job: queued or running (202), done or failed (200)."""
-        job = service.job(job_id)
-        _allowed(service, keys, request, job.circuit.name)
+        """The job: queued or running (202), done or failed (200); only to the API key that
+        submitted it (another key's job is 404 like an unknown id)."""
+        owner, _ = _caller(keys, request)
+        job = service.job(job_id, owner)
         return await _answer(job, wait)
 
     @router.post(API + "/verify", openapi_extra=json_body(VerifyRequest))

@@ -58,6 +58,7 @@ class Job:
     circuit: LockedCircuit
     inputs: dict[str, object]
     request_id: str
+    owner: str | None = None  # the sha256 of the API key that submitted it (None: no keys)
     created: float = field(default_factory=time.monotonic)
     state: JobState = "queued"
     started: float | None = None
@@ -129,8 +130,15 @@ class ProverService:
             raise Refusal("unknown_circuit", f"no locked circuit {name!r} (serving: {known})")
         return self.circuits[name]
 
-    def submit(self, circuit: LockedCircuit, inputs: dict[str, object], request_id: str) -> Job:
-        """Queue a proof of checked inputs (Refusal draining, queue_full or invalid_input)."""
+    def submit(
+        self,
+        circuit: LockedCircuit,
+        inputs: dict[str, object],
+        request_id: str,
+        owner: str | None = None,
+    ) -> Job:
+        """Queue a proof of checked inputs for `owner` (Refusal draining, queue_full or
+        invalid_input)."""
         if self.draining:
             raise Refusal("draining", "the service is shutting down: send the job elsewhere")
         if self.queue.qsize() >= self.capacity:
@@ -139,7 +147,7 @@ class ProverService:
             circuit.calculator.check(inputs, source="inputs")
         except InputError as exc:
             raise Refusal("invalid_input", str(exc)) from None
-        job = Job(uuid.uuid4().hex, circuit, inputs, request_id)
+        job = Job(uuid.uuid4().hex, circuit, inputs, request_id, owner)
         self.jobs[job.id] = job
         self.queue.put_nowait(job)
         _log(job, "queued")
@@ -149,11 +157,13 @@ class ProverService:
         """Seconds until the queue should have room: its jobs at the recent pace, at least 1."""
         return max(1.0, math.ceil(self.queue.qsize() * self.mean_seconds / self.executor.size))
 
-    def job(self, job_id: str) -> Job:
-        """The job `job_id` (Refusal not_found: unknown, or finished long ago)."""
-        if job_id not in self.jobs:
+    def job(self, job_id: str, owner: str | None) -> Job:
+        """The job `job_id` if `owner` submitted it (Refusal not_found otherwise: unknown,
+        finished long ago, or another key's are alike, so ids do not tell what exists)."""
+        job = self.jobs.get(job_id)
+        if job is None or job.owner != owner:
             raise Refusal("not_found", f"no job {job_id[:64]!r} (unknown, or forgotten)")
-        return self.jobs[job_id]
+        return job
 
     async def _consume(self, slot: int) -> None:
         while True:

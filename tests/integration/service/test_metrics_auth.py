@@ -1,4 +1,5 @@
-"""/metrics moves with requests and exports every name deploy/ uses; API keys give 401 and 403."""
+"""/metrics moves with requests and exports every name deploy/ uses; API keys give 401 and 403,
+and a job is seen only by the key that submitted it."""
 
 from __future__ import annotations
 
@@ -113,3 +114,24 @@ def test_api_keys_401_without_403_for_another_circuit(
     assert http.post("/v1/proofs", json=poseidon, headers=root).status_code == 422  # no inputs
     assert http.get("/health").status_code == 200 and http.get("/metrics").status_code == 200
     assert "multi-key" not in keys.read_text()
+
+
+def test_a_job_is_seen_only_by_the_key_that_submitted_it(
+    start_service: Callable[..., Service], served_project: Path
+) -> None:
+    keys = write_keys(served_project / "keys.toml", {"alice": ["multiplier_2"], "bob": ["*"]})
+    service = start_service(served_project, "--api-keys", str(keys))
+    http = service.client()
+    alice, bob = ({"Authorization": f"Bearer {k}"} for k in ("alice", "bob"))
+    job = http.post("/v1/proofs?wait=60", json=MULTIPLY, headers=alice).json()
+    assert job["status"] == "done"
+    assert http.get(f"/v1/proofs/{job['id']}", headers=alice).json() == job
+    theirs = http.get(f"/v1/proofs/{job['id']}?wait=5", headers=bob)
+    unknown = http.get(f"/v1/proofs/{'0' * 32}", headers=bob)
+    for refused in (theirs, unknown):
+        assert refused.status_code == 404
+        assert refused.json()["error"]["code"] == "not_found"
+    assert theirs.json()["error"]["message"] == f"no job {job['id']!r} (unknown, or forgotten)"
+    assert unknown.json()["error"]["message"] == f"no job {'0' * 32!r} (unknown, or forgotten)"
+    eve = {"Authorization": "Bearer eve"}
+    assert http.get(f"/v1/proofs/{job['id']}", headers=eve).status_code == 401
