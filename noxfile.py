@@ -47,7 +47,10 @@ def tests(session: nox.Session) -> None:
     """Run the test suite against the real pinned circom and snarkjs (installed first)."""
     _install_with_tools(session)
     # The mcl engine is part of what CI tests: its tests fail here, not skip, without the wheel.
-    session.run("pytest", "-ra", *session.posargs, env={"ZKT_REQUIRE_MCL": "1"})
+    # Two workers, a test file each at a time: most tests wait on circom, snarkjs or a server.
+    # `nox -s tests -- -n 0 ...` runs serially (the last -n wins).
+    xdist = ["-n", "2", "--dist", "loadfile"]
+    session.run("pytest", "-ra", *xdist, *session.posargs, env={"ZKT_REQUIRE_MCL": "1"})
 
 
 @nox.session(python=PYTHON)
