@@ -37,7 +37,9 @@ def assert_user_error(done: object, code: int, needle: str) -> None:
 
 
 def test_good_project_compiles(tmp_path: Path) -> None:
-    done = zkt("compile", cwd=make_project(tmp_path))
+    # Its own empty cache: other test files compile the same project into the run's cache.
+    empty_cache = {"ZKT_CACHE": str(tmp_path / "cache")}
+    done = zkt("compile", cwd=make_project(tmp_path / "project"), env=empty_cache)
     assert done.returncode == 0, done.stderr
     assert "sq: compiled (1 constraints" in done.stderr
 
