@@ -8,6 +8,7 @@ description = "..."
 public = ["root"]                 # main's input signals made public (checked after compiling)
 expected_constraints = 1234       # optional: compile fails when circom disagrees
 params = { depth = 4 }            # template variables: ints, bools, lists, nested tables
+protocol = "groth16"              # or "plonk" / "fflonk": a universal setup, no phase 2
 [circuit.circom]                  # optional
 optimization = 1                  # circom --O0 / --O1 / --O2
 include = ["vendor/circuits"]     # extra include dirs, relative to the project root
@@ -39,6 +40,10 @@ RESERVED_PARAMS = frozenset({"name", "public", "main_component"})
 SOURCE_PATTERN = r"^[A-Za-z0-9_][A-Za-z0-9_./-]*\.circom$"
 ENGINE_ENV = "ZKT_ENGINE"
 ENGINE_NAMES = ("auto", "pure", "mcl")  # the arithmetic engines of the native backend
+# Groth16 keys come from a per-circuit phase-2 ceremony; PLONK and fflonk keys straight from a ptau.
+Protocol = Literal["groth16", "plonk", "fflonk"]
+PROTOCOLS: tuple[Protocol, ...] = ("groth16", "plonk", "fflonk")
+UNIVERSAL_PROTOCOLS: tuple[Protocol, ...] = ("plonk", "fflonk")
 ModelT = TypeVar("ModelT", bound=BaseModel)
 # tomllib recurses once per nested array or inline table: deeper than this is hostile.
 MAX_TOML_DEPTH = 64
@@ -77,6 +82,7 @@ class CircuitEntry(_Strict):
     expected_constraints: int | None = Field(default=None, ge=0)
     params: dict[str, Any] = Field(default_factory=dict)
     circom: CircomOptions = Field(default_factory=CircomOptions)
+    protocol: Protocol = "groth16"
 
     @field_validator("params")
     @classmethod
@@ -106,6 +112,11 @@ class CircuitEntry(_Strict):
 
     # The entry's position in circuits.toml, set by Registry: error messages name it.
     _index: int | None = PrivateAttr(default=None)
+
+    @property
+    def universal(self) -> bool:
+        """Whether the key comes from a universal setup (PLONK, fflonk): no phase-2 ceremony."""
+        return self.protocol in UNIVERSAL_PROTOCOLS
 
     @property
     def location(self) -> str:

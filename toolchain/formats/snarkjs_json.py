@@ -131,50 +131,50 @@ _PUBLIC = TypeAdapter(list[Scalar])
 
 def parse_proof(obj: object, source: str = "proof.json") -> Proof:
     """Validate a decoded proof.json object; `source` prefixes error messages."""
-    model = _validate(_PROOF, obj, source)
+    model = validate_model(_PROOF, obj, source)
     return Proof(
-        a_g1=_g1(model.pi_a, "pi_a", source),
-        b_g2=_g2(model.pi_b, "pi_b", source),
-        c_g1=_g1(model.pi_c, "pi_c", source),
+        a_g1=g1_point(model.pi_a, "pi_a", source),
+        b_g2=g2_point(model.pi_b, "pi_b", source),
+        c_g1=g1_point(model.pi_c, "pi_c", source),
     )
 
 
 def parse_public(obj: object, source: str = "public.json") -> list[int]:
     """Validate a decoded public.json object: a list of decimal strings below r."""
-    return _validate(_PUBLIC, obj, source)
+    return validate_model(_PUBLIC, obj, source)
 
 
 def parse_verification_key(obj: object, source: str = "verification_key.json") -> VerificationKey:
     """Validate a decoded verification_key.json object."""
-    model = _validate(_VKEY, obj, source)
+    model = validate_model(_VKEY, obj, source)
     if model.nPublic != len(model.IC) - 1:
         raise FormatError(
             f"{source}: nPublic is {model.nPublic} but IC has {len(model.IC)} points "
             f"(expected nPublic + 1)"
         )
     return VerificationKey(
-        alpha_g1=_g1(model.vk_alpha_1, "vk_alpha_1", source, finite=True),
-        beta_g2=_g2(model.vk_beta_2, "vk_beta_2", source, finite=True),
-        gamma_g2=_g2(model.vk_gamma_2, "vk_gamma_2", source, finite=True),
-        delta_g2=_g2(model.vk_delta_2, "vk_delta_2", source, finite=True),
+        alpha_g1=g1_point(model.vk_alpha_1, "vk_alpha_1", source, finite=True),
+        beta_g2=g2_point(model.vk_beta_2, "vk_beta_2", source, finite=True),
+        gamma_g2=g2_point(model.vk_gamma_2, "vk_gamma_2", source, finite=True),
+        delta_g2=g2_point(model.vk_delta_2, "vk_delta_2", source, finite=True),
         alphabeta_12=model.vk_alphabeta_12,
-        gamma_abc_g1=[_g1(p, f"IC[{i}]", source) for i, p in enumerate(model.IC)],
+        gamma_abc_g1=[g1_point(p, f"IC[{i}]", source) for i, p in enumerate(model.IC)],
     )
 
 
 def read_proof(path: Path) -> Proof:
     """Read and validate a proof.json file."""
-    return parse_proof(_load_json(Path(path)), str(path))
+    return parse_proof(load_json_file(Path(path)), str(path))
 
 
 def read_public(path: Path) -> list[int]:
     """Read and validate a public.json file."""
-    return parse_public(_load_json(Path(path)), str(path))
+    return parse_public(load_json_file(Path(path)), str(path))
 
 
 def read_verification_key(path: Path) -> VerificationKey:
     """Read and validate a verification_key.json file."""
-    return parse_verification_key(_load_json(Path(path)), str(path))
+    return parse_verification_key(load_json_file(Path(path)), str(path))
 
 
 def read_verification_inputs(
@@ -195,7 +195,9 @@ def read_verification_inputs(
     return vk, inputs, parsed
 
 
-def _validate(adapter: TypeAdapter[T], obj: object, source: str) -> T:
+def validate_model(adapter: TypeAdapter[T], obj: object, source: str) -> T:
+    """`obj` validated by `adapter`; the first problem is one FormatError (InvalidValueError for
+    a value out of range) naming `source` and the field."""
     try:
         return adapter.validate_python(obj)
     except ValidationError as exc:
@@ -230,7 +232,7 @@ def _describe(error: ErrorDetails) -> str:
     return f"is invalid: {error['msg']}"
 
 
-def _load_json(path: Path) -> object:
+def load_json_file(path: Path) -> object:
     """Decode a JSON file strictly: UTF-8, no duplicate keys, no NaN/Infinity, shallow, short."""
     try:
         return load_json(path.read_bytes(), max_depth=_MAX_DEPTH)
@@ -238,7 +240,8 @@ def _load_json(path: Path) -> object:
         raise FormatError(f"{path}: {exc}") from None
 
 
-def _g1(raw: tuple[int, int, int], field: str, source: str, finite: bool = False) -> G1Affine:
+def g1_point(raw: tuple[int, int, int], field: str, source: str, finite: bool = False) -> G1Affine:
+    """A G1Json value as an affine point on the curve (the identity refused when `finite`)."""
     x, y, z = raw
     if z == 0 and (x, y) == (0, 1):
         return _identity(G1_IDENTITY, field, source, finite)
@@ -249,7 +252,8 @@ def _g1(raw: tuple[int, int, int], field: str, source: str, finite: bool = False
     return x, y
 
 
-def _g2(raw: tuple[Fp2, Fp2, Fp2], field: str, source: str, finite: bool = False) -> G2Affine:
+def g2_point(raw: tuple[Fp2, Fp2, Fp2], field: str, source: str, finite: bool = False) -> G2Affine:
+    """A G2Json value as an affine point on the twist (subgroup checks are the verifier's)."""
     x, y, z = raw
     if z == (0, 0) and (x, y) == ((0, 0), (1, 0)):
         return _identity(G2_IDENTITY, field, source, finite)

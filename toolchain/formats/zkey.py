@@ -1,7 +1,8 @@
 """Reader for snarkjs's Groth16 proving key .zkey (iden3 container, magic b"zkey", version 1).
 
 Sections (points in the Montgomery encoding of curve_codec; snarkjs's names in brackets):
-    1 protocol       u32 protocol id; 1 = Groth16 (PLONK and FFLONK keys are rejected)
+    1 protocol       u32 protocol id; 1 = Groth16 (PLONK and FFLONK keys are rejected here;
+                     `zkey_protocol` names any of the three: 2 = PLONK, 10 = fflonk)
     2 header         n8q u32 (32), q (n8q bytes), n8r u32 (32), r (n8r bytes), n_vars u32,
                      n_public u32, domain_size u32, then alpha_g1, beta_g1, beta_g2, gamma_g2,
                      delta_g1, delta_g2 — in this order, which is the order snarkjs writes and
@@ -338,3 +339,18 @@ def _parse_contribution(cur: ByteCursor, index: int) -> ZkeyContribution:
         transcript=cur.take(64),
         params=parse_contribution_params(cur),
     )
+
+
+PROTOCOL_IDS = {1: "groth16", 2: "plonk", 10: "fflonk"}  # section 1 of snarkjs's .zkey
+
+
+def zkey_protocol(path: Path) -> str:
+    """The protocol a .zkey's section 1 names (groth16, plonk, fflonk): FormatError otherwise."""
+    container = read_binfile(Path(path), b"zkey", (1,), required=(SECTION_PROTOCOL,))
+    with open(container.path, "rb") as fh:
+        (protocol,) = struct.unpack("<I", _read_small(container, fh, SECTION_PROTOCOL, 4))
+    if protocol not in PROTOCOL_IDS:
+        raise FormatError(
+            f"{container.path}: protocol {protocol} is not Groth16 (1), PLONK (2) or fflonk (10)"
+        )
+    return PROTOCOL_IDS[protocol]
