@@ -8,10 +8,10 @@ from pathlib import Path
 from toolchain.api.compile import compile_circuits
 from toolchain.api.workspace import Workspace, existing
 from toolchain.build import BuildResult, Reporter
-from toolchain.ceremony import devptau, local, ptau_fetch
+from toolchain.ceremony import devptau, local, ptau_fetch, universal
 from toolchain.ceremony.entropy import Secret, fresh_entropy
 from toolchain.ceremony.local import LocalCeremony
-from toolchain.ceremony.transcript import Record
+from toolchain.ceremony.transcript import Record, read_transcript
 from toolchain.config import CeremonyConfig, Phase1Options, read_ceremony_config
 from toolchain.errors import IntegrityError, UsageError, ZktError
 from toolchain.formats.ptau import open_ptau
@@ -138,24 +138,42 @@ def check_ptau_power(built: list[BuildResult], ptau: Path) -> None:
 
 
 def _ceremony(ws: Workspace, name: str) -> LocalCeremony:
-    """Circuit `name`'s ceremony; a name the registry does not know is refused with the list."""
-    return LocalCeremony(ws.project, ws.tools, ws.registry.get(name).name)
+    """Circuit `name`'s ceremony; a name the registry does not know is refused with the list,
+    a PLONK or fflonk circuit (which has no phase 2) is refused."""
+    entry = ws.registry.get(name)
+    if entry.universal:
+        raise UsageError(
+            f"{name} uses {entry.protocol}: its key comes from a universal setup (`zkt setup"
+            f" {name}`), there is no phase-2 ceremony to run"
+        )
+    return LocalCeremony(ws.project, ws.tools, entry.name)
 
 
 def setup(
     ws: Workspace, names: tuple[str, ...], ptau: Path | None, report: Reporter = lambda _: None
 ) -> list[Record]:
-    """Compile, then start the phase-2 ceremony (groth16 setup) of each circuit."""
+    """Compile, then set up each circuit: a Groth16 one starts its phase-2 ceremony (groth16
+    setup), a PLONK or fflonk one gets its final key, verification key and verifier straight
+    from the ptau (universal setup, no phase 2)."""
     chosen = ceremony_circuits(ws, names)
     built = compile_circuits(ws, tuple(chosen), report)
     source = ceremony_ptau(ws, ptau, report)
-    check_ptau_power(built, source)
+    check_ptau_power(built, source)  # a lower bound: PLONK's domain is larger than Groth16's
     records = []
     for name in chosen:
-        records.append(_ceremony(ws, name).start(source))
+        records.append(_setup_one(ws, name, source, report))
         if records[-1].inputs["ptau_contributions"] == "0":
             report(insecure_warning(name))
     return records
+
+
+def _setup_one(ws: Workspace, name: str, ptau: Path, report: Reporter) -> Record:
+    entry = ws.registry.get(name)
+    if not entry.universal:
+        return _ceremony(ws, name).start(ptau)
+    record = universal.universal_setup(ws.project, ws.tools, name, entry.protocol, ptau)
+    report(f"{name}: {entry.protocol} key in {ws.project.artifacts_dir(name)}, no phase 2 needed")
+    return record
 
 
 def contribute(ws: Workspace, name: str, contributor: str, entropy: Secret) -> Record:
@@ -228,5 +246,5 @@ def run_ceremony(
 
 
 def transcript(ws: Workspace, name: str) -> list[Record]:
-    """The accepted steps of circuit `name`'s ceremony."""
-    return _ceremony(ws, name).records()
+    """The accepted steps of circuit `name`'s ceremony (a universal setup's one record)."""
+    return read_transcript(ws.project.transcript(ws.registry.get(name).name))

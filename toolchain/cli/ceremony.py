@@ -20,16 +20,24 @@ PTAU = click.option(
 @PTAU
 @click.pass_context
 def setup_cmd(ctx: click.Context, names: tuple[str, ...], ptau: Path | None) -> None:
-    """Start the phase-2 ceremony of circuits: groth16 setup from the r1cs and a prepared ptau.
+    """Set up circuits from the r1cs and a prepared ptau: a phase-2 ceremony or a universal key.
 
-    Circuits default to those ceremony.toml lists. The initial key goes to
-    build/NAME/ceremony/NAME_0000.zkey and record 0 to ceremony/transcripts/NAME.jsonl.
-    It has no contribution yet: continue with `zkt ceremony contribute`.
+    Circuits default to those ceremony.toml lists. A Groth16 circuit (protocol = "groth16" in
+    circuits.toml, the default) starts its phase-2 ceremony: the initial key goes to
+    build/NAME/ceremony/NAME_0000.zkey and record 0 to ceremony/transcripts/NAME.jsonl. It has
+    no contribution yet: continue with `zkt ceremony contribute`.
+
+    A PLONK or fflonk circuit (protocol = "plonk" or "fflonk") needs no phase 2: its final key,
+    verification_key.json and verifier.sol go straight to artifacts/NAME/, and the ptau it used
+    to ceremony/transcripts/NAME.jsonl. Its security rests on the ptau's contributors alone.
     """
     from toolchain.api.ceremony import setup
 
     for record in setup(workspace(ctx), names, ptau, status):
-        status(f"setup: {record.file.path} (circuit hash {record.contribution_hash[:16]}…)")
+        if record.contribution_hash:
+            status(f"setup: {record.file.path} (circuit hash {record.contribution_hash[:16]}…)")
+        else:
+            status(f"setup: {record.file.path} ({record.name}, sha256 {record.file.sha256[:16]}…)")
 
 
 @click.group()

@@ -86,6 +86,16 @@ def setup_argv(r1cs: Path, ptau: Path, zkey: Path) -> list[str]:
     return ["groth16", "setup", str(r1cs), str(ptau), str(zkey)]
 
 
+def universal_setup_argv(protocol: str, r1cs: Path, ptau: Path, zkey: Path) -> list[str]:
+    """`plonk setup` / `fflonk setup`: a PLONK-family key straight from a prepared ptau."""
+    return [protocol, "setup", str(r1cs), str(ptau), str(zkey)]
+
+
+def export_verification_key_argv(zkey: Path, out: Path) -> list[str]:
+    """`zkey export verificationkey` (any protocol: snarkjs reads it from the key)."""
+    return ["zkey", "export", "verificationkey", str(zkey), str(out)]
+
+
 def zkey_contribute_argv(zkey_in: Path, zkey_out: Path, name: str) -> list[str]:
     """`zkey contribute` without `-e`: snarkjs then reads the entropy from stdin."""
     return ["zkey", "contribute", str(zkey_in), str(zkey_out), f"--name={name}"]

@@ -1,0 +1,103 @@
+"""The universal setup of a PLONK or fflonk circuit: its key straight from the ptau, no phase 2.
+
+    artifacts/NAME/final.zkey              `snarkjs plonk setup` / `fflonk setup` of r1cs + ptau
+    artifacts/NAME/verification_key.json   `snarkjs zkey export verificationkey`
+    artifacts/NAME/verifier.sol            `snarkjs zkey export solidityverifier`
+    ceremony/transcripts/NAME.jsonl        one record, kind "universal_setup": the protocol, the
+                                           r1cs and ptau it used, the key's hashes
+
+There is no contribution to make: the secret is the ptau's τ, which its phase-1 contributors
+already hid. Both setups are deterministic (the same r1cs and ptau give the same bytes), so
+anyone can rebuild the key and compare it (`rebuild_key`). All three files are written into a
+staging folder and moved into place together; the transcript record comes last.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from toolchain import __version__
+from toolchain.ceremony.phase2 import read_setup_inputs
+from toolchain.ceremony.snarkjs_step import snarkjs_writes, staged
+from toolchain.ceremony.transcript import Record, append_record, file_hashes, now, read_transcript
+from toolchain.config import UNIVERSAL_PROTOCOLS
+from toolchain.errors import FormatError, UsageError
+from toolchain.formats.ptau import open_ptau
+from toolchain.formats.zkey import zkey_protocol
+from toolchain.hashing import hash_file
+from toolchain.paths import Project, shown_path
+from toolchain.runner import snarkjs as snarkjs_args
+from toolchain.runner.tools import PINNED, Tools
+
+SETUP_KIND = "universal_setup"
+
+
+def rebuild_key(tools: Tools, protocol: str, r1cs: Path, ptau: Path, out: Path) -> Path:
+    """`snarkjs <protocol> setup` of r1cs + ptau into `out` (not existing), its protocol checked."""
+    if protocol not in UNIVERSAL_PROTOCOLS:
+        raise UsageError(f"{protocol} has no universal setup (choose plonk or fflonk)")
+    read_setup_inputs(r1cs, ptau)  # containers, headers, and a ptau prepared for phase 2
+    with staged(out, r1cs, ptau) as partial:
+        argv = snarkjs_args.universal_setup_argv(protocol, r1cs, ptau, partial)
+        snarkjs_writes(tools, argv, partial, None)
+        if zkey_protocol(partial) != protocol:
+            raise FormatError(f"snarkjs {protocol} setup wrote a {zkey_protocol(partial)} key")
+    return out
+
+
+def universal_setup(project: Project, tools: Tools, name: str, protocol: str, ptau: Path) -> Record:
+    """Circuit `name`'s key, verification key and Solidity verifier from `ptau`; record 0."""
+    _check_fresh(project, name)
+    final, r1cs = project.zkey(name), project.r1cs(name)
+    final.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=final.parent, prefix=".zkt-setup-") as tmp:
+        stage = Path(tmp)
+        rebuild_key(tools, protocol, r1cs, ptau, stage / final.name)
+        _export(tools, stage / final.name, stage / project.vkey(name).name,
+                snarkjs_args.export_verification_key_argv)  # fmt: skip
+        _export(tools, stage / final.name, stage / project.verifier_sol(name).name,
+                snarkjs_args.solidity_verifier_argv)  # fmt: skip
+        for produced in (project.vkey(name), project.verifier_sol(name), final):
+            (stage / produced.name).replace(produced)
+    return append_record(project.transcript(name), _record(project, name, protocol, ptau))
+
+
+def _check_fresh(project: Project, name: str) -> None:
+    if read_transcript(project.transcript(name)):
+        raise UsageError(f"{name}: already set up ({project.transcript(name)})")
+    final = project.zkey(name)
+    if final.is_file():
+        raise UsageError(
+            f"{name}: {final} exists but no setup is recorded for it: move artifacts/{name}/"
+            " away to set up again"
+        )
+
+
+def _export(
+    tools: Tools, zkey: Path, out: Path, argv_of: Callable[[Path, Path], list[str]]
+) -> None:
+    with staged(out, zkey) as partial:
+        snarkjs_writes(tools, argv_of(zkey, partial), partial, None)
+
+
+def _record(project: Project, name: str, protocol: str, ptau: Path) -> Record:
+    inputs = {
+        "protocol": protocol,
+        "r1cs_sha256": hash_file(project.r1cs(name)),
+        "ptau_blake2b": hash_file(ptau, "blake2b"),
+        "ptau_path": shown_path(project.root, ptau.resolve()),
+        "ptau_contributions": str(open_ptau(ptau).contribution_count()),
+    }
+    return Record(
+        index=0,
+        kind=SETUP_KIND,
+        name=f"{protocol} setup",
+        contribution_hash="",
+        previous_hash="",
+        file=file_hashes(project.zkey(name), project.root),
+        tools={"snarkjs": PINNED["snarkjs"], "zk-toolchain": __version__},
+        time=now(),
+        inputs=inputs,
+    )
