@@ -6,7 +6,7 @@
 - `ServerProcess`: the subprocess's `.port`, `.process`, `.stderr` (the log file), `.url`,
   `.client()` (httpx on `client_url`, closed with the server), `.kill()` (SIGKILL, as a crash
   would), `.log()` (the JSON log lines as dicts) and `.wait_until_up(path, seconds, name)`.
-  Each conftest subclasses it with its own fields and client base URL.
+  Each conftest's dataclass builds on it, with its own fields and client base URL.
 - `Started`: the servers a fixture started; `.up(server, path, seconds, name)` keeps one and
   waits until it answers, `.kill_all()` at the fixture's end.
 """
@@ -19,7 +19,6 @@ import signal
 import socket
 import subprocess
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar, TypeVar
 
@@ -39,14 +38,14 @@ def spawn(argv: list[str], cwd: Path, log: Path, group: bool = False) -> subproc
         return subprocess.Popen(argv, cwd=cwd, stdout=out, stderr=out, start_new_session=group)
 
 
-@dataclass(kw_only=True)
 class ServerProcess:
-    """One server subprocess on 127.0.0.1."""
+    """One server subprocess on 127.0.0.1: the methods of a conftest's dataclass, which declares
+    these attributes among its own fields, in the order its callers construct it."""
 
     port: int
     process: subprocess.Popen[bytes]
     stderr: Path
-    clients: list[httpx.Client] = field(default_factory=list)
+    clients: list[httpx.Client]
     timeout: ClassVar[float] = 60
 
     @property

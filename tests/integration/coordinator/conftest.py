@@ -35,9 +35,10 @@ import json
 import os
 import re
 import shutil
+import subprocess
 import sys
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -45,7 +46,8 @@ import httpx
 import pytest
 
 from tests.conftest import REPO, copy_project
-from tests.integration.servers import ServerProcess, Started, free_port, spawn
+from tests.integration.servers import ServerProcess, Started, spawn
+from tests.integration.servers import free_port as free_port  # re-exported: test_participant
 from toolchain.api.ceremony import setup
 from toolchain.api.workspace import open_workspace
 from toolchain.ceremony.entropy import fresh_entropy
@@ -102,12 +104,16 @@ def coordinator_project(coordinator_template: Path, tmp_path: Path) -> Path:
     return Path(shutil.copytree(coordinator_template, tmp_path / "project", symlinks=True))
 
 
-@dataclass(kw_only=True)
+@dataclass
 class Server(ServerProcess):
     """One `zkt ceremony serve` subprocess."""
 
     project: Path
     data: Path
+    port: int
+    process: subprocess.Popen[bytes]
+    stderr: Path
+    clients: list[httpx.Client] = field(default_factory=list)
 
     @property
     def api(self) -> str:
@@ -130,7 +136,7 @@ def start_server() -> Iterator[Callable[..., Server]]:
         argv = [sys.executable, "-m", "toolchain", "ceremony", "serve", "--host", "127.0.0.1",
                 "--port", str(port), "--data", str(folder)]  # fmt: skip
         process = spawn(argv, project, log)
-        server = Server(project=project, data=folder, port=port, process=process, stderr=log)
+        server = Server(project, folder, port, process, log)
         return started.up(server, API + "/status", START_SECONDS, "zkt ceremony serve")
 
     yield start

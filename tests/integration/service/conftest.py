@@ -22,9 +22,10 @@ tests/integration/servers.py's, shared with the coordinator's tests.
 from __future__ import annotations
 
 import shutil
+import subprocess
 import sys
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -74,11 +75,15 @@ def product(a: int, b: int) -> str:
     return str(a * b % R)
 
 
-@dataclass(kw_only=True)
+@dataclass
 class Service(ServerProcess):
     """One `zkt serve` subprocess."""
 
     project: Path
+    port: int
+    process: subprocess.Popen[bytes]
+    stderr: Path
+    clients: list[httpx.Client] = field(default_factory=list)
     timeout: ClassVar[float] = 120
 
     def ready(self) -> dict[str, Any]:
@@ -115,7 +120,7 @@ def start_service() -> Iterator[Callable[..., Service]]:
     def start(project: Path, *options: str) -> Service:
         port, log = free_port(), project / f"serve-{len(started)}.log"
         process = spawn(serve_argv(port, *options), project, log, group=True)
-        service = Service(project=project, port=port, process=process, stderr=log)
+        service = Service(project, port, process, log)
         return started.up(service, "/ready", START_SECONDS, "zkt serve")
 
     yield start
