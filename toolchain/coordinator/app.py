@@ -14,21 +14,17 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import html
-import json
 import logging
 import re
 import time
-import uuid
 from collections import deque
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Callable
 from concurrent.futures import Executor
 from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import APIRouter, FastAPI, Request
-from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse, Response, StreamingResponse
-from starlette.exceptions import HTTPException
+from fastapi.responses import HTMLResponse, Response, StreamingResponse
 from starlette.requests import ClientDisconnect
 
 from toolchain.coordinator.acceptance import verify_upload
@@ -38,8 +34,6 @@ from toolchain.coordinator.protocol import (
     CODES,
     ActiveTurn,
     CeremonyInfo,
-    ErrorBody,
-    ErrorResponse,
     QueueState,
     QueueStatus,
     RegisterRequest,
@@ -47,13 +41,16 @@ from toolchain.coordinator.protocol import (
     SignedReceipt,
     TranscriptEntry,
 )
-from toolchain.coordinator.service import MIB, Coordinator, Refusal, Upload, token_hash
+from toolchain.coordinator.service import MIB, Coordinator, Upload, token_hash
+from toolchain.web.models import Refusal
+from toolchain.web.plumbing import Check, Wire, bearer, check_body, content_length, install
 
 SWEEP_SECONDS = 1.0
 CHUNK = 1 << 16
 LOG = logging.getLogger("zkt.coordinator")
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
-_ERRORS = {status: {"model": ErrorResponse} for status in sorted(set(CODES.values()))}
+WIRE = Wire(CODES, LOG, invalid="bad_request")
+_ERRORS = WIRE.responses()
 
 
 class RateLimiter:
@@ -84,34 +81,10 @@ class RangeRefusal(Refusal):
     """A Range header that cannot be served: 416 with `Content-Range: bytes */SIZE`."""
 
     def __init__(self, header: str, size: int) -> None:
-        super().__init__("bad_request", f"range {header!r} is not within the {size} bytes")
-        self.size = size
-
-
-def error_response(refusal: Refusal, request_id: str) -> JSONResponse:
-    """A refusal as the JSON every non-2xx answer is (X-Error-Code names it for the log)."""
-    body = ErrorResponse(
-        error=ErrorBody(
-            code=refusal.code,
-            message=str(refusal),
-            request_id=request_id,
-            retry_after=refusal.retry_after,
+        message = f"range {header!r} is not within the {size} bytes"
+        super().__init__(
+            "bad_request", message, status=416, headers={"Content-Range": f"bytes */{size}"}
         )
-    )
-    headers = {"X-Request-Id": request_id, "X-Error-Code": refusal.code}
-    status = CODES[refusal.code]
-    if refusal.retry_after is not None:
-        headers["Retry-After"] = str(int(refusal.retry_after + 0.999))
-    if isinstance(refusal, RangeRefusal):
-        status, headers["Content-Range"] = 416, f"bytes */{refusal.size}"
-    return JSONResponse(body.model_dump(), status_code=status, headers=headers)
-
-
-def bearer(request: Request) -> str | None:
-    """The bearer token of a request, if any."""
-    value = request.headers.get("authorization", "")
-    scheme, _, token = value.partition(" ")
-    return token.strip() or None if scheme.lower() == "bearer" else None
 
 
 def create_app(coordinator: Coordinator, pool: Executor) -> FastAPI:
@@ -130,8 +103,7 @@ def create_app(coordinator: Coordinator, pool: Executor) -> FastAPI:
         docs_url=None,
         redoc_url=None,
     )
-    _install_limits(app, coordinator)
-    _install_errors(app)
+    install(app, WIRE, _limits(coordinator))
     app.include_router(_public_routes(coordinator))
     app.include_router(_participant_routes(coordinator, pool))
     return app
@@ -143,80 +115,25 @@ async def _sweep_forever(coordinator: Coordinator) -> None:
         await asyncio.sleep(SWEEP_SECONDS)
 
 
-def _install_limits(app: FastAPI, coordinator: Coordinator) -> None:
+def _limits(coordinator: Coordinator) -> Check:
+    """The checks before every route: requests per minute per address and per token, then the
+    body's size (a body must say its length)."""
     limiter = RateLimiter(coordinator.options.rate_per_minute)
     max_body = coordinator.options.max_body_mib * MIB
 
-    @app.middleware("http")
-    async def limits(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        request_id = request.headers.get("x-request-id", "")[:64] or uuid.uuid4().hex[:16]
-        request.state.request_id = request_id
-        started = time.perf_counter()
-        try:
-            _check_limits(request, limiter, max_body)
-            response = await call_next(request)
-        except Refusal as refusal:
-            response = error_response(refusal, request_id)
-        response.headers["X-Request-Id"] = request_id
-        _log(request, response, started)
-        return response
+    def check(request: Request) -> None:
+        client = request.client.host if request.client else "?"
+        limiter.check(f"address {client}")
+        token = bearer(request)
+        if token:
+            limiter.check(f"token {token_hash(token)}")
+        check_body(request, max_body, chunked="bad_request", limit=f"{max_body // MIB} MiB")
 
-
-def _check_limits(request: Request, limiter: RateLimiter, max_body: int) -> None:
-    client = request.client.host if request.client else "?"
-    limiter.check(f"address {client}")
-    token = bearer(request)
-    if token:
-        limiter.check(f"token {token_hash(token)}")
-    if "chunked" in request.headers.get("transfer-encoding", "").lower():
-        raise Refusal("bad_request", "a request body needs a Content-Length (no chunked bodies)")
-    length = request.headers.get("content-length")
-    if length is not None and length.isdigit() and int(length) > max_body:
-        raise Refusal("body_too_large", f"request body over {max_body // MIB} MiB")
-
-
-def _log(request: Request, response: Response, started: float) -> None:
-    record = {
-        "time": round(time.time(), 3),
-        "request_id": request.state.request_id,
-        "client": request.client.host if request.client else None,
-        "method": request.method,
-        "path": request.url.path,
-        "status": response.status_code,
-        "ms": round(1000 * (time.perf_counter() - started), 1),
-        "code": response.headers.get("x-error-code"),
-    }
-    LOG.info(json.dumps(record))
-
-
-def _install_errors(app: FastAPI) -> None:
-    @app.exception_handler(Refusal)
-    async def refused(request: Request, exc: Refusal) -> Response:
-        return error_response(exc, request.state.request_id)
-
-    @app.exception_handler(RequestValidationError)
-    async def invalid(request: Request, exc: RequestValidationError) -> Response:
-        first = exc.errors()[0] if exc.errors() else {"msg": "invalid request"}
-        where = ".".join(str(p) for p in first.get("loc", ()))
-        return await refused(request, Refusal("bad_request", f"{where}: {first['msg']}"))
-
-    @app.exception_handler(HTTPException)
-    async def http_error(request: Request, exc: HTTPException) -> Response:
-        code = "not_found" if exc.status_code == 404 else "bad_request"
-        response = await refused(request, Refusal(code, str(exc.detail)))
-        response.status_code = exc.status_code
-        return response
-
-    @app.exception_handler(Exception)
-    async def crashed(request: Request, exc: Exception) -> Response:
-        LOG.exception("internal error (request %s)", request.state.request_id)
-        return await refused(request, Refusal("internal", "internal error: see the server log"))
+    return check
 
 
 def _public_routes(coordinator: Coordinator) -> APIRouter:
-    router = APIRouter(responses=_ERRORS)  # type: ignore[arg-type]
+    router = APIRouter(responses=_ERRORS)
 
     @router.get(API + "/ceremony")
     async def ceremony() -> CeremonyInfo:
@@ -297,7 +214,7 @@ async def _read(path: Path, start: int, stop: int) -> AsyncIterator[bytes]:
 
 
 def _participant_routes(coordinator: Coordinator, pool: Executor) -> APIRouter:
-    router = APIRouter(responses=_ERRORS)  # type: ignore[arg-type]
+    router = APIRouter(responses=_ERRORS)
 
     def who(request: Request) -> Participant:
         return coordinator.authenticate(bearer(request))
@@ -333,15 +250,10 @@ def _participant_routes(coordinator: Coordinator, pool: Executor) -> APIRouter:
         },
     )
     async def contribute(circuit: str, request: Request) -> SignedReceipt:
-        reserved = coordinator.reserve_upload(who(request), circuit, _content_length(request))
+        reserved = coordinator.reserve_upload(who(request), circuit, content_length(request))
         return await _take_upload(coordinator, pool, reserved, request)
 
     return router
-
-
-def _content_length(request: Request) -> int | None:
-    value = request.headers.get("content-length")
-    return int(value) if value is not None and value.isdigit() else None
 
 
 async def _take_upload(

@@ -9,7 +9,11 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
+
+from toolchain.web.models import ErrorBody as ErrorBody  # re-exported: the refusal's wire shape
+from toolchain.web.models import ErrorResponse as ErrorResponse
+from toolchain.web.models import Model
 
 API = "/api/v1"
 
@@ -53,26 +57,7 @@ CODES: dict[str, int] = {
 }
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class ErrorBody(_Model):
-    """What went wrong: a stable code, one line for people, the request id for the logs."""
-
-    code: str
-    message: str
-    request_id: str = ""
-    retry_after: float | None = None  # seconds, with rate_limited (also the Retry-After header)
-
-
-class ErrorResponse(_Model):
-    """Every non-2xx answer."""
-
-    error: ErrorBody
-
-
-class CircuitState(_Model):
+class CircuitState(Model):
     """One circuit's chain as the coordinator has accepted it."""
 
     name: str
@@ -85,7 +70,7 @@ class CircuitState(_Model):
     last_contributor: str | None = None
 
 
-class CeremonyInfo(_Model):
+class CeremonyInfo(Model):
     """GET /ceremony: what a participant needs before joining."""
 
     ceremony: str
@@ -99,14 +84,14 @@ class CeremonyInfo(_Model):
     closed: bool
 
 
-class RegisterRequest(_Model):
+class RegisterRequest(Model):
     """POST /register."""
 
     name: str = Field(pattern=NAME_PATTERN)
     invite: str | None = Field(default=None, max_length=128)
 
 
-class RegisterResponse(_Model):
+class RegisterResponse(Model):
     """The bearer token, shown once: the coordinator stores only its hash."""
 
     participant_id: int
@@ -117,7 +102,7 @@ class RegisterResponse(_Model):
 QueueStateName = Literal["waiting", "active", "verifying", "done", "expired", "left", "closed"]
 
 
-class QueueState(_Model):
+class QueueState(Model):
     """GET /queue/me, and the answer to join, heartbeat and leave.
 
     waiting: in line (`position` 1 is next); active: holds the slot until `deadline`;
@@ -137,7 +122,7 @@ class QueueState(_Model):
     message: str = ""
 
 
-class ActiveTurn(_Model):
+class ActiveTurn(Model):
     """A circuit in the current turn: which key to download and what the upload must be."""
 
     circuit: str
@@ -147,7 +132,7 @@ class ActiveTurn(_Model):
     upload_size: int  # the exact size the contributed key must have (Content-Length)
 
 
-class QueueStatus(_Model):
+class QueueStatus(Model):
     """GET /status: public, no token."""
 
     ceremony: str
@@ -160,7 +145,7 @@ class QueueStatus(_Model):
     estimated_wait_seconds: float | None  # for someone joining now
 
 
-class Receipt(_Model):
+class Receipt(Model):
     """What the coordinator signs when it accepts a contribution."""
 
     ceremony: str
@@ -174,14 +159,14 @@ class Receipt(_Model):
     coordinator_public_key: str  # hex, raw Ed25519
 
 
-class SignedReceipt(_Model):
+class SignedReceipt(Model):
     """A receipt and the coordinator's Ed25519 signature over `receipts.signed_bytes`."""
 
     receipt: Receipt
     signature: str  # hex, 64 bytes
 
 
-class TranscriptEntry(_Model):
+class TranscriptEntry(Model):
     """GET /transcript/{circuit}: one accepted key."""
 
     index: int

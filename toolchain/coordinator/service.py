@@ -48,8 +48,9 @@ from toolchain.coordinator.protocol import (
     TranscriptEntry,
 )
 from toolchain.coordinator.store import ObjectStore
-from toolchain.errors import IntegrityError, ZktError
+from toolchain.errors import IntegrityError
 from toolchain.formats.zkey import contribution_record_size
+from toolchain.web.models import Refusal
 
 MIB = 1 << 20
 MISSED_HEARTBEATS = 3
@@ -57,16 +58,6 @@ LENIENT_HEARTBEATS = 10
 TURN_SAMPLES = 20
 Clock = Callable[[], float]
 StepKind = Literal["setup", "contribution", "beacon"]
-
-
-class Refusal(ZktError):
-    """A request the coordinator refuses: a protocol.CODES code and a message for people."""
-
-    code: str
-
-    def __init__(self, code: str, message: str, retry_after: float | None = None) -> None:
-        super().__init__(message, code=code)
-        self.retry_after = retry_after
 
 
 @dataclass(frozen=True)

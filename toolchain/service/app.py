@@ -9,19 +9,15 @@ JSON log line. Request bodies over the limit are refused from their Content-Leng
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import time
-import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
 from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, FastAPI, Query, Request
-from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ValidationError
-from starlette.exceptions import HTTPException
 
 from toolchain.api.prove import MAX_INPUT_DEPTH
 from toolchain.config import engine_name
@@ -38,8 +34,6 @@ from toolchain.service.protocol import (
     CODES,
     MAX_WAIT_SECONDS,
     CircuitInfo,
-    ErrorBody,
-    ErrorResponse,
     JobStatus,
     ProofRequest,
     Readiness,
@@ -48,32 +42,14 @@ from toolchain.service.protocol import (
     VerifyResponse,
 )
 from toolchain.textlimits import JsonRefusal, load_json
+from toolchain.web.plumbing import Wire, bearer, check_body, install
 
 LOG = logging.getLogger("zkt.service")
 M = TypeVar("M", bound=BaseModel)
 # ?wait=S: seconds to hold the answer until the job is finished
 Wait = Annotated[float, Query(ge=0, le=MAX_WAIT_SECONDS)]
-_ERRORS = {status: {"model": ErrorResponse} for status in sorted(set(CODES.values()))}
-
-
-def error_response(refusal: Refusal, request_id: str) -> JSONResponse:
-    """A refusal as the JSON every non-2xx answer is (X-Error-Code names it for the log)."""
-    body = ErrorBody(
-        code=refusal.code, message=str(refusal), request_id=request_id,
-        retry_after=refusal.retry_after,
-    )  # fmt: skip
-    headers = {"X-Request-Id": request_id, "X-Error-Code": refusal.code}
-    if refusal.retry_after is not None:
-        headers["Retry-After"] = str(int(refusal.retry_after + 0.999))
-    return JSONResponse(
-        ErrorResponse(error=body).model_dump(), status_code=CODES[refusal.code], headers=headers
-    )
-
-
-def bearer(request: Request) -> str | None:
-    """The bearer token (API key) of a request, if any."""
-    scheme, _, token = request.headers.get("authorization", "").partition(" ")
-    return token.strip() or None if scheme.lower() == "bearer" else None
+WIRE = Wire(CODES, LOG, invalid="malformed_json")
+_ERRORS = WIRE.responses()
 
 
 def create_app(service: ProverService, keys: ApiKeys, max_body: int, tools_found: bool) -> FastAPI:
@@ -89,76 +65,15 @@ def create_app(service: ProverService, keys: ApiKeys, max_body: int, tools_found
         title="zk-toolchain prover service", version="1", lifespan=lifespan,
         docs_url=None, redoc_url=None,
     )  # fmt: skip
-    _install_limits(app, max_body)
-    _install_errors(app)
+    install(app, WIRE, lambda request: _check_body(request, max_body))
     app.include_router(_proof_routes(service, keys))
     app.include_router(_health_routes(service, tools_found))
     return app
 
 
-def _install_limits(app: FastAPI, max_body: int) -> None:
-    @app.middleware("http")
-    async def limits(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        request_id = request.headers.get("x-request-id", "")[:64] or uuid.uuid4().hex[:16]
-        request.state.request_id = request_id
-        started = time.perf_counter()
-        try:
-            _check_body(request, max_body)
-            response = await call_next(request)
-        except Refusal as refusal:
-            response = error_response(refusal, request_id)
-        response.headers["X-Request-Id"] = request_id
-        _log(request, response, started)
-        return response
-
-
 def _check_body(request: Request, max_body: int) -> None:
     """Refusal body_too_large beyond `max_body` bytes (a body must say its length)."""
-    if "chunked" in request.headers.get("transfer-encoding", "").lower():
-        raise Refusal("body_too_large", "a request body needs a Content-Length (no chunked bodies)")
-    length = request.headers.get("content-length", "")
-    if length.isdigit() and int(length) > max_body:
-        raise Refusal("body_too_large", f"request body over {max_body} bytes")
-
-
-def _log(request: Request, response: Response, started: float) -> None:
-    record = {
-        "time": round(time.time(), 3),
-        "request_id": request.state.request_id,
-        "client": request.client.host if request.client else None,
-        "method": request.method,
-        "path": request.url.path,
-        "status": response.status_code,
-        "ms": round(1000 * (time.perf_counter() - started), 1),
-        "code": response.headers.get("x-error-code"),
-    }
-    LOG.info(json.dumps(record))
-
-
-def _install_errors(app: FastAPI) -> None:
-    @app.exception_handler(Refusal)
-    async def refused(request: Request, exc: Refusal) -> Response:
-        return error_response(exc, request.state.request_id)
-
-    @app.exception_handler(RequestValidationError)
-    async def invalid(request: Request, exc: RequestValidationError) -> Response:
-        first = exc.errors()[0] if exc.errors() else {"msg": "invalid request"}
-        where = ".".join(str(p) for p in first.get("loc", ()))
-        return await refused(request, Refusal("malformed_json", f"{where}: {first['msg']}"))
-
-    @app.exception_handler(HTTPException)
-    async def http_error(request: Request, exc: HTTPException) -> Response:
-        code = "not_found" if exc.status_code == 404 else "bad_request"
-        response = await refused(request, Refusal(code, str(exc.detail)))
-        response.status_code = exc.status_code
-        return response
-
-    @app.exception_handler(Exception)
-    async def crashed(request: Request, exc: Exception) -> Response:
-        LOG.exception("internal error (request %s)", request.state.request_id)
-        return await refused(request, Refusal("internal", "internal error: see the server log"))
+    check_body(request, max_body, chunked="body_too_large", limit=f"{max_body} bytes")
 
 
 def json_body(model: type[BaseModel]) -> dict[str, Any]:
@@ -201,7 +116,7 @@ def _allowed(service: ProverService, keys: ApiKeys, request: Request, name: str)
 
 
 def _proof_routes(service: ProverService, keys: ApiKeys) -> APIRouter:
-    router = APIRouter(responses=_ERRORS)  # type: ignore[arg-type]
+    router = APIRouter(responses=_ERRORS)
 
     @router.post(
         API + "/proofs", status_code=202, responses={200: {"model": JobStatus}},

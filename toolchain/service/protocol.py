@@ -9,7 +9,12 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
+
+from toolchain.web.models import ErrorBody as ErrorBody  # re-exported: the refusal's wire shape
+from toolchain.web.models import ErrorResponse as ErrorResponse
+from toolchain.web.models import Model
+from toolchain.web.models import Refusal as Refusal  # re-exported: jobs and the app raise it
 
 API = "/v1"
 MAX_WAIT_SECONDS = 300.0
@@ -32,33 +37,14 @@ CODES: dict[str, int] = {
 JobState = Literal["queued", "running", "done", "failed"]
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class ErrorBody(_Model):
-    """What went wrong: a stable code, one line for people, the request id for the logs."""
-
-    code: str
-    message: str
-    request_id: str = ""
-    retry_after: float | None = None  # seconds, with queue_full (also the Retry-After header)
-
-
-class ErrorResponse(_Model):
-    """Every non-2xx answer."""
-
-    error: ErrorBody
-
-
-class ProofRequest(_Model):
+class ProofRequest(Model):
     """A proof to make: the circuit's name and its input signals (as in an input.json)."""
 
     circuit: str = Field(max_length=128)
     inputs: dict[str, Any]
 
 
-class Timings(_Model):
+class Timings(Model):
     """Seconds spent by one job: queued, then each stage of its proof, and in all."""
 
     queue: float | None = None
@@ -68,7 +54,7 @@ class Timings(_Model):
     total: float | None = None
 
 
-class JobStatus(_Model):
+class JobStatus(Model):
     """One job: queued, running, done (the verified proof) or failed (the reason)."""
 
     id: str
@@ -82,7 +68,7 @@ class JobStatus(_Model):
     reason: str | None = None
 
 
-class VerifyRequest(_Model):
+class VerifyRequest(Model):
     """A proof to check against a circuit's locked verification key."""
 
     circuit: str = Field(max_length=128)
@@ -90,7 +76,7 @@ class VerifyRequest(_Model):
     public_signals: list[Any]
 
 
-class VerifyResponse(_Model):
+class VerifyResponse(Model):
     """The verdict, and the key it was reached with."""
 
     circuit: str
@@ -99,7 +85,7 @@ class VerifyResponse(_Model):
     seconds: float
 
 
-class WorkerState(_Model):
+class WorkerState(Model):
     """One prover slot: its process (None for a cluster), alive, and its keys loaded."""
 
     slot: int
@@ -108,7 +94,7 @@ class WorkerState(_Model):
     loaded: bool
 
 
-class CircuitInfo(_Model):
+class CircuitInfo(Model):
     """A circuit the service proves: its locked key hashes."""
 
     name: str
@@ -116,7 +102,7 @@ class CircuitInfo(_Model):
     vkey_sha256: str
 
 
-class Readiness(_Model):
+class Readiness(Model):
     """GET /ready: ready when every key is loaded, the tools are found and a worker is alive."""
 
     ready: bool
@@ -129,11 +115,3 @@ class Readiness(_Model):
     queue_capacity: int
     workers: list[WorkerState]
     circuits: list[CircuitInfo]
-
-
-class Refusal(Exception):
-    """A request the service refuses: a CODES code, one line, and Retry-After seconds if any."""
-
-    def __init__(self, code: str, message: str, retry_after: float | None = None) -> None:
-        super().__init__(message)
-        self.code, self.retry_after = code, retry_after

@@ -24,6 +24,9 @@ Fixtures and helpers, all documented for reuse:
   (phase2.contribute) under the registered name, returning the contributed file;
   `chain_of(server)`: what GET /status and GET /transcript say of every circuit, to assert an
   unchanged accepted chain.
+
+`free_port`, the subprocess wrapper `Server` builds on and the wait until it answers are
+tests/integration/servers.py's, shared with the prover service's tests.
 """
 
 from __future__ import annotations
@@ -32,11 +35,8 @@ import json
 import os
 import re
 import shutil
-import signal
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,6 +46,8 @@ import httpx
 import pytest
 
 from tests.conftest import REPO, copy_project
+from tests.integration.servers import ServerProcess, Started, spawn
+from tests.integration.servers import free_port as free_port  # re-exported: test_participant
 from toolchain.api.ceremony import setup
 from toolchain.api.workspace import open_workspace
 from toolchain.ceremony.entropy import fresh_entropy
@@ -102,15 +104,8 @@ def coordinator_project(coordinator_template: Path, tmp_path: Path) -> Path:
     return Path(shutil.copytree(coordinator_template, tmp_path / "project", symlinks=True))
 
 
-def free_port() -> int:
-    """A TCP port nobody listens on right now."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @dataclass
-class Server:
+class Server(ServerProcess):
     """One `zkt ceremony serve` subprocess."""
 
     project: Path
@@ -121,69 +116,31 @@ class Server:
     clients: list[httpx.Client] = field(default_factory=list)
 
     @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    @property
     def api(self) -> str:
         return self.url + API
 
-    def client(self, **kwargs: Any) -> httpx.Client:
-        """An httpx client on the API base URL, closed with the server."""
-        made = httpx.Client(base_url=self.api, timeout=60, **kwargs)
-        self.clients.append(made)
-        return made
-
-    def kill(self) -> None:
-        """SIGKILL, as a crash would."""
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGKILL)
-        self.process.wait(30)
-        for made in self.clients:
-            made.close()
-
-    def log(self) -> list[dict[str, Any]]:
-        """The server's JSON log lines (other stderr lines are left out)."""
-        lines = self.stderr.read_text().splitlines()
-        return [json.loads(line) for line in lines if line.startswith("{")]
-
-
-def _wait_until_up(server: Server) -> None:
-    deadline = time.monotonic() + START_SECONDS
-    while time.monotonic() < deadline:
-        if server.process.poll() is not None:
-            raise AssertionError(f"zkt ceremony serve exited:\n{server.stderr.read_text()}")
-        try:
-            if httpx.get(server.api + "/status", timeout=2).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.2)
-    server.kill()
-    raise AssertionError(f"server not up after {START_SECONDS} s:\n{server.stderr.read_text()}")
+    @property
+    def client_url(self) -> str:
+        """`client()` talks to the API base URL."""
+        return self.api
 
 
 @pytest.fixture
 def start_server() -> Iterator[Callable[..., Server]]:
     """Factory: start `zkt ceremony serve` on `project` (`data`, `port`); all killed at the end."""
-    started: list[Server] = []
+    started: Started[Server] = Started()
 
     def start(project: Path, data: Path | None = None, port: int | None = None) -> Server:
         folder = data or project / ".zkt" / "coordinator"
         port, log = port or free_port(), project / f"serve-{len(started)}.log"
         argv = [sys.executable, "-m", "toolchain", "ceremony", "serve", "--host", "127.0.0.1",
                 "--port", str(port), "--data", str(folder)]  # fmt: skip
-        with open(log, "wb") as stderr:
-            process = subprocess.Popen(argv, cwd=project, stdout=stderr, stderr=stderr,
-                                       env={**os.environ})  # fmt: skip
+        process = spawn(argv, project, log)
         server = Server(project, folder, port, process, log)
-        started.append(server)
-        _wait_until_up(server)
-        return server
+        return started.up(server, API + "/status", START_SECONDS, "zkt ceremony serve")
 
     yield start
-    for server in started:
-        server.kill()
+    started.kill_all()
 
 
 @pytest.fixture

@@ -14,28 +14,27 @@ Fixtures and helpers:
   `.worker_pids()` (from /ready), `.metric(name, **labels)` (a sample's value in /metrics, 0
   when absent), `.log()` (the JSON log lines as dicts), `.process`, `.stderr`.
 - `product(a, b)`: multiplier_2's public output for factors a and b.
+
+`free_port`, the subprocess wrapper `Service` builds on and the wait until it answers are
+tests/integration/servers.py's, shared with the coordinator's tests.
 """
 
 from __future__ import annotations
 
-import json
-import os
 import shutil
-import signal
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import httpx
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from tests.conftest import copy_project
+from tests.integration.servers import ServerProcess, Started, free_port, spawn
 from toolchain.api.compile import compile_circuits
 from toolchain.api.workspace import open_workspace
 from toolchain.ceremony.devptau import write_dev_ptau
@@ -71,20 +70,13 @@ def served_project(served_template: Path, tmp_path: Path) -> Path:
     return Path(shutil.copytree(served_template, tmp_path / "project", symlinks=True))
 
 
-def free_port() -> int:
-    """A TCP port nobody listens on right now."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def product(a: int, b: int) -> str:
     """multiplier_2's public output for the factors a and b."""
     return str(a * b % R)
 
 
 @dataclass
-class Service:
+class Service(ServerProcess):
     """One `zkt serve` subprocess."""
 
     project: Path
@@ -92,16 +84,7 @@ class Service:
     process: subprocess.Popen[bytes]
     stderr: Path
     clients: list[httpx.Client] = field(default_factory=list)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def client(self, **kwargs: Any) -> httpx.Client:
-        """An httpx client on the service's root URL, closed with the service."""
-        made = httpx.Client(base_url=self.url, timeout=120, **kwargs)
-        self.clients.append(made)
-        return made
+    timeout: ClassVar[float] = 120
 
     def ready(self) -> dict[str, Any]:
         """GET /ready's body, whatever its status."""
@@ -123,35 +106,6 @@ class Service:
                     return float(sample.value)
         return 0.0
 
-    def kill(self) -> None:
-        """SIGKILL the server and its workers (its process group), as a crash would."""
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGKILL)
-        self.process.wait(30)
-        for made in self.clients:
-            made.close()
-
-    def log(self) -> list[dict[str, Any]]:
-        """The server's JSON log lines (other stderr lines are left out)."""
-        lines = self.stderr.read_text().splitlines()
-        return [json.loads(line) for line in lines if line.startswith("{")]
-
-
-def wait_ready(service: Service) -> None:
-    """Until GET /ready answers 200 (AssertionError with the log if the server exits first)."""
-    deadline = time.monotonic() + START_SECONDS
-    while time.monotonic() < deadline:
-        if service.process.poll() is not None:
-            raise AssertionError(f"zkt serve exited:\n{service.stderr.read_text()}")
-        try:
-            if httpx.get(service.url + "/ready", timeout=2).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.2)
-    service.kill()
-    raise AssertionError(f"not ready after {START_SECONDS} s:\n{service.stderr.read_text()}")
-
 
 def serve_argv(port: int, *options: str) -> list[str]:
     """`zkt serve` on 127.0.0.1:port with `options`."""
@@ -161,20 +115,13 @@ def serve_argv(port: int, *options: str) -> list[str]:
 @pytest.fixture
 def start_service() -> Iterator[Callable[..., Service]]:
     """Factory: start `zkt serve *options` in `project`; every one is killed at the end."""
-    started: list[Service] = []
+    started: Started[Service] = Started()
 
     def start(project: Path, *options: str) -> Service:
         port, log = free_port(), project / f"serve-{len(started)}.log"
-        with open(log, "wb") as stderr:
-            process = subprocess.Popen(
-                serve_argv(port, *options), cwd=project, stdout=stderr, stderr=stderr,
-                start_new_session=True,
-            )  # fmt: skip
+        process = spawn(serve_argv(port, *options), project, log, group=True)
         service = Service(project, port, process, log)
-        started.append(service)
-        wait_ready(service)
-        return service
+        return started.up(service, "/ready", START_SECONDS, "zkt serve")
 
     yield start
-    for service in started:
-        service.kill()
+    started.kill_all()

@@ -1,0 +1,1 @@
+"""HTTP for both servers: the refusal's wire shape (`models`), the FastAPI plumbing (`plumbing`)."""
