@@ -77,20 +77,20 @@ def check_plonk_key(vk: PlonkVerificationKey) -> None:
     _check_domain_root(vk)
     n = 1 << vk.power
     if vk.n_public > n:
-        raise InvalidValueError(f"nPublic {vk.n_public} exceeds the domain size 2^{vk.power}")
+        raise InvalidValueError(f"key nPublic {vk.n_public} exceeds the domain size 2^{vk.power}")
     _check_cosets(vk.k1, vk.k2, n)
     if vk.x_2 == G2_IDENTITY or not is_in_subgroup_g2(vk.x_2):
-        raise InvalidValueError("X_2 is not a finite point of the prime-order subgroup of G2")
+        raise InvalidValueError("key X_2 is not a finite point of the prime-order subgroup of G2")
 
 
 def _check_domain_root(vk: PlonkVerificationKey) -> None:
     """w must be a primitive 2^power-th root of unity, and the one snarkjs's domain uses."""
     order = 1 << vk.power
     if not 0 < vk.w < R or pow(vk.w, order, R) != 1 or pow(vk.w, order // 2, R) == 1:
-        raise InvalidValueError(f"w is not a primitive 2^{vk.power}-th root of unity")
+        raise InvalidValueError(f"key w is not a primitive 2^{vk.power}-th root of unity")
     if vk.w != root_of_unity(vk.power):
         raise InvalidValueError(
-            f"w is a 2^{vk.power}-th root of unity, but not the generator snarkjs proves over"
+            f"key w is a 2^{vk.power}-th root of unity, but not the generator snarkjs proves over"
         )
 
 
@@ -98,9 +98,11 @@ def _check_cosets(k1: int, k2: int, n: int) -> None:
     """k₁H, k₂H and H are disjoint cosets of the size-n domain: k₁ⁿ, k₂ⁿ ∉ {0, 1}, k₁ⁿ ≠ k₂ⁿ."""
     for name, k in (("k1", k1), ("k2", k2)):
         if not 0 < k < R or pow(k, n, R) == 1:
-            raise InvalidValueError(f"{name} does not give a coset of the domain disjoint from it")
+            raise InvalidValueError(
+                f"key {name} does not give a coset of the domain disjoint from it"
+            )
     if pow(k1, n, R) == pow(k2, n, R):
-        raise InvalidValueError("k1 and k2 give the same coset of the domain")
+        raise InvalidValueError("key k1 and k2 give the same coset of the domain")
 
 
 def check_plonk_inputs(vk: PlonkVerificationKey, public: Sequence[int], proof: PlonkProof) -> None:
