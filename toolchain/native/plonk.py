@@ -98,9 +98,7 @@ def _check_cosets(k1: int, k2: int, n: int) -> None:
     """k₁H, k₂H and H are disjoint cosets of the size-n domain: k₁ⁿ, k₂ⁿ ∉ {0, 1}, k₁ⁿ ≠ k₂ⁿ."""
     for name, k in (("k1", k1), ("k2", k2)):
         if not 0 < k < R or pow(k, n, R) == 1:
-            raise InvalidValueError(
-                f"key {name} does not give a coset of the domain disjoint from it"
-            )
+            raise InvalidValueError(f"key {name} gives no coset of the domain disjoint from it")
     if pow(k1, n, R) == pow(k2, n, R):
         raise InvalidValueError("key k1 and k2 give the same coset of the domain")
 
