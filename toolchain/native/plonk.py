@@ -71,6 +71,10 @@ class Challenges:
     v: int
     u: int
 
+    def v_powers(self) -> list[int]:
+        """[v, v², v³, v⁴, v⁵]: the weights batching the openings of A, B, C, S1, S2."""
+        return [pow(self.v, i, R) for i in range(1, 6)]
+
 
 def check_plonk_key(vk: PlonkVerificationKey) -> None:
     """InvalidValueError naming the field when the key's domain, cosets or [x]₂ are unsound."""
@@ -209,7 +213,6 @@ def _opening_terms(
 ) -> tuple[list[G1Affine], list[int]]:
     """The points and scalars of ξ·Wxi + uξω·Wxiw + F (E is added by the caller)."""
     a, b, c = proof.eval_a, proof.eval_b, proof.eval_c
-    v = [pow(ch.v, i, R) for i in range(1, 6)]
     s3 = -ch.alpha * ch.beta * proof.eval_zw % R * _permutation_product(proof, ch)
     omega = root_of_unity(vk.power)
     terms: list[tuple[G1Affine, int]] = [
@@ -223,7 +226,7 @@ def _opening_terms(
         (proof.t1, -zh),
         (proof.t2, -zh * xi_n),
         (proof.t3, -zh * xi_n * xi_n),
-        *zip((proof.a, proof.b, proof.c, vk.s1, vk.s2), v, strict=True),
+        *zip((proof.a, proof.b, proof.c, vk.s1, vk.s2), ch.v_powers(), strict=True),
         (proof.wxi, ch.xi),
         (proof.wxiw, ch.u * ch.xi % R * omega),
     ]
@@ -233,9 +236,5 @@ def _opening_terms(
 def _batched_evaluation(proof: PlonkProof, ch: Challenges, r0: int) -> int:
     """E's scalar: −r₀ + v₁ā + v₂b̄ + v₃c̄ + v₄s̄₁ + v₅s̄₂ + u·z̄ω."""
     opened = (proof.eval_a, proof.eval_b, proof.eval_c, proof.eval_s1, proof.eval_s2)
-    total = -r0 + ch.u * proof.eval_zw
-    power = 1
-    for value in opened:
-        power = power * ch.v % R
-        total += power * value
-    return total % R
+    weighted = sum(v * value for v, value in zip(ch.v_powers(), opened, strict=True))
+    return (-r0 + weighted + ch.u * proof.eval_zw) % R
