@@ -40,6 +40,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from Crypto.Hash import keccak
 
@@ -76,8 +77,12 @@ class Challenges:
         return [pow(self.v, i, R) for i in range(1, 6)]
 
 
+@lru_cache(maxsize=16)
 def check_plonk_key(vk: PlonkVerificationKey) -> None:
-    """InvalidValueError naming the field when the key's domain, cosets or [x]₂ are unsound."""
+    """InvalidValueError naming the field when the key's domain, cosets or [x]₂ are unsound.
+
+    Remembered per key (a refusal is not): the G2 subgroup check in Python is most of a verify's
+    time on mcl, and a verifier checks many proofs against one key."""
     _check_domain_root(vk)
     n = 1 << vk.power
     if vk.n_public > n:

@@ -264,3 +264,13 @@ def test_random_valid_looking_proofs_never_verify(mcl: MclEngine, rng: random.Ra
             name = rng.choice(COMMITMENTS + EVALUATIONS)
             other = getattr(random_proof(rng, mcl), name)
             assert verify_plonk(vk, public, replace(proof, **{name: other}), mcl) is False
+
+
+def test_a_refused_key_is_refused_every_time(vector: Vector, mcl: MclEngine) -> None:
+    """The key checks are remembered per key only when they pass."""
+    vk, public, proof = vector
+    bad = replace(vk, x_2=twist_point(7))
+    for _ in range(2):
+        with pytest.raises(InvalidValueError, match="key X_2 is not a finite point"):
+            verify_plonk(bad, public, proof, mcl)
+    assert verify_plonk(vk, public, proof, mcl) is True
