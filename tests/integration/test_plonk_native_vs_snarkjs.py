@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 
 from toolchain.backends.native import NativeBackend
-from toolchain.errors import ZktError
+from toolchain.errors import InvalidValueError, ZktError
 from toolchain.native.engines import get_engine
-from toolchain.native.field import R
+from toolchain.native.field import P, R
 from toolchain.runner.tools import Tools
 
 VECTORS = Path(__file__).resolve().parents[1] / "vectors"
@@ -133,6 +133,8 @@ TAMPERS: dict[str, Tamper] = {
     "key Qm doubled": lambda k, _u, _p: k.__setitem__("Qm", doubled(k["Qm"])),
     "key S1 doubled": lambda k, _u, _p: k.__setitem__("S1", doubled(k["S1"])),
     "openings swapped": lambda _k, _u, p: p.update(Wxi=p["Wxiw"], Wxiw=p["Wxi"]),
+    "A off the curve": lambda _k, _u, p: p.__setitem__("A", [p["A"][0], plus_one(p["A"][1]), "1"]),  # type: ignore[index]
+    "A with z = 2": lambda _k, _u, p: p.__setitem__("A", [p["A"][0], p["A"][1], "2"]),  # type: ignore[index]
 }
 
 
@@ -167,15 +169,28 @@ def test_the_other_circuits_proof_is_refused_by_both(
     assert (native_accepts(folder), snarkjs_accepts(folder)) == (False, False)
 
 
-def test_an_evaluation_plus_r_is_refused_natively_where_snarkjs_accepts(
-    fresh: dict[tuple[str, int], Path], tmp_path: Path
+def evaluation_plus_r(_key: Json, _public: list[str], proof: Json) -> None:
+    proof["eval_a"] = str(int(str(proof["eval_a"])) + R)
+
+
+def coordinate_plus_p(_key: Json, _public: list[str], proof: Json) -> None:
+    x, y, z = proof["A"]  # type: ignore[misc]
+    proof["A"] = [str(int(x) + P), y, z]
+
+
+def key_w_one(key: Json, _public: list[str], _proof: Json) -> None:
+    key["w"] = "1"
+
+
+@pytest.mark.parametrize("change", [evaluation_plus_r, coordinate_plus_p, key_w_one])
+def test_what_snarkjs_accepts_and_the_native_verifier_refuses(
+    fresh: dict[tuple[str, int], Path], tmp_path: Path, change: Tamper
 ) -> None:
-    """The one known difference: snarkjs reduces a non-canonical evaluation and accepts this
-    alias of a valid proof; the native verifier refuses values >= r, as for Groth16."""
-
-    def change(_key: Json, _public: list[str], proof: Json) -> None:
-        proof["eval_a"] = str(int(str(proof["eval_a"])) + R)
-
+    """The known differences, each refused natively on purpose: non-canonical encodings of a
+    valid proof (an evaluation + r, a coordinate + p), which snarkjs reduces, and a key whose
+    w is not a root of unity of its domain, which snarkjs never reads."""
     folder = tampered(fresh["poly", 0], tmp_path / "alias", change)
     assert snarkjs_accepts(folder) is True
-    assert native_accepts(folder) is False
+    files = (folder / n for n in ("verification_key.json", "public.json", "proof.json"))
+    with pytest.raises(InvalidValueError):
+        NativeBackend("mcl").verify(*files)
