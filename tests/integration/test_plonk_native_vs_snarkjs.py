@@ -1,6 +1,7 @@
 """Fresh PLONK proofs from the real snarkjs CLI (new witnesses, real randomness) on the committed
-PLONK keys: the native verifier and `snarkjs plonk verify` give the same verdict on each valid
-proof and on every tampered file made from it."""
+PLONK keys, and on example circuits set up for PLONK from the dev ptau (domains 2^9 and 2^12):
+the native verifier and `snarkjs plonk verify` give the same verdict on each valid proof and on
+every tampered file made from it."""
 
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from toolchain.api.prove import compute_witness
+from toolchain.api.workspace import Workspace
 from toolchain.backends.native import NativeBackend
 from toolchain.errors import InvalidValueError, ZktError
 from toolchain.native.engines import get_engine
@@ -194,3 +197,26 @@ def test_what_snarkjs_accepts_and_the_native_verifier_refuses(
     files = (folder / n for n in ("verification_key.json", "public.json", "proof.json"))
     with pytest.raises(InvalidValueError):
         NativeBackend("mcl").verify(*files)
+
+
+@pytest.mark.parametrize(("name", "power"), [("range_32", 9), ("merkle_4", 12)])
+def test_example_circuits_at_larger_domains(
+    compiled: Workspace, dev_ptau: Path, tmp_path: Path, name: str, power: int
+) -> None:
+    """`snarkjs plonk setup` from the dev ptau, a witness made natively, a snarkjs proof."""
+    inputs, work = compiled.project.inputs_dir(name) / "valid.json", tmp_path / "work"
+    work.mkdir()
+    compute_witness(compiled, name, inputs, work / "witness.wtns")
+    r1cs = compiled.project.r1cs(name)
+    for step in (
+        ("plonk", "setup", r1cs, dev_ptau, tmp_path / "key.zkey"),
+        ("zkey", "export", "verificationkey", tmp_path / "key.zkey", "verification_key.json"),
+        ("plonk", "prove", tmp_path / "key.zkey", "witness.wtns", "proof.json", "public.json"),
+    ):
+        done = snarkjs(*step, cwd=work)
+        assert done.returncode == 0, done.stdout + done.stderr
+    assert json.loads((work / "verification_key.json").read_text())["power"] == power
+    assert (native_accepts(work), snarkjs_accepts(work)) == (True, True)
+    for label in ("input 0 + 1", "eval_c + 1", "T3 doubled", "key S1 doubled"):
+        folder = tampered(work, tmp_path / re.sub(r"\W+", "_", label), TAMPERS[label])
+        assert (native_accepts(folder), snarkjs_accepts(folder)) == (False, False), label
