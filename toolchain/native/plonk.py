@@ -54,7 +54,7 @@ from toolchain.native.curve import (
 )
 from toolchain.native.engine import Engine
 from toolchain.native.engines import get_engine
-from toolchain.native.field import R, batch_inverse, root_of_unity
+from toolchain.native.field import TWO_ADICITY, R, batch_inverse, root_of_unity
 from toolchain.native.universal import PlonkProof, PlonkVerificationKey
 from toolchain.native.verifier import check_public_inputs
 
@@ -94,6 +94,8 @@ def check_plonk_key(vk: PlonkVerificationKey) -> None:
 
 def _check_domain_root(vk: PlonkVerificationKey) -> None:
     """w must be a primitive 2^power-th root of unity, and the one snarkjs's domain uses."""
+    if not 1 <= vk.power <= TWO_ADICITY:
+        raise InvalidValueError(f"key power {vk.power} is not in [1, {TWO_ADICITY}]")
     order = 1 << vk.power
     if not 0 < vk.w < R or pow(vk.w, order, R) != 1 or pow(vk.w, order // 2, R) == 1:
         raise InvalidValueError(f"key w is not a primitive 2^{vk.power}-th root of unity")

@@ -211,6 +211,15 @@ def test_a_key_with_a_larger_domain_is_refused_or_fails(vector: Vector, mcl: Mcl
         verify_plonk(replace(vk, power=4), public, proof, mcl)
 
 
+@pytest.mark.parametrize("power", [0, 29, 10**6])
+def test_a_key_with_an_impossible_power_is_refused(
+    vector: Vector, mcl: MclEngine, power: int
+) -> None:
+    vk, public, proof = vector
+    with pytest.raises(InvalidValueError, match=exactly(f"key power {power} is not in [1, 28]")):
+        verify_plonk(replace(vk, power=power), public, proof, mcl)
+
+
 @pytest.mark.parametrize(
     ("k1", "k2", "message"),
     [
