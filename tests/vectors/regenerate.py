@@ -230,13 +230,55 @@ def build_circuit(tools: Tools, out: Path, name: str) -> None:
     )
 
 
+PLONK_FILES = (
+    "plonk/{c}_plonk.zkey",
+    "plonk/verification_key.json",
+    "plonk/proof.json",
+    "plonk/public.json",
+)
+
+
+def build_plonk(tools: Tools, out: Path, name: str) -> None:
+    """PLONK on the same circuit and ptau: setup (no phase 2), vkey, a proof that verifies."""
+    work = out / name / "plonk"
+    work.mkdir()
+    r1cs, wtns, ptau = (
+        out / name / f"{name}.r1cs",
+        out / name / "witness.wtns",
+        out / "pot4_final.ptau",
+    )
+    zkey = f"{name}_plonk.zkey"
+    s = tools.snark
+    s(work, f"{name}-plonk-setup", "plonk", "setup", str(r1cs), str(ptau), zkey)
+    s(
+        work,
+        f"{name}-plonk-vkey",
+        "zkey",
+        "export",
+        "verificationkey",
+        zkey,
+        "verification_key.json",
+    )
+    s(work, f"{name}-plonk-prove", "plonk", "prove", zkey, str(wtns), "proof.json", "public.json")
+    s(
+        work,
+        f"{name}-plonk-verify",
+        "plonk",
+        "verify",
+        "verification_key.json",
+        "public.json",
+        "proof.json",
+    )
+
+
 def build_all(tools: Tools, out: Path) -> list[Path]:
     """Build every vector under `out`; return their paths relative to `out`."""
     build_ptau(tools, out)
     for name in CIRCUITS:
         build_circuit(tools, out, name)
+        build_plonk(tools, out, name)
     files = [Path("ptau") / f for f in PTAU_FILES]
-    files += [Path(c) / f.format(c=c) for c in CIRCUITS for f in CIRCUIT_FILES]
+    files += [Path(c) / f.format(c=c) for c in CIRCUITS for f in CIRCUIT_FILES + PLONK_FILES]
     return files
 
 

@@ -17,9 +17,10 @@ from toolchain.native.engine import Engine
 from toolchain.native.engines import get_engine
 from toolchain.native.field import R
 from toolchain.native.groth16 import Proof, VerificationKey
+from toolchain.native.universal import PlonkVerificationKey
 
 
-def check_public_inputs(vk: VerificationKey, public: Sequence[int]) -> None:
+def check_public_inputs(vk: VerificationKey | PlonkVerificationKey, public: Sequence[int]) -> None:
     """VerificationError for a wrong count, InvalidValueError for a value outside [0, r)."""
     if len(public) != vk.n_public:
         raise VerificationError(
