@@ -1,0 +1,157 @@
+"""`zkt audit`: under-constrained signals, per circuit, with the evidence a user can replay.
+
+Orchestration only: compile, compute the honest witness of an example input (the first
+circuits/inputs/NAME/valid*.json, or the user's), run the engine (`toolchain.audit`), apply the
+circuit's `audit` policy from circuits.toml and write a forged witness as .wtns.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from toolchain.api.compile import compile_circuits
+from toolchain.api.prove import load_inputs
+from toolchain.api.workspace import Workspace
+from toolchain.audit.system import System, system_of
+from toolchain.audit.verdict import UNDER_CONSTRAINED, UNKNOWN, Verdict, audit, differences
+from toolchain.build import Reporter
+from toolchain.errors import UsageError, VerificationError
+from toolchain.formats.r1cs import read_r1cs
+from toolchain.formats.sym import read_sym
+from toolchain.formats.wtns import write_wtns
+from toolchain.witness.calculator import WitnessCalculator
+
+DEFAULT_SECONDS = 10.0
+FORGED_WTNS = "forged.wtns"
+
+
+@dataclass(frozen=True)
+class CircuitAudit:
+    """One circuit's audit: its policy, the verdict (None when skipped) and where it came from."""
+
+    name: str
+    policy: str
+    reason: str
+    verdict: Verdict | None = None
+    system: System | None = None
+    input: Path | None = None
+    forged_wtns: Path | None = None
+
+    @property
+    def status(self) -> str:
+        """unique, under-constrained, unknown, or skipped."""
+        return "skipped" if self.verdict is None else self.verdict.status
+
+    def names(self, wires: Sequence[int]) -> list[str]:
+        """The signal names of these wires (`wire N` where the .sym names none)."""
+        system = self.system
+        return [system.name(w) if system is not None else f"wire {w}" for w in wires]
+
+
+def audit_circuits(
+    ws: Workspace,
+    names: tuple[str, ...],
+    *,
+    seconds: float = DEFAULT_SECONDS,
+    input_path: Path | None = None,
+    report: Reporter = lambda _: None,
+) -> list[CircuitAudit]:
+    """Audit the named circuits (all when none), `seconds` of search each."""
+    if seconds <= 0:
+        raise UsageError(f"--seconds must be positive, not {seconds:g}")
+    entries = ws.registry.select(names)
+    if input_path is not None and len(entries) != 1:
+        raise UsageError("--input fits one circuit: name exactly one")
+    audits = []
+    for entry in entries:
+        if entry.audit == "skip":
+            audits.append(CircuitAudit(entry.name, entry.audit, entry.audit_reason))
+            continue
+        audits.append(_audit_one(ws, entry.name, entry.audit, seconds, input_path, report))
+    return audits
+
+
+def _audit_one(
+    ws: Workspace,
+    name: str,
+    policy: str,
+    seconds: float,
+    input_path: Path | None,
+    report: Reporter,
+) -> CircuitAudit:
+    source = input_path or example_input(ws, name)
+    compile_circuits(ws, (name,), report)
+    project = ws.project
+    calculator = WitnessCalculator(project.wasm(name), sym_path=project.sym(name))
+    honest = calculator.calculate(load_inputs(source), source=str(source))
+    system = system_of(read_r1cs(project.r1cs(name)), read_sym(project.sym(name)))
+    verdict = audit(system, honest, seconds)
+    forged = None
+    if verdict.status == UNDER_CONSTRAINED and verdict.forgery is not None:
+        forged = project.build_dir(name) / FORGED_WTNS
+        write_wtns(forged, verdict.forgery.witness)
+    report(f"{name}: {verdict.status} ({verdict.seconds:.2f} s)")
+    return CircuitAudit(name, policy, "", verdict, system, source, forged)
+
+
+def example_input(ws: Workspace, name: str) -> Path:
+    """The circuit's first example input, circuits/inputs/NAME/valid*.json."""
+    found = sorted(ws.project.inputs_dir(name).glob("valid*.json"))
+    if not found:
+        raise UsageError(
+            f"{name}: no example input circuits/inputs/{name}/valid*.json; give one with --input"
+        )
+    return found[0]
+
+
+def check_policies(audits: Sequence[CircuitAudit]) -> None:
+    """VerificationError (exit 1, code under_constrained) when a `fail` circuit is forgeable."""
+    failed = [a.name for a in audits if a.status == UNDER_CONSTRAINED and a.policy == "fail"]
+    if failed:
+        raise VerificationError(
+            f"under-constrained: {', '.join(failed)} (a second witness with the same inputs"
+            " satisfies every constraint; see the forged .wtns)",
+            code="under_constrained",
+        )
+
+
+def warnings(audits: Sequence[CircuitAudit]) -> list[str]:
+    """One line for each verdict that is not a pass: unknown ones, and forgeable `warn` ones."""
+    lines = []
+    for a in audits:
+        if a.status == UNKNOWN and a.verdict is not None:
+            left = ", ".join(a.names(a.verdict.undetermined_outputs))
+            lines.append(
+                f"{a.name}: unknown after {a.verdict.seconds:.1f} s (not proven safe);"
+                f" outputs left undecided: {left}"
+            )
+        elif a.status == UNDER_CONSTRAINED and a.policy == "warn":
+            lines.append(f'{a.name}: under-constrained, reported only (audit = "warn")')
+    return lines
+
+
+def as_json(a: CircuitAudit) -> dict[str, object]:
+    """One circuit's audit as JSON: verdict, what was left, and the two witnesses' differences."""
+    out: dict[str, object] = {"circuit": a.name, "policy": a.policy, "verdict": a.status}
+    if a.verdict is None:
+        out["reason"] = a.reason
+        return out
+    v = a.verdict
+    out.update(
+        {
+            "input": str(a.input),
+            "seconds": round(v.seconds, 3),
+            "search": v.stopped,
+            "outputs": a.names(v.outputs),
+            "undetermined_outputs": a.names(v.undetermined_outputs),
+            "undetermined_intermediates": len(v.undetermined_intermediates),
+            "differences": [
+                {"signal": a.names([w])[0], "wire": w, "honest": str(h), "forged": str(f)}
+                for w, h, f in differences(v)
+            ],
+            "forged_witness": None if a.forged_wtns is None else str(a.forged_wtns),
+        }
+    )
+    return out
