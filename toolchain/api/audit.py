@@ -15,7 +15,8 @@ from toolchain.api.compile import compile_circuits
 from toolchain.api.prove import load_inputs
 from toolchain.api.workspace import Workspace
 from toolchain.audit.system import System, system_of
-from toolchain.audit.verdict import UNDER_CONSTRAINED, UNKNOWN, Verdict, audit, differences
+from toolchain.audit.verdict import UNDER_CONSTRAINED, UNKNOWN, Verdict, audit
+from toolchain.audit.verdict import differences as differences
 from toolchain.build import Reporter
 from toolchain.errors import UsageError, VerificationError
 from toolchain.formats.r1cs import read_r1cs

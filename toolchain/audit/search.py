@@ -4,7 +4,7 @@ propagation could not prove uniqueness.
 Two stages, within one deadline:
 
     guesses  from the honest witness, give one undetermined wire another value (structured ones
-             first: h+1, 0, 1, h−1, −1, 2, then random), complete the rest by propagation,
+             first: h+1, 0, 1, −h, h−1, −1, 2, then random), complete the rest by propagation,
              falling back to the honest value for a wire nothing determines, and check;
     solver   for a small residue (few undetermined wires), z3 over integers with each
              constraint as (A·B − C) mod r = 0 and the target ≠ its honest value. z3 is an
@@ -93,9 +93,11 @@ def _guess(
     return None
 
 
-# Structured guesses for a wire whose honest value is h: h+1, 0, 1, h−1, −1, 2.
+# Structured guesses for a wire whose honest value is h: h+1, 0, 1, −h (the other square
+# root), h−1, −1, 2.
 _STRUCTURED: tuple[Callable[[int], int], ...] = (
-    lambda h: h + 1, lambda h: 0, lambda h: 1, lambda h: h - 1, lambda h: -1, lambda h: 2,
+    lambda h: h + 1, lambda h: 0, lambda h: 1, lambda h: -h, lambda h: h - 1, lambda h: -1,
+    lambda h: 2,
 )  # fmt: skip
 
 
