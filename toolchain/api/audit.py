@@ -2,30 +2,45 @@
 
 Orchestration only: compile, compute the honest witness of an example input (the first
 circuits/inputs/NAME/valid*.json, or the user's), run the engine (`toolchain.audit`), apply the
-circuit's `audit` policy from circuits.toml and write a forged witness as .wtns.
+circuit's `audit` policy from circuits.toml and write a forged witness as .wtns. With `prove`,
+the forged witness is proved with the circuit's own Groth16 key by the native backend (straight
+from the .wtns: `zkt prove` takes input JSON, which cannot express a forged witness) and the
+proof is verified with the circuit's verification key.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from toolchain.api.compile import compile_circuits
 from toolchain.api.prove import load_inputs
-from toolchain.api.workspace import Workspace
+from toolchain.api.workspace import Workspace, existing
 from toolchain.audit.system import System, system_of
 from toolchain.audit.verdict import UNDER_CONSTRAINED, UNKNOWN, Verdict, audit
 from toolchain.audit.verdict import differences as differences
+from toolchain.backends.native import NativeBackend
 from toolchain.build import Reporter
 from toolchain.errors import UsageError, VerificationError
 from toolchain.formats.r1cs import read_r1cs
 from toolchain.formats.sym import read_sym
 from toolchain.formats.wtns import write_wtns
+from toolchain.paths import shown_path
 from toolchain.witness.calculator import WitnessCalculator
 
 DEFAULT_SECONDS = 10.0
 FORGED_WTNS = "forged.wtns"
+FORGED_PROOF, FORGED_PUBLIC = "forged_proof.json", "forged_public.json"
+
+
+@dataclass(frozen=True)
+class ForgedProof:
+    """A proof of the forged witness with the circuit's own key, and whether its vkey accepts it."""
+
+    proof: Path
+    public: Path
+    verified: bool
 
 
 @dataclass(frozen=True)
@@ -39,6 +54,7 @@ class CircuitAudit:
     system: System | None = None
     input: Path | None = None
     forged_wtns: Path | None = None
+    forged_proof: ForgedProof | None = None
 
     @property
     def status(self) -> str:
@@ -57,9 +73,11 @@ def audit_circuits(
     *,
     seconds: float = DEFAULT_SECONDS,
     input_path: Path | None = None,
+    prove: bool = False,
     report: Reporter = lambda _: None,
 ) -> list[CircuitAudit]:
-    """Audit the named circuits (all when none), `seconds` of search each."""
+    """Audit the named circuits (all when none), `seconds` of search each; with `prove`, prove
+    each forged witness with the circuit's key (artifacts/NAME/final.zkey) and verify it."""
     if seconds <= 0:
         raise UsageError(f"--seconds must be positive, not {seconds:g}")
     entries = ws.registry.select(names)
@@ -70,7 +88,12 @@ def audit_circuits(
         if entry.audit == "skip":
             audits.append(CircuitAudit(entry.name, entry.audit, entry.audit_reason))
             continue
-        audits.append(_audit_one(ws, entry.name, entry.audit, seconds, input_path, report))
+        found = _audit_one(ws, entry.name, entry.audit, seconds, input_path, report)
+        if prove and found.forged_wtns is not None:
+            if entry.protocol != "groth16":
+                raise UsageError(f"{entry.name}: forged proofs are made with Groth16 keys only")
+            found = replace(found, forged_proof=prove_forgery(ws, entry.name, found.forged_wtns))
+        audits.append(found)
     return audits
 
 
@@ -95,6 +118,19 @@ def _audit_one(
         write_wtns(forged, verdict.forgery.witness)
     report(f"{name}: {verdict.status} ({verdict.seconds:.2f} s)")
     return CircuitAudit(name, policy, "", verdict, system, source, forged)
+
+
+def prove_forgery(ws: Workspace, name: str, wtns: Path) -> ForgedProof:
+    """Prove a forged witness with the circuit's own key (native Groth16) and verify the proof
+    with its verification key: the bug, beyond argument."""
+    project = ws.project
+    hint = f"run `zkt setup {name}` first"
+    zkey = existing(project.zkey(name), "proving key", hint)
+    vkey = existing(project.vkey(name), "verification key", hint)
+    proof, public = project.build_dir(name) / FORGED_PROOF, project.build_dir(name) / FORGED_PUBLIC
+    backend = NativeBackend()
+    backend.prove(zkey, wtns, proof, public)
+    return ForgedProof(proof, public, backend.verify(vkey, public, proof))
 
 
 def example_input(ws: Workspace, name: str) -> Path:
@@ -133,8 +169,9 @@ def warnings(audits: Sequence[CircuitAudit]) -> list[str]:
     return lines
 
 
-def as_json(a: CircuitAudit) -> dict[str, object]:
-    """One circuit's audit as JSON: verdict, what was left, and the two witnesses' differences."""
+def as_json(a: CircuitAudit, root: Path) -> dict[str, object]:
+    """One circuit's audit as JSON: verdict, what was left, and the two witnesses' differences;
+    paths inside the project `root` relative to it."""
     out: dict[str, object] = {"circuit": a.name, "policy": a.policy, "verdict": a.status}
     if a.verdict is None:
         out["reason"] = a.reason
@@ -142,7 +179,7 @@ def as_json(a: CircuitAudit) -> dict[str, object]:
     v = a.verdict
     out.update(
         {
-            "input": str(a.input),
+            "input": _shown(root, a.input),
             "seconds": round(v.seconds, 3),
             "search": v.stopped,
             "outputs": a.names(v.outputs),
@@ -152,7 +189,17 @@ def as_json(a: CircuitAudit) -> dict[str, object]:
                 {"signal": a.names([w])[0], "wire": w, "honest": str(h), "forged": str(f)}
                 for w, h, f in differences(v)
             ],
-            "forged_witness": None if a.forged_wtns is None else str(a.forged_wtns),
+            "forged_witness": _shown(root, a.forged_wtns),
         }
     )
+    if a.forged_proof is not None:
+        out["forged_proof"] = {
+            "proof": _shown(root, a.forged_proof.proof),
+            "public": _shown(root, a.forged_proof.public),
+            "verified": a.forged_proof.verified,
+        }
     return out
+
+
+def _shown(root: Path, path: Path | None) -> str | None:
+    return None if path is None else shown_path(root, path)

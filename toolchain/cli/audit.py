@@ -34,6 +34,12 @@ _SHOWN = 6
     help="Input JSON of the honest witness (one circuit only; default: the first"
     " circuits/inputs/NAME/valid*.json).",
 )
+@click.option(
+    "--prove",
+    is_flag=True,
+    help="Prove each forged witness with the circuit's own key (artifacts/NAME/final.zkey, native"
+    " Groth16) and verify the forged proof with its verification key.",
+)
 @click.pass_context
 def audit_cmd(
     ctx: click.Context,
@@ -41,6 +47,7 @@ def audit_cmd(
     as_json: bool,
     seconds: float,
     input_path: Path | None,
+    prove: bool,
 ) -> None:
     """Find under-constrained outputs (all circuits when none named).
 
@@ -53,9 +60,10 @@ def audit_cmd(
     from toolchain.api.audit import as_json as audit_json
     from toolchain.api.audit import audit_circuits, check_policies, warnings
 
-    audits = audit_circuits(workspace(ctx), names, seconds=seconds, input_path=input_path)
+    ws = workspace(ctx)
+    audits = audit_circuits(ws, names, seconds=seconds, input_path=input_path, prove=prove)
     if as_json:
-        click.echo(json.dumps([audit_json(a) for a in audits], indent=2))
+        click.echo(json.dumps([audit_json(a, ws.project.root) for a in audits], indent=2))
     else:
         _table(audits)
     for line in warnings(audits):
@@ -89,6 +97,9 @@ def _evidence(a: CircuitAudit) -> None:
     if len(changed) > _SHOWN:
         click.echo(f"    and {len(changed) - _SHOWN} more signals")
     click.echo(f"    forged witness: {a.forged_wtns}")
+    if a.forged_proof is not None:
+        accepted = "verifies" if a.forged_proof.verified else "does NOT verify"
+        click.echo(f"    forged proof: {a.forged_proof.proof} ({accepted} with the circuit's vkey)")
 
 
 COMMANDS = [audit_cmd]
