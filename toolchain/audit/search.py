@@ -6,8 +6,9 @@ Two stages, within one deadline:
     guesses  from the honest witness, give one undetermined wire another value (structured ones
              first: h+1, 0, 1, −h, h−1, −1, 2, then random), complete the rest by propagation,
              falling back to the honest value for a wire nothing determines, and check;
-    solver   for a small residue (few undetermined wires), z3 over integers with each
-             constraint as (A·B − C) mod r = 0 and the target ≠ its honest value. z3 is an
+    solver   for a small residue (few undetermined wires), z3 over integers in [0, r) with
+             each constraint as A·B − C = k·r (k an integer unknown of its own) and a target
+             ≠ its honest value. z3 is an
              optional extra (`pip install zk-toolchain[audit]`); without it this stage is skipped.
 
 Nothing is believed: every candidate, the solver's models included, is checked against the
@@ -156,8 +157,10 @@ def _solver(
     for var in unknowns.values():
         solver.add(var >= 0, var < R)
     for index in relevant:
+        # A·B ≡ C (mod r) as the integer equation A·B − C = k·r with a quotient k of its own:
+        # exact, and far easier for z3 than its `%` on 254-bit products.
         a, b, c = (_expr(lc, honest, unknowns) for lc in system.constraints[index])
-        solver.add((a * b - c) % R == 0)
+        solver.add(a * b - c == z3.Int(f"k{index}") * R)
     solver.add(z3.Or([unknowns[w] != honest[w] for w in targets]))
     answer = solver.check()
     if answer == z3.unsat:
