@@ -179,7 +179,7 @@ def as_json(a: CircuitAudit, root: Path) -> dict[str, object]:
     v = a.verdict
     out.update(
         {
-            "input": _shown(root, a.input),
+            "input": shown(root, a.input),
             "seconds": round(v.seconds, 3),
             "search": v.stopped,
             "outputs": a.names(v.outputs),
@@ -189,17 +189,18 @@ def as_json(a: CircuitAudit, root: Path) -> dict[str, object]:
                 {"signal": a.names([w])[0], "wire": w, "honest": str(h), "forged": str(f)}
                 for w, h, f in differences(v)
             ],
-            "forged_witness": _shown(root, a.forged_wtns),
+            "forged_witness": shown(root, a.forged_wtns),
         }
     )
     if a.forged_proof is not None:
         out["forged_proof"] = {
-            "proof": _shown(root, a.forged_proof.proof),
-            "public": _shown(root, a.forged_proof.public),
+            "proof": shown(root, a.forged_proof.proof),
+            "public": shown(root, a.forged_proof.public),
             "verified": a.forged_proof.verified,
         }
     return out
 
 
-def _shown(root: Path, path: Path | None) -> str | None:
+def shown(root: Path, path: Path | None) -> str | None:
+    """A path as the report shows it: relative to the project root when inside."""
     return None if path is None else shown_path(root, path)

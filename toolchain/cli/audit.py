@@ -65,28 +65,33 @@ def audit_cmd(
     if as_json:
         click.echo(json.dumps([audit_json(a, ws.project.root) for a in audits], indent=2))
     else:
-        _table(audits)
+        _table(audits, ws.project.root)
     for line in warnings(audits):
         click.echo(f"zkt: warning: {line}", err=True)
     check_policies(audits)
 
 
-def _table(audits: list[CircuitAudit]) -> None:
-    click.echo(f"{'circuit':<24} {'verdict':<18} {'outputs':>7} {'open':>5} {'seconds':>8}")
+def _table(audits: list[CircuitAudit], root: Path) -> None:
+    # open: outputs propagation left undetermined; internal-open: other signals it left.
+    click.echo(
+        f"{'circuit':<24} {'verdict':<18} {'outputs':>7} {'open':>5} {'internal-open':>13}"
+        f" {'seconds':>8}"
+    )
     for a in audits:
         v = a.verdict
         if v is None:
-            click.echo(f"{a.name:<24} {'skipped':<18} {'':>7} {'':>5} {'':>8}  {a.reason}")
+            click.echo(f"{a.name:<24} {'skipped':<18} {a.reason}")
             continue
         click.echo(
             f"{a.name:<24} {v.status:<18} {len(v.outputs):>7}"
-            f" {len(v.undetermined_outputs):>5} {v.seconds:>8.2f}"
+            f" {len(v.undetermined_outputs):>5} {len(v.undetermined_intermediates):>13}"
+            f" {v.seconds:>8.2f}"
         )
-        _evidence(a)
+        _evidence(a, root)
 
 
-def _evidence(a: CircuitAudit) -> None:
-    from toolchain.api.audit import differences
+def _evidence(a: CircuitAudit, root: Path) -> None:
+    from toolchain.api.audit import differences, shown
 
     assert a.verdict is not None
     if a.verdict.status != "under-constrained":
@@ -96,10 +101,11 @@ def _evidence(a: CircuitAudit) -> None:
         click.echo(f"    {a.names([wire])[0]}: honest {honest}, forged {forged}")
     if len(changed) > _SHOWN:
         click.echo(f"    and {len(changed) - _SHOWN} more signals")
-    click.echo(f"    forged witness: {a.forged_wtns}")
+    click.echo(f"    forged witness: {shown(root, a.forged_wtns)}")
     if a.forged_proof is not None:
         accepted = "verifies" if a.forged_proof.verified else "does NOT verify"
-        click.echo(f"    forged proof: {a.forged_proof.proof} ({accepted} with the circuit's vkey)")
+        proof = shown(root, a.forged_proof.proof)
+        click.echo(f"    forged proof: {proof} ({accepted} with the circuit's verification key)")
 
 
 COMMANDS = [audit_cmd]

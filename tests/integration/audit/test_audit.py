@@ -105,8 +105,8 @@ def test_the_table_names_the_forged_signal(tmp_path: Path) -> None:
     done = zkt("audit", "square_bug", "square_ok", "--seconds", "2", cwd=root)
     assert done.returncode == 1
     lines = done.stdout.splitlines()
-    assert lines[0].split() == ["circuit", "verdict", "outputs", "open", "seconds"]
-    assert lines[1].split()[:4] == ["square_bug", "under-constrained", "2", "1"]
+    assert lines[0].split() == ["circuit", "verdict", "outputs", "open", "internal-open", "seconds"]
+    assert lines[1].split()[:5] == ["square_bug", "under-constrained", "2", "1", "0"]
     assert lines[2] == "    main.y: honest 49, forged 50"
     assert any(line.split()[:2] == ["square_ok", "unique"] for line in lines)
 
