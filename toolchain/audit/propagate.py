@@ -8,6 +8,8 @@ inputs are fixed. Its rules, applied until nothing changes (each sound on its ow
     bits        wires each constrained to {0, 1} by (b − α)(b − β) = 0 with {α, β} = {0, 1},
                 whose weighted sum (weights c·2^e, distinct e < 253) equals a determined value,
                 are fixed: two bit vectors with the same sum below r are the same vector;
+    non-zero    x·L = k with k a non-zero constant, x determined and L linear in one unknown:
+                x ≠ 0 is forced (x·L ≠ 0), so L = k/x fixes it;
     is-zero     x·L = K and x·M = N, with x, K determined, L and N each linear in the same one
                 unknown z (non-zero coefficients): x ≠ 0 fixes z by L = K/x, x = 0 by N = 0.
 
@@ -51,7 +53,20 @@ def _fixed_by(system: System, index: int, known: set[int], bits: set[int]) -> It
         if unknown and len(unknown) <= MAX_BITS and set(unknown) <= bits:
             return unknown if _distinct_powers([linear[w] for w in unknown]) else ()
         return ()
-    return _is_zero(system, index, known)
+    return _non_zero(a, b, c, known) or _is_zero(system, index, known)
+
+
+def _non_zero(
+    a: LinearCombination, b: LinearCombination, c: LinearCombination, known: set[int]
+) -> tuple[int, ...]:
+    """x·L = k ≠ 0 (a constant): the determined side x cannot be zero, so L is fixed."""
+    if not c.keys() <= {0} or not c.get(0, 0):
+        return ()
+    for x, lc in ((a, b), (b, a)):
+        z = _single_unknown(lc, known)
+        if z is not None and x.keys() <= known:
+            return (z,)
+    return ()
 
 
 def _linear_form(

@@ -39,9 +39,15 @@ def test_a_product_of_determined_sides_determines_the_other() -> None:
 
 
 def test_a_factor_that_may_be_zero_determines_nothing() -> None:
-    # x·y = 1 fixes y only where x ≠ 0: not for every input, so not determined.
-    system = _system(3, 1, 1, [({2: 1}, {1: 1}, {ONE: 1})])
+    # x·y = x fixes y only where x ≠ 0: not for every input, so not determined.
+    system = _system(3, 1, 1, [({2: 1}, {1: 1}, {2: 1})])
     assert 1 not in determined(system)
+
+
+def test_a_non_zero_constant_product_determines_the_other_factor() -> None:
+    # x·y = 1 forces x ≠ 0, so y = 1/x for every input; x·y = 0 does not.
+    assert 1 in determined(_system(3, 1, 1, [({2: 1}, {1: 1}, {ONE: 1})]))
+    assert 1 not in determined(_system(3, 1, 1, [({2: 1}, {1: 1}, {})]))
 
 
 def _bits(weights: list[int], binary: bool = True) -> System:
@@ -115,8 +121,8 @@ def test_the_solver_finds_what_guesses_miss() -> None:
 
 
 def test_the_solver_can_prove_no_second_value_for_this_input() -> None:
-    system = _system(3, 1, 1, [({2: 1}, {1: 1}, {ONE: 1})])  # x·y = 1, x = 5
-    outcome = search(system, [1, inverse(5), 5], frozenset({1}), (1,), time.monotonic() + 5)
+    system = _system(3, 1, 1, [({2: 1}, {1: 1}, {2: 1})])  # x·y = x, x = 5: y = 1 only
+    outcome = search(system, [1, 1, 5], frozenset({1}), (1,), time.monotonic() + 5)
     assert outcome.forgery is None and outcome.stopped == "solver-unsat"
 
 
