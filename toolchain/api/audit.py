@@ -106,10 +106,11 @@ def _audit_one(
     report: Reporter,
 ) -> CircuitAudit:
     source = input_path or example_input(ws, name)
+    inputs = load_inputs(source)  # a missing or malformed file is refused before any compile
     compile_circuits(ws, (name,), report)
     project = ws.project
     calculator = WitnessCalculator(project.wasm(name), sym_path=project.sym(name))
-    honest = calculator.calculate(load_inputs(source), source=str(source))
+    honest = calculator.calculate(inputs, source=str(source))
     system = system_of(read_r1cs(project.r1cs(name)), read_sym(project.sym(name)))
     verdict = audit(system, honest, seconds)
     forged = None

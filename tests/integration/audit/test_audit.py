@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import tree
 from tests.integration.helpers import snarkjs, zkt
 from toolchain.api.workspace import Workspace, open_workspace
 from toolchain.ceremony.devptau import write_dev_ptau
@@ -28,10 +29,6 @@ TWINS = ("square_ok", "iszero_ok", "bits_ok")
 def _project(target: Path) -> Path:
     shutil.copytree(PROJECT, target)
     return target
-
-
-def _files(root: Path) -> dict[Path, int]:
-    return {p: p.stat().st_mtime_ns for p in root.rglob("*") if p.is_file()}
 
 
 def _one_error_line(done: object, message: str, exit_code: int) -> None:
@@ -131,12 +128,12 @@ def test_warn_reports_without_failing(tmp_path: Path) -> None:
 def test_skip_needs_a_reason_and_skips(tmp_path: Path) -> None:
     root = _project(tmp_path / "project")
     _registry(root, "bits_bug", 'audit = "skip"')
-    before = _files(root)
+    before = tree(root)
     done = zkt("audit", "bits_bug", cwd=root)
     assert done.returncode == 2
     assert "Traceback" not in done.stderr
     assert 'audit = "skip" needs an audit_reason saying why' in done.stderr
-    assert _files(root) == before
+    assert tree(root) == before
     _registry(root, "bits_bug", 'audit_reason = "known, fixed upstream"')
     done = zkt("audit", "bits_bug", cwd=root)
     assert done.returncode == 0, done.stderr
@@ -151,24 +148,24 @@ def test_skip_needs_a_reason_and_skips(tmp_path: Path) -> None:
 
 def test_input_names_one_circuit(tmp_path: Path) -> None:
     root = _project(tmp_path / "project")
-    before = _files(root)
+    before = tree(root)
     given = root / "circuits" / "inputs" / "bits_ok" / "valid.json"
     done = zkt("audit", "bits_ok", "bits_bug", "--input", str(given), cwd=root)
     _one_error_line(done, "--input fits one circuit: name exactly one", 2)
-    assert _files(root) == before
+    assert tree(root) == before
 
 
 def test_a_circuit_without_example_input_is_refused(tmp_path: Path) -> None:
     root = _project(tmp_path / "project")
     shutil.rmtree(root / "circuits" / "inputs" / "bits_ok")
-    before = _files(root)
+    before = tree(root)
     done = zkt("audit", "bits_ok", cwd=root)
     _one_error_line(
         done,
         "bits_ok: no example input circuits/inputs/bits_ok/valid*.json; give one with --input",
         2,
     )
-    assert _files(root) == before
+    assert tree(root) == before
 
 
 def test_the_users_input_is_audited_and_unknown_is_only_a_warning(tmp_path: Path) -> None:
@@ -225,3 +222,25 @@ def test_a_forged_proof_verifies_with_the_circuits_own_key(tmp_path: Path) -> No
         str(root / forged["proof"]),
     )
     assert "OK!" in said
+
+
+@pytest.mark.parametrize(
+    ("args", "message", "exit_code"),
+    [
+        (("--seconds", "0"), "--seconds must be positive, not 0", 2),
+        (("--input", "nope.json"), "nope.json: no such input file", 2),
+        (("--input", "wrong.json"), "2 problems in wrong.json: unknown input signal \"x\""
+         " (the circuit's inputs are in); missing input signals: \"in\"", 2),
+    ],
+)  # fmt: skip
+def test_refusals_are_one_line_and_leave_no_file(
+    tmp_path: Path, args: tuple[str, ...], message: str, exit_code: int
+) -> None:
+    root = _project(tmp_path / "project")
+    (root / "wrong.json").write_text('{"x": 1}')
+    if "wrong.json" in args:  # the circuit must be compiled to read its inputs
+        assert zkt("compile", "bits_ok", cwd=root).returncode == 0
+    before = tree(root)
+    done = zkt("audit", "bits_ok", *args, cwd=root)
+    _one_error_line(done, message, exit_code)
+    assert tree(root) == before
