@@ -18,7 +18,7 @@ from toolchain.api.compile import compile_circuits
 from toolchain.api.prove import load_inputs
 from toolchain.api.workspace import Workspace, existing
 from toolchain.audit.system import System, system_of
-from toolchain.audit.verdict import UNDER_CONSTRAINED, UNKNOWN, Verdict, audit
+from toolchain.audit.verdict import UNDER_CONSTRAINED, UNIQUE, UNKNOWN, Verdict, audit
 from toolchain.audit.verdict import differences as differences
 from toolchain.backends.native import NativeBackend
 from toolchain.build import Reporter
@@ -186,6 +186,11 @@ def as_json(a: CircuitAudit, root: Path) -> dict[str, object]:
             "outputs": a.names(v.outputs),
             "undetermined_outputs": a.names(v.undetermined_outputs),
             "undetermined_intermediates": len(v.undetermined_intermediates),
+            # With unique outputs, internal signals a second witness showed free (reported,
+            # not failed: IsZero's inv when in = 0 is one).
+            "free_internal": a.names(v.forgery.differs)
+            if v.status == UNIQUE and v.forgery is not None
+            else [],
             "differences": [
                 {"signal": a.names([w])[0], "wire": w, "honest": str(h), "forged": str(f)}
                 for w, h, f in differences(v)

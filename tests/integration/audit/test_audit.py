@@ -244,3 +244,16 @@ def test_refusals_are_one_line_and_leave_no_file(
     done = zkt("audit", "bits_ok", *args, cwd=root)
     _one_error_line(done, message, exit_code)
     assert tree(root) == before
+
+
+def test_a_free_internal_signal_is_reported_not_failed(tmp_path: Path) -> None:
+    # circomlib's IsZero with in = 0: out is 1 for sure, inv may be anything.
+    root = _project(tmp_path / "project")
+    zero = tmp_path / "zero.json"
+    zero.write_text('{"in": "0"}')
+    done = zkt("audit", "iszero_ok", "--input", str(zero), "--seconds", "2", "--json", cwd=root)
+    assert done.returncode == 0, done.stderr
+    (verdict,) = json.loads(done.stdout)
+    assert verdict["verdict"] == "unique"
+    assert verdict["free_internal"] == ["main.inv"]
+    assert verdict["forged_witness"] is None
