@@ -90,13 +90,19 @@ def _combine(k: int, side: LinearCombination, c: LinearCombination) -> LinearCom
 
 
 def _distinct_powers(weights: list[int]) -> bool:
-    """Whether the weights are c·2^e for one c ≠ 0 and distinct exponents e < MAX_BITS."""
-    base = min(weights, key=lambda w: min(w, R - w))
-    if base == 0:
+    """Whether the weights are c·2^e for one c ≠ 0 and distinct exponents e < MAX_BITS.
+
+    c is the weight of the smallest exponent, which need not be the smallest number mod r
+    (a constraint scaled by 1/3 has weights 2^e/3): each weight is tried as c.
+    """
+    if len(set(weights)) != len(weights) or 0 in weights:
         return False
-    scaled = sorted(w * inverse(base) % R for w in weights)
     powers = {1 << e for e in range(MAX_BITS)}
-    return len(set(scaled)) == len(scaled) and all(s in powers for s in scaled)
+    for base in weights:
+        scale = inverse(base)
+        if all(w * scale % R in powers for w in weights):
+            return True
+    return False
 
 
 def _binary_wires(system: System) -> set[int]:

@@ -64,6 +64,8 @@ def _bits(weights: list[int], binary: bool = True) -> System:
 def test_a_binary_decomposition_determines_its_bits() -> None:
     assert determined(_bits([1, 2, 4, 8])) >= {1, 2, 3, 4}
     assert determined(_bits([3 * 8, 3 * 2, 3, 3 * 4])) >= {1, 2, 3, 4}  # any order, common factor
+    third = inverse(3)
+    assert determined(_bits([third, 2 * third, 4 * third])) >= {1, 2, 3}  # scaled by 1/3 mod r
 
 
 @pytest.mark.parametrize(
