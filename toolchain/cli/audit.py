@@ -73,17 +73,18 @@ def audit_cmd(
 
 def _table(audits: list[CircuitAudit], root: Path) -> None:
     # open: outputs propagation left undetermined; internal-open: other signals it left.
+    width = max([len("circuit"), *(len(a.name) for a in audits)])
     click.echo(
-        f"{'circuit':<24} {'verdict':<18} {'outputs':>7} {'open':>5} {'internal-open':>13}"
+        f"{'circuit':<{width}} {'verdict':<18} {'outputs':>7} {'open':>5} {'internal-open':>13}"
         f" {'seconds':>8}"
     )
     for a in audits:
         v = a.verdict
         if v is None:
-            click.echo(f"{a.name:<24} {'skipped':<18} {a.reason}")
+            click.echo(f"{a.name:<{width}} {'skipped':<18} {a.reason}")
             continue
         click.echo(
-            f"{a.name:<24} {v.status:<18} {len(v.outputs):>7}"
+            f"{a.name:<{width}} {v.status:<18} {len(v.outputs):>7}"
             f" {len(v.undetermined_outputs):>5} {len(v.undetermined_intermediates):>13}"
             f" {v.seconds:>8.2f}"
         )
