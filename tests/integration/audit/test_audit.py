@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -22,6 +24,8 @@ from toolchain.witness.calculator import WitnessCalculator
 from toolchain.witness.constraints import check_constraints
 
 PROJECT = Path(__file__).parent / "project"
+Run = subprocess.CompletedProcess[str]
+Audited = tuple[Path, Run, dict[str, dict[str, Any]]]
 BUGS = {"square_bug": "main.y", "iszero_bug": "main.out", "bits_bug": "main.out[0]"}
 TWINS = ("square_ok", "iszero_ok", "bits_ok")
 
@@ -31,7 +35,7 @@ def _project(target: Path) -> Path:
     return target
 
 
-def _one_error_line(done: object, message: str, exit_code: int) -> None:
+def _one_error_line(done: Run, message: str, exit_code: int) -> None:
     assert done.returncode == exit_code
     stderr: str = done.stderr
     assert "Traceback" not in stderr and "    at " not in stderr
@@ -40,7 +44,7 @@ def _one_error_line(done: object, message: str, exit_code: int) -> None:
 
 
 @pytest.fixture(scope="module")
-def audited(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, object, dict[str, dict]]:
+def audited(tmp_path_factory: pytest.TempPathFactory) -> Audited:
     """The tiny project audited once by the real CLI: (root, the run, verdict per circuit)."""
     root = _project(tmp_path_factory.mktemp("audit") / "project")
     done = zkt("audit", "--json", "--seconds", "3", cwd=root)
@@ -48,7 +52,7 @@ def audited(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, object, dic
     return root, done, verdicts
 
 
-def test_the_run_fails_on_the_bugs_with_one_line(audited: tuple[Path, object, dict]) -> None:
+def test_the_run_fails_on_the_bugs_with_one_line(audited: Audited) -> None:
     _, done, _ = audited
     _one_error_line(
         done,
@@ -59,7 +63,7 @@ def test_the_run_fails_on_the_bugs_with_one_line(audited: tuple[Path, object, di
 
 
 @pytest.mark.parametrize("name", TWINS)
-def test_each_correct_twin_is_proven_unique(audited: tuple[Path, object, dict], name: str) -> None:
+def test_each_correct_twin_is_proven_unique(audited: Audited, name: str) -> None:
     _, _, verdicts = audited
     assert verdicts[name]["verdict"] == "unique"
     assert verdicts[name]["undetermined_outputs"] == []
@@ -67,9 +71,7 @@ def test_each_correct_twin_is_proven_unique(audited: tuple[Path, object, dict], 
 
 
 @pytest.mark.parametrize("name", sorted(BUGS))
-def test_each_bug_comes_with_a_second_witness_the_r1cs_accepts(
-    audited: tuple[Path, object, dict], name: str
-) -> None:
+def test_each_bug_comes_with_a_second_witness_the_r1cs_accepts(audited: Audited, name: str) -> None:
     root, _, verdicts = audited
     verdict = verdicts[name]
     assert verdict["verdict"] == "under-constrained"
