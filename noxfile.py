@@ -14,7 +14,7 @@ import nox
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # toolchain.nox, before install
 from toolchain.nox import sessions as zkt
 
-nox.options.sessions = ["lint", "typecheck", "tests", "fuzz", "verify_artifacts"]
+nox.options.sessions = ["lint", "typecheck", "tests", "fuzz", "verify_artifacts", "audit"]
 nox.options.reuse_existing_virtualenvs = True
 
 PYTHON = "3.11"
@@ -40,6 +40,7 @@ zkt.compile()
 zkt.setup()
 zkt.ceremony()
 zkt.verify_artifacts()
+zkt.audit()
 
 
 @nox.session(python=PYTHON)

@@ -44,6 +44,9 @@ ENGINE_NAMES = ("auto", "pure", "mcl")  # the arithmetic engines of the native b
 Protocol = Literal["groth16", "plonk", "fflonk"]
 PROTOCOLS: tuple[Protocol, ...] = ("groth16", "plonk", "fflonk")
 UNIVERSAL_PROTOCOLS: tuple[Protocol, ...] = ("plonk", "fflonk")
+# What `zkt audit` does with an under-constrained verdict: fail (exit 1), warn, or skip the
+# circuit (with a reason).
+AuditPolicy = Literal["fail", "warn", "skip"]
 ModelT = TypeVar("ModelT", bound=BaseModel)
 # tomllib recurses once per nested array or inline table: deeper than this is hostile.
 MAX_TOML_DEPTH = 64
@@ -83,6 +86,8 @@ class CircuitEntry(_Strict):
     params: dict[str, Any] = Field(default_factory=dict)
     circom: CircomOptions = Field(default_factory=CircomOptions)
     protocol: Protocol = "groth16"
+    audit: AuditPolicy = "fail"
+    audit_reason: str = Field(default="", max_length=500)
 
     @field_validator("params")
     @classmethod
@@ -108,6 +113,8 @@ class CircuitEntry(_Strict):
             )
         if self.source is not None and self.params:
             raise ValueError("params apply to templates only: a hand-written source takes none")
+        if self.audit == "skip" and not self.audit_reason.strip():
+            raise ValueError('audit = "skip" needs an audit_reason saying why')
         return self
 
     # The entry's position in circuits.toml, set by Registry: error messages name it.

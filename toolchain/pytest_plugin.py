@@ -7,6 +7,7 @@
         membership.expect_fail({**valid, "root": "1"}, match="Assert Failed")
         witness = membership.witness(valid)
         membership.expect_unsatisfied(witness.with_signal("root", 1))  # not only the asserts
+        membership.expect_unique_outputs(valid)           # what `zkt audit` proves
 
 Loaded through the `pytest11` entry point `zkt`. The project is `--zkt-project`, else
 $ZKT_PROJECT, else the nearest directory holding circuits/circuits.toml from pytest's rootdir
@@ -219,6 +220,23 @@ class Circuit:
         if match is not None and not re.search(match, outcome.message):
             pytest.fail(f"{self.name}: the failure does not match {match!r}: {outcome}")
         return outcome
+
+    def expect_unique_outputs(self, inputs: Mapping[str, object], *, seconds: float = 5.0) -> None:
+        """Fail the test unless `zkt audit` proves every output determined by the inputs: an
+        under-constrained circuit fails naming the forged signals, and so does `unknown`."""
+        __tracebackhide__ = True
+        from toolchain.audit.system import system_of
+        from toolchain.audit.verdict import UNIQUE, audit, differences
+
+        system = system_of(self.r1cs, self.symbols)
+        verdict = audit(system, self.witness(inputs).values, seconds)
+        if verdict.status != UNIQUE:
+            changed = [f"{system.name(w)}: {h} -> {f}" for w, h, f in differences(verdict)[:3]]
+            left = ", ".join(system.name(w) for w in verdict.undetermined_outputs)
+            pytest.fail(
+                f"{self.name}: expected unique outputs, but the audit says {verdict.status}"
+                f" (undetermined: {left})" + "".join(f"\n  {line}" for line in changed)
+            )
 
     def _run(self, inputs: Mapping[str, object]) -> Witness | Failure:
         # The witness when it computes and satisfies every constraint, else how it failed.

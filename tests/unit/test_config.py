@@ -154,3 +154,20 @@ def test_entries_know_their_position(tmp_path: Path) -> None:
     registry = read_registry(write(tmp_path, text))
     assert registry.get("h").location == "circuit[1] (h)"
     assert registry.get("h").source == "circuits/src/h.circom"
+
+
+@pytest.mark.parametrize(
+    ("body", "needle"),
+    [
+        ('audit = "skip"\n', 'circuit[0] (m): Value error, audit = "skip" needs an audit_reason'),
+        ('audit = "skip"\naudit_reason = "  "\n', "needs an audit_reason saying why"),
+        ('audit = "never"\n', "circuit[0] (m).audit"),
+    ],
+)
+def test_audit_policy(tmp_path: Path, body: str, needle: str) -> None:
+    base = '[[circuit]]\nname = "m"\ntemplate = "multiplier"\n'
+    with pytest.raises(ConfigError, match=rf"1 problem\(s\)\n  .*{re.escape(needle)}"):
+        read_registry(write(tmp_path, base + body))
+    entry = read_registry(write(tmp_path, base + 'audit = "skip"\naudit_reason = "why"\n')).get("m")
+    assert (entry.audit, entry.audit_reason) == ("skip", "why")
+    assert read_registry(write(tmp_path, base)).get("m").audit == "fail"

@@ -10,7 +10,7 @@ import click
 
 import toolchain.cli.participant  # noqa: F401  (adds join, upload, verify-* to ceremony)
 from toolchain import __version__
-from toolchain.cli import artifacts, ceremony, init, prove, ptau, tools, zkey
+from toolchain.cli import artifacts, audit, ceremony, init, prove, ptau, tools, zkey
 from toolchain.cli import compile as compiling
 from toolchain.cli import coordinator as _coordinator  # noqa: F401  (ceremony serve, invite)
 from toolchain.cli import serve as serving
@@ -35,7 +35,7 @@ def cli(ctx: click.Context, project: Path | None) -> None:
     ctx.obj["project"] = project
 
 
-for verbs in (init, compiling, prove, ptau, ceremony, zkey, artifacts, tools, serving):
+for verbs in (init, compiling, prove, ptau, ceremony, zkey, artifacts, audit, tools, serving):
     for command in verbs.COMMANDS:
         cli.add_command(command)
 

@@ -3,6 +3,7 @@
     from toolchain.nox import sessions as zkt
     zkt.compile()       # nox -s compile [-- NAME...]
     zkt.test()          # nox -s test [-- PYTEST ARGS]
+    zkt.audit()         # nox -s audit [-- NAME... --seconds N]
 
 By default a session runs in the environment nox runs in, where zk-toolchain is installed
 (`pip install zk-toolchain nox pytest`): nothing is created or downloaded per session.
@@ -115,6 +116,16 @@ def ceremony(contributors: tuple[str, ...] = ("alice", "bob", "carol")) -> None:
 
     _register("ceremony", "A local phase-2 ceremony with the beacon, then lock the artifacts.",
               body)  # fmt: skip
+
+
+def audit() -> None:
+    """Register `audit`: `zkt audit` of every circuit (or those named after --); fails on an
+    under-constrained circuit whose circuits.toml policy is `fail` (the default)."""
+
+    def body(s: nox.Session) -> None:
+        zkt(s, "audit", *s.posargs)
+
+    _register("audit", "Audit the circuits for under-constrained outputs (zkt audit).", body)
 
 
 def verify_artifacts() -> None:
