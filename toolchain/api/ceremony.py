@@ -166,6 +166,9 @@ def setup(
     setup), a PLONK or fflonk one gets its final key, verification key and verifier straight
     from the ptau (universal setup, no phase 2)."""
     chosen = ceremony_circuits(ws, names)
+    for name in chosen:  # before a dev ptau is made or anything compiled
+        if ws.registry.get(name).universal:
+            universal.check_fresh(ws.project, name)
     built = compile_circuits(ws, tuple(chosen), report)
     source = ceremony_ptau(ws, ptau, report)
     check_ptau_power(ws, built, source)

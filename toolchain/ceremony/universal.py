@@ -84,7 +84,7 @@ def _signals(lc: LinearCombination) -> list[int]:
 
 def universal_setup(project: Project, tools: Tools, name: str, protocol: str, ptau: Path) -> Record:
     """Circuit `name`'s key, verification key and Solidity verifier from `ptau`; record 0."""
-    _check_fresh(project, name)
+    check_fresh(project, name)
     final, r1cs = project.zkey(name), project.r1cs(name)
     final.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=final.parent, prefix=".zkt-setup-") as tmp:
@@ -109,7 +109,8 @@ def refuse_phase2_key(path: Path) -> None:
         )
 
 
-def _check_fresh(project: Project, name: str) -> None:
+def check_fresh(project: Project, name: str) -> None:
+    """UsageError when circuit `name` was set up already, or has a key no setup recorded."""
     if read_transcript(project.transcript(name)):
         raise UsageError(f"{name}: already set up ({project.transcript(name)})")
     final = project.zkey(name)
