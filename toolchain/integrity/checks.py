@@ -148,17 +148,16 @@ def check_vkey(vkey: Path, zkey: ZkeyFile) -> str:
 def verifier_constants(zkey: ZkeyFile) -> dict[str, int]:
     """The `uint256 constant`s snarkjs's Groth16 verifier template writes for this key."""
     header = zkey.header
-    constants = {"r": R, "q": P, **g1_constants("alpha", header.alpha_g1)}
+    constants = {"r": R, "q": P, **_g1_constants("alpha", header.alpha_g1)}
     g2_points = (("beta", header.beta_g2), ("gamma", header.gamma_g2), ("delta", header.delta_g2))
     for label, point in g2_points:
         constants.update(_g2_constants(label, point))
     for index, ic in enumerate(zkey.read_g1_section(SECTION_IC)):
-        constants.update(g1_constants(f"IC{index}", ic))
+        constants.update(_g1_constants(f"IC{index}", ic))
     return constants
 
 
-def g1_constants(label: str, point: G1Affine) -> dict[str, int]:
-    """A G1 point's x and y as snarkjs's verifier templates name them (LABELx, LABELy)."""
+def _g1_constants(label: str, point: G1Affine) -> dict[str, int]:
     # snarkjs writes the point at infinity as (0, 1, 0); its x and y are then 0 and 1.
     x, y = (0, 1) if point == G1_IDENTITY else point
     return {f"{label}x": x, f"{label}y": y}

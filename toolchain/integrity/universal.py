@@ -33,7 +33,7 @@ from toolchain.formats.universal_zkey import (
     verification_key,
 )
 from toolchain.formats.zkey import zkey_protocol
-from toolchain.integrity.checks import g1_constants
+from toolchain.integrity.checks import _g1_constants
 from toolchain.native.curve import G2Affine
 from toolchain.native.field import P, R, root_of_unity
 from toolchain.runner.tools import Tools
@@ -95,7 +95,7 @@ def universal_verifier_constants(zkey: UniversalZkey) -> dict[str, int]:
     constants = {"q": R, "qf": P, "n": h.domain_size, "k1": h.k1, "k2": h.k2, "w1": w}
     constants |= _x2_constants(h.x_2)
     for name, point in h.commitments.items():
-        constants |= g1_constants(name, point)
+        constants |= _g1_constants(name, point)
     if h.protocol == "plonk":
         return constants | {"nPublic": h.n_public, "nLagrange": max(h.n_public, 1)}
     roots = {"wr": h.roots["wr"], "w3": h.roots["w3"], "w4": h.roots["w4"]}
