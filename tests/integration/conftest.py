@@ -11,9 +11,9 @@ from tests.conftest import copy_project
 from toolchain.api.compile import compile_circuits
 from toolchain.api.workspace import Workspace, open_workspace
 from toolchain.ceremony.devptau import write_dev_ptau
-from toolchain.ceremony.universal import universal_setup
 from toolchain.ceremony.entropy import fresh_entropy
 from toolchain.ceremony.phase2 import contribute, export_verification_key, new_zkey
+from toolchain.ceremony.universal import universal_setup
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
