@@ -13,6 +13,7 @@ from toolchain.api.workspace import Workspace, open_workspace
 from toolchain.ceremony.devptau import write_dev_ptau
 from toolchain.ceremony.entropy import fresh_entropy
 from toolchain.ceremony.phase2 import contribute, export_verification_key, new_zkey
+from toolchain.ceremony.universal import universal_setup
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -45,12 +46,18 @@ def dev_ptau(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def keyed(compiled: Workspace, dev_ptau: Path) -> Workspace:
     """`compiled` plus artifacts/NAME/final.zkey and verification_key.json for every circuit.
 
-    Made by snarkjs groth16 setup from the dev ptau and one phase-2 contribution (a key without
-    one has δ = γ, which lock and verify refuse): test keys, insecure like their ptau.
+    A Groth16 circuit's key: snarkjs groth16 setup from the dev ptau and one phase-2
+    contribution (a key without one has δ = γ, which lock and verify refuse); a PLONK or fflonk
+    circuit's: its universal setup (key, verification key, verifier.sol and the one transcript
+    record). Test keys, insecure like their ptau.
     """
 
     def setup(name: str) -> None:
         project = compiled.project
+        entry = compiled.registry.get(name)
+        if entry.universal:
+            universal_setup(project, compiled.tools, name, entry.protocol, dev_ptau)
+            return
         initial = project.ceremony_key(name, 0)
         new_zkey(compiled.tools, project.r1cs(name), dev_ptau, initial)
         contribute(compiled.tools, initial, project.zkey(name), "test", fresh_entropy())

@@ -14,7 +14,13 @@ from toolchain.api.workspace import Workspace
 from toolchain.backends.snarkjs import SnarkjsBackend
 from toolchain.config import read_registry
 
-CIRCUITS = [entry.name for entry in read_registry(REPO / "circuits" / "circuits.toml").circuit]
+# The Groth16 circuits: `keyed` gives PLONK and fflonk circuits universal keys, which the native
+# Groth16 prover and verifier do not take.
+CIRCUITS = [
+    entry.name
+    for entry in read_registry(REPO / "circuits" / "circuits.toml").circuit
+    if not entry.universal
+]
 
 
 def valid_input(name: str) -> Path:

@@ -11,7 +11,8 @@ from toolchain.build import BuildResult, Reporter
 from toolchain.ceremony import devptau, local, ptau_fetch, universal
 from toolchain.ceremony.entropy import Secret, fresh_entropy
 from toolchain.ceremony.local import LocalCeremony
-from toolchain.ceremony.transcript import Record, read_transcript
+from toolchain.ceremony.transcript import Record as Record  # the cli's type of a step
+from toolchain.ceremony.transcript import read_transcript
 from toolchain.config import CeremonyConfig, Phase1Options, read_ceremony_config
 from toolchain.errors import IntegrityError, UsageError, ZktError
 from toolchain.formats.ptau import open_ptau
@@ -124,10 +125,11 @@ def _check_setup_ptau(name: str, setup: Record, ptau: Path, error: type[ZktError
         )
 
 
-def check_ptau_power(built: list[BuildResult], ptau: Path) -> None:
+def check_ptau_power(ws: Workspace, built: list[BuildResult], ptau: Path) -> None:
     """UsageError listing each circuit whose domain needs a larger ptau than `ptau`."""
     power = open_ptau(ptau).header.power
-    short = [(r.name, r.header.setup_power) for r in built if r.header.setup_power > power]
+    needs = [(r.name, _needed_power(ws, r)) for r in built]
+    short = [(name, need) for name, need in needs if need > power]
     if short:
         (first, need), *rest = short
         others = "".join(f", {name} needs power {p}" for name, p in rest)
@@ -135,6 +137,14 @@ def check_ptau_power(built: list[BuildResult], ptau: Path) -> None:
             f"{first} needs a power-{need} ptau{others}; this ptau has power {power}"
             " (see zkt ptau pick NAME)"
         )
+
+
+def _needed_power(ws: Workspace, built: BuildResult) -> int:
+    """Groth16's domain from the r1cs header; PLONK's and fflonk's from their own rows."""
+    entry = ws.registry.get(built.name)
+    if not entry.universal:
+        return built.header.setup_power
+    return universal.universal_power(entry.protocol, ws.project.r1cs(built.name))
 
 
 def _ceremony(ws: Workspace, name: str) -> LocalCeremony:
@@ -156,9 +166,12 @@ def setup(
     setup), a PLONK or fflonk one gets its final key, verification key and verifier straight
     from the ptau (universal setup, no phase 2)."""
     chosen = ceremony_circuits(ws, names)
+    for name in chosen:  # before a dev ptau is made or anything compiled
+        if ws.registry.get(name).universal:
+            universal.check_fresh(ws.project, name)
     built = compile_circuits(ws, tuple(chosen), report)
     source = ceremony_ptau(ws, ptau, report)
-    check_ptau_power(built, source)  # a lower bound: PLONK's domain is larger than Groth16's
+    check_ptau_power(ws, built, source)
     records = []
     for name in chosen:
         records.append(_setup_one(ws, name, source, report))
@@ -205,9 +218,10 @@ def finalize(
 
 def verify_ceremony(ws: Workspace, name: str, ptau: Path | None, report: Reporter) -> list[Record]:
     """Re-verify circuit `name`'s whole chain pairwise from its initial key (`status --verify`)."""
+    ceremony = _ceremony(ws, name)
     compile_circuits(ws, (name,), report)
     setup_ptau(ws, name, ptau, report)  # the ptau the setup recorded, checked by blake2b
-    return _ceremony(ws, name).verify_chain(ws.project.r1cs(name))
+    return ceremony.verify_chain(ws.project.r1cs(name))
 
 
 def run_ceremony(
@@ -223,7 +237,7 @@ def run_ceremony(
     ptau's power checked for all of them up front); returns the circuits finalized now.
     """
     config, done = ceremony_config(ws), []
-    chosen = ceremony_circuits(ws, names)
+    chosen = _phase2_circuits(ws, names)
     compile_circuits(ws, tuple(chosen), report)
     fresh = tuple(name for name in chosen if not _ceremony(ws, name).records())
     if fresh:
@@ -243,6 +257,15 @@ def run_ceremony(
         report(f"{name}: beacon applied, verified, exported to {ws.project.artifacts_dir(name)}")
         done.append(name)
     return done
+
+
+def _phase2_circuits(ws: Workspace, names: tuple[str, ...]) -> list[str]:
+    """The Groth16 circuits a whole ceremony runs for: a PLONK or fflonk one named (or listed
+    in ceremony.toml) is refused; by default (every registry circuit) they are left out."""
+    chosen = ceremony_circuits(ws, names)
+    if names or ceremony_config(ws).ceremony.circuits:
+        return [_ceremony(ws, name).name for name in chosen]
+    return [name for name in chosen if not ws.registry.get(name).universal]
 
 
 def transcript(ws: Workspace, name: str) -> list[Record]:

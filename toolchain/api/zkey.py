@@ -6,6 +6,7 @@ from pathlib import Path
 
 from toolchain.ceremony import checks, phase1, phase2
 from toolchain.ceremony.entropy import Secret
+from toolchain.ceremony.universal import refuse_phase2_key
 from toolchain.errors import UsageError
 from toolchain.formats.snarkjs_json import read_proof, read_public
 from toolchain.fsutil import refuse_existing
@@ -22,6 +23,7 @@ def contribute_zkey(
     force: bool = False,
 ) -> Path:
     """Contribute to `zkey_in`, writing `zkey_out`, accepted only as one valid contribution more."""
+    refuse_phase2_key(zkey_in)
     refuse_existing(zkey_out, zkey_in, force=force)
     checks.check_open(phase2.mpc_params(zkey_in), zkey_in.name)
     phase2.contribute(tools, zkey_in, zkey_out, contributor, entropy)
@@ -39,6 +41,7 @@ def beacon_zkey(
     force: bool = False,
 ) -> Path:
     """Apply a public beacon to `zkey_in`, writing `zkey_out`, accepted as one contribution more."""
+    refuse_phase2_key(zkey_in)
     refuse_existing(zkey_out, zkey_in, force=force)
     phase1.parse_beacon_hash(beacon_hash)
     phase1.check_beacon_exp(iterations_exp)
@@ -58,6 +61,7 @@ def verify_zkey(
     min_contributions: int = 1,
 ) -> list[str]:
     """Our checks, plus snarkjs's (r1cs + ptau) unless `native`; the names of those passed."""
+    refuse_phase2_key(zkey)
     passed = []
     if not native:
         if r1cs is None or ptau is None:

@@ -25,8 +25,11 @@ from toolchain.ceremony.transcript import Record, append_record, file_hashes, no
 from toolchain.config import UNIVERSAL_PROTOCOLS
 from toolchain.errors import FormatError, UsageError
 from toolchain.formats.ptau import open_ptau
+from toolchain.formats.r1cs import LinearCombination, read_r1cs
+from toolchain.formats.universal_zkey import domain_power
 from toolchain.formats.zkey import zkey_protocol
 from toolchain.hashing import hash_file
+from toolchain.native.field import R
 from toolchain.paths import Project, shown_path
 from toolchain.runner import snarkjs as snarkjs_args
 from toolchain.runner.tools import PINNED, Tools
@@ -47,9 +50,41 @@ def rebuild_key(tools: Tools, protocol: str, r1cs: Path, ptau: Path, out: Path) 
     return out
 
 
+def universal_power(protocol: str, r1cs: Path) -> int:
+    """The smallest ptau power snarkjs's `<protocol> setup` of `r1cs` accepts.
+
+    Its rows are one per public signal, one per r1cs constraint and one per addition it splits
+    off a linear combination too long for a gate (plonk_setup.js, r1cs_constraint_processor.js);
+    PLONK reads the ptau's Lagrange points of that domain, fflonk 9·D + 18 of its τ powers in G1
+    (a power-p ptau holds 2^(p+1) − 1 of them).
+    """
+    circuit = read_r1cs(r1cs)
+    rows = circuit.header.n_public + sum(1 + _additions(*c) for c in circuit.constraints)
+    power = domain_power(protocol, rows)
+    if protocol == "plonk":
+        return power
+    return max(power, (9 * (1 << power) + 18).bit_length() - 1)
+
+
+def _additions(a: LinearCombination, b: LinearCombination, c: LinearCombination) -> int:
+    """Extra rows one r1cs constraint costs: a sum gate takes 3 signals, a product 1 per side."""
+    terms_a, terms_b = _signals(a), _signals(b)
+    if (not terms_a and not a.get(0)) or (not terms_b and not b.get(0)):
+        return max(0, len(_signals(c)) - 3)
+    if not terms_a or not terms_b:
+        k, lc = (a[0], b) if not terms_a else (b[0], a)
+        joined = {s: (k * lc.get(s, 0) - c.get(s, 0)) % R for s in set(lc) | set(c)}
+        return max(0, len(_signals(joined)) - 3)
+    return sum(max(0, len(_signals(lc)) - 1) for lc in (a, b, c))
+
+
+def _signals(lc: LinearCombination) -> list[int]:
+    return [s for s, v in lc.items() if s != 0 and v % R]
+
+
 def universal_setup(project: Project, tools: Tools, name: str, protocol: str, ptau: Path) -> Record:
     """Circuit `name`'s key, verification key and Solidity verifier from `ptau`; record 0."""
-    _check_fresh(project, name)
+    check_fresh(project, name)
     final, r1cs = project.zkey(name), project.r1cs(name)
     final.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=final.parent, prefix=".zkt-setup-") as tmp:
@@ -64,7 +99,18 @@ def universal_setup(project: Project, tools: Tools, name: str, protocol: str, pt
     return append_record(project.transcript(name), _record(project, name, protocol, ptau))
 
 
-def _check_fresh(project: Project, name: str) -> None:
+def refuse_phase2_key(path: Path) -> None:
+    """UsageError when the .zkey at `path` is a PLONK or fflonk key: it has no phase 2."""
+    protocol = zkey_protocol(path)
+    if protocol in UNIVERSAL_PROTOCOLS:
+        raise UsageError(
+            f"{path} is a {protocol} key from a universal setup: it has no phase 2 to contribute"
+            " to, close or verify (`zkt artifacts verify` rebuilds it from the ptau)"
+        )
+
+
+def check_fresh(project: Project, name: str) -> None:
+    """UsageError when circuit `name` was set up already, or has a key no setup recorded."""
     if read_transcript(project.transcript(name)):
         raise UsageError(f"{name}: already set up ({project.transcript(name)})")
     final = project.zkey(name)

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from toolchain.cli.common import FILE, PROMPT, status, typed_entropy, workspace
+
+if TYPE_CHECKING:
+    from toolchain.api.ceremony import Record
 
 PTAU = click.option(
     "--ptau",
@@ -185,9 +189,21 @@ def ceremony_status(ctx: click.Context, name: str, verify: bool, ptau: Path | No
     ws = workspace(ctx)
     records = verify_ceremony(ws, name, ptau, status) if verify else transcript(ws, name)
     for r in records:
-        click.echo(f"{r.index:>3} {r.kind:<12} {r.name:<24} {r.contribution_hash[:16]}  {r.time}")
+        click.echo(_status_row(r))
     if verify:
         status(f"{name}: {len(records)} steps re-verified pairwise from the initial key")
+
+
+def _status_row(r: Record) -> str:
+    """One transcript record; a universal setup names its key and ptau (it has no chain hash)."""
+    if r.kind == "universal_setup":
+        key, ptau = r.file.sha256[:16], r.inputs.get("ptau_blake2b", "")[:16]
+        return (
+            f"{r.index:>3} {r.kind:<12} {r.name:<24} key sha256 {key}…, ptau blake2b {ptau}…"
+            f" ({r.inputs.get('ptau_contributions', '?')} phase-1 contributions), no phase 2"
+            f"  {r.time}"
+        )
+    return f"{r.index:>3} {r.kind:<12} {r.name:<24} {r.contribution_hash[:16]}  {r.time}"
 
 
 COMMANDS = [setup_cmd, ceremony]

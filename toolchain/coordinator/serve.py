@@ -3,7 +3,8 @@
 The data directory (default `<project>/.zkt/coordinator`) holds `state.sqlite3`, `objects/` and
 the signing key. At start each circuit of ceremony.toml without a chain gets its initial key:
 compiled through the api, then the project's local ceremony key 0 (set up now if the circuit
-has no local ceremony); a circuit whose local ceremony already has contributions is refused.
+has no local ceremony); a circuit whose local ceremony already has contributions is refused, and
+so is a PLONK or fflonk circuit (no phase 2).
 Then every chain is re-verified and the queue restored (`Coordinator.recover`). The worker
 process that checks uploads is started before the server listens, so the first upload does not
 wait for it.
@@ -84,9 +85,21 @@ def refuse_contributed(ws: Workspace, circuits: list[str]) -> None:
             )
 
 
+def refuse_universal(ws: Workspace, circuits: list[str]) -> None:
+    """UsageError for the first PLONK or fflonk circuit: a coordinator runs phase 2 only."""
+    for circuit in circuits:
+        entry = ws.registry.get(circuit)
+        if entry.universal:
+            raise UsageError(
+                f"{circuit} uses {entry.protocol}: its key comes from a universal setup (`zkt"
+                f" setup {circuit}`), not a ceremony: list only Groth16 circuits in ceremony.toml"
+            )
+
+
 def start(ws: Workspace, data: Path | None, report: Reporter) -> Coordinator:
     """Open, bootstrap and recover: the coordinator ready to serve. A refused first start
     leaves no data directory behind."""
+    refuse_universal(ws, api_ceremony.ceremony_circuits(ws, ()))
     if not (data_dir(ws, data) / DB_FILE).exists():
         refuse_contributed(ws, api_ceremony.ceremony_circuits(ws, ()))
     coordinator = open_coordinator(ws, data)

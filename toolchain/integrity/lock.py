@@ -18,7 +18,8 @@ from toolchain.ceremony.transcript import read_transcript
 from toolchain.config import CircuitEntry, Registry
 from toolchain.errors import IntegrityError, UsageError
 from toolchain.formats.ptau import open_ptau
-from toolchain.formats.zkey import open_zkey
+from toolchain.formats.universal_zkey import UNIVERSAL_IDS, open_universal_zkey
+from toolchain.formats.zkey import open_zkey, zkey_protocol
 from toolchain.hashing import sha256_bytes
 from toolchain.integrity.files import (
     Digests,
@@ -69,7 +70,7 @@ def lock(
     """
     digests = Digests()
     manifest, ptau_files = _describe_all(project, registry, tools, ptau, digests)
-    report = Checker(project, registry, manifest, digests, project, ptau_files).report()
+    report = Checker(project, registry, manifest, digests, project, ptau_files, tools).report()
     if report.failures:
         lines = [f"  {row.label} ({row.kind}): {row.detail}" for row in report.failures]
         raise IntegrityError("refusing to lock:\n" + "\n".join(lines))
@@ -339,13 +340,31 @@ def transcript_head(path: Path) -> str | None:
 
 
 def _zkey_settings(project: Project, name: str, head: JsonValue) -> Settings:
+    protocol = zkey_protocol(project.zkey(name))
+    if protocol in UNIVERSAL_IDS:
+        return _universal_settings(project.zkey(name), head)
     zkey = open_zkey(project.zkey(name))
     mpc = zkey.read_mpc_params()
     return {
+        "protocol": protocol,
         "n_vars": zkey.header.n_vars,
         "n_public": zkey.header.n_public,
         "domain_size": zkey.header.domain_size,
         "circuit_hash": mpc.cs_hash.hex(),
         "contributions": len(mpc.contributions),
+        "transcript_head": head,
+    }
+
+
+def _universal_settings(path: Path, head: JsonValue) -> Settings:
+    """A PLONK or fflonk key's protocol and header counts (it has no circuit hash or chain)."""
+    header = open_universal_zkey(path).header
+    return {
+        "protocol": header.protocol,
+        "n_vars": header.n_vars,
+        "n_public": header.n_public,
+        "domain_size": header.domain_size,
+        "n_additions": header.n_additions,
+        "n_constraints": header.n_constraints,
         "transcript_head": head,
     }

@@ -40,8 +40,11 @@ Layout (JSON, sorted keys, two-space indent, final newline, no times: it diffs w
                               contributions (phase-1 contributions in its section 7; 0: INSECURE,
                               locked only with ceremony.toml's source = "dev"; absent in older
                               manifests)
-                  zkey        n_vars, n_public, domain_size, circuit_hash, contributions,
-                              transcript_head (sha256 of the transcript's last line, or null)
+                  zkey        protocol (groth16, plonk, fflonk; absent in older manifests:
+                              groth16), n_vars, n_public, domain_size, then for Groth16
+                              circuit_hash, contributions, for PLONK/fflonk n_additions,
+                              n_constraints; transcript_head (sha256 of the transcript's last
+                              line, or null)
                   transcript  records, head
     }
 

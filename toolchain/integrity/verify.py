@@ -17,9 +17,10 @@ from toolchain.ceremony.transcript import read_transcript
 from toolchain.config import Registry, read_ceremony_config
 from toolchain.errors import IntegrityError, ToolError, ZktError
 from toolchain.formats.ptau import open_ptau
-from toolchain.formats.r1cs import read_r1cs
+from toolchain.formats.r1cs import read_r1cs, read_r1cs_header
+from toolchain.formats.universal_zkey import UniversalZkey, open_universal_zkey
 from toolchain.formats.zkey import ZkeyFile, open_zkey
-from toolchain.integrity import checks
+from toolchain.integrity import checks, universal
 from toolchain.integrity.files import (
     Digests,
     artifact_path,
@@ -60,12 +61,12 @@ def verify(
     digests = Digests()
     ptau_files = locate_ptaus(project, manifest, ptau, digests)
     if not rebuild:
-        return Checker(project, registry, manifest, digests, project, ptau_files).report()
+        return Checker(project, registry, manifest, digests, project, ptau_files, tools).report()
     with tempfile.TemporaryDirectory(prefix="zkt-rebuild-") as tmp:
         scratch = Path(tmp).resolve()
         build = ScratchBuild(project.root, scratch / "build")
         errors = _rebuild(build, registry, tools, manifest.circuits(), scratch / "cache", report)
-        checker = Checker(project, registry, manifest, digests, build, ptau_files, errors)
+        checker = Checker(project, registry, manifest, digests, build, ptau_files, tools, errors)
         return checker.report()
 
 
@@ -118,6 +119,7 @@ class Checker:
     digests: Digests
     build: Project  # where source, r1cs and wasm are read: build/, or a fresh rebuild
     ptau_files: dict[str, Path | None]  # ptau id → its file, None when absent
+    tools: Tools  # snarkjs rebuilds a PLONK or fflonk key from its r1cs and ptau
     rebuild_errors: dict[str, str] | None = None  # set in rebuild mode
     failed: set[str] = field(default_factory=set)
 
@@ -262,10 +264,34 @@ class Checker:
         transcript = self.project.transcript(name)
         if f"{name}/transcript" not in self.manifest.artifacts and transcript.is_file():
             raise IntegrityError(f"{shown_path(self.project.root, transcript)} was never locked")
+        locked = str(self.manifest.artifacts[f"{name}/zkey"].settings.get("protocol", "groth16"))
+        entry = self.registry.get(name)
+        protocol = universal.check_protocol(self._file(f"{name}/zkey"), entry.protocol, locked)
+        if entry.universal:
+            return [protocol, *self._universal_zkey_relations(name)]
         zkey = open_zkey(self._file(f"{name}/zkey"))
         real = checks.check_real_contributions(zkey, self._min_contributions())
         notes = [*self._zkey_r1cs(name, zkey), self._zkey_ptau(name, zkey)]
         return [*notes, real]
+
+    def _universal_key(self, name: str) -> UniversalZkey:
+        return open_universal_zkey(self._file(f"{name}/zkey"), self.registry.get(name).protocol)
+
+    def _universal_zkey_relations(self, name: str) -> list[str]:
+        zkey = self._universal_key(name)
+        skip = self._unusable(f"{name}/r1cs")
+        r1cs = self._file(f"{name}/r1cs")
+        shape = skip or universal.check_universal_shape(zkey, read_r1cs_header(r1cs))
+        return [shape, self._universal_rebuilt(name, zkey), universal.NO_PHASE2]
+
+    def _universal_rebuilt(self, name: str, zkey: UniversalZkey) -> str:
+        ptau = self._ptau_of(f"{name}/zkey")
+        ptau_file = self.ptau_files.get(ptau)
+        if ptau_file is None:
+            return "ptau not present: key not rebuilt"
+        skip = self._unusable(ptau) or self._unusable(f"{name}/r1cs")
+        r1cs = self._file(f"{name}/r1cs")
+        return skip or universal.check_rebuilt(self.tools, zkey, r1cs, ptau_file)
 
     def _min_contributions(self) -> int:
         """ceremony.toml's min_contributions; 1 for a project without a ceremony.toml."""
@@ -303,15 +329,26 @@ class Checker:
         if skip:
             return [skip]
         records = read_transcript(self._file(f"{name}/transcript"))
-        zkey = open_zkey(self._file(f"{name}/zkey"))
         locked = self.manifest.artifacts
         hashes = (locked[f"{name}/zkey"].sha256, locked[f"{name}/r1cs"].sha256)
+        if self.registry.get(name).universal:
+            key = self._universal_key(name)
+            return [
+                universal.check_universal_transcript(records, key, *hashes, locked[ptau].blake2b)
+            ]
+        zkey = open_zkey(self._file(f"{name}/zkey"))
         return [checks.check_transcript(records, zkey, *hashes, locked[ptau].blake2b)]
 
     def _vkey_relations(self, name: str) -> list[str]:
         skip = self._unusable(f"{name}/zkey")
         if skip:
             return [skip]
+        if self.registry.get(name).universal:
+            return [
+                universal.check_universal_vkey(
+                    self._file(f"{name}/vkey"), self._universal_key(name)
+                )
+            ]
         zkey = open_zkey(self._file(f"{name}/zkey"))
         return [checks.check_vkey(self._file(f"{name}/vkey"), zkey)]
 
@@ -319,8 +356,11 @@ class Checker:
         skip = self._unusable(f"{name}/zkey")
         if skip:
             return [skip]
+        sol = self._file(f"{name}/verifier")
+        if self.registry.get(name).universal:
+            return [universal.check_universal_verifier(sol, self._universal_key(name))]
         zkey = open_zkey(self._file(f"{name}/zkey"))
-        return [checks.check_verifier(self._file(f"{name}/verifier"), zkey)]
+        return [checks.check_verifier(sol, zkey)]
 
 
 def _order(art_id: str) -> tuple[str, int]:

@@ -19,12 +19,17 @@ LOCKED = ("multiplier_2", "poseidon_preimage_1", "range_32")
 
 
 def copy_keyed(keyed: Workspace, target: Path, names: Iterable[str]) -> Workspace:
-    """A new project with the sources, build dirs and artifacts of `names` from `keyed`."""
+    """A new project with the sources, build dirs, artifacts and transcripts (a universal
+    setup's record) of `names` from `keyed`."""
     copy_project(target)
+    ws = open_workspace(target)
     for name in names:
         shutil.copytree(keyed.project.build_dir(name), target / "build" / name)
         shutil.copytree(keyed.project.artifacts_dir(name), target / "artifacts" / name)
-    return open_workspace(target)
+        if keyed.project.transcript(name).is_file():
+            ws.project.transcript(name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(keyed.project.transcript(name), ws.project.transcript(name))
+    return ws
 
 
 def export_verifier(ws: Workspace, name: str) -> Path:

@@ -29,9 +29,11 @@ def test_example_project_locks_verifies_and_rebuilds(
     keyed: Workspace, dev_ptau: Path, tmp_path: Path
 ) -> None:
     names = [entry.name for entry in keyed.registry.circuit]
+    universal = [entry.name for entry in keyed.registry.circuit if entry.universal]
     ws = copy_keyed(keyed, tmp_path / "project", names)
     locked = lock(ws.project, ws.registry, ws.tools, dev_ptau, allow_insecure_ptau=True)
-    assert len(locked.rows) == 1 + 5 * len(names)  # ptau + source, r1cs, wasm, zkey, vkey
+    # ptau + source, r1cs, wasm, zkey, vkey; + transcript and verifier of a universal key
+    assert len(locked.rows) == 1 + 5 * len(names) + 2 * len(universal)
     report = verify(ws, rebuild=False)
     assert not report.failures
     assert len(report.table().splitlines()) == 1 + len(report.rows)
