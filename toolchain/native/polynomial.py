@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from functools import cache
 
 from toolchain.native.field import NON_RESIDUE_R, TWO_ADICITY, R, inverse, root_of_unity
+from toolchain.native.stages import Stages, untimed
 
 
 def _log2_size(n: int) -> int:
@@ -93,17 +94,9 @@ def _odd_coset_shift(k: int) -> int:
     return root_of_unity(k + 1)
 
 
-def _to_odd_points(evaluations: Sequence[int]) -> list[int]:
-    """Re-evaluate a polynomial given on the size-n domain at the odd points of the 2n domain."""
-    coefficients = intt(evaluations)
-    shift = _odd_coset_shift(_log2_size(len(evaluations)))
-    scaled = [
-        c * s % R for c, s in zip(coefficients, _powers(shift, len(coefficients)), strict=True)
-    ]
-    return ntt(scaled)
-
-
-def h_evaluations(a: Sequence[int], b: Sequence[int], c: Sequence[int]) -> list[int]:
+def h_evaluations(
+    a: Sequence[int], b: Sequence[int], c: Sequence[int], stages: Stages = untimed
+) -> list[int]:
     """Return A·B − C at the odd points w_2n^(2i+1), from A, B, C evaluated on the n domain.
 
     This is snarkjs's witness map (groth16_prove.js: ifft, batchApplyKey(1, Fr.w[power+1]),
@@ -112,8 +105,17 @@ def h_evaluations(a: Sequence[int], b: Sequence[int], c: Sequence[int]) -> list[
     the n domain, i.e. on the even points of the 2n domain, so its odd-point values determine it;
     zkey section 9 holds the odd-index Lagrange points L_2i+1(τ)/δ of the 2n domain, and the
     MSM of these values with it is (A·B − C)(τ)/δ = h(τ)·Z(τ)/δ with no division by Z.
+    Each polynomial is re-evaluated at the odd points: interpolated, scaled by the powers of
+    the coset shift, evaluated again (`stages` times the three steps and the product).
     """
     if not len(a) == len(b) == len(c):
         raise ValueError(f"A, B, C lengths differ: {len(a)}, {len(b)}, {len(c)}")
-    a_odd, b_odd, c_odd = _to_odd_points(a), _to_odd_points(b), _to_odd_points(c)
-    return [(x * y - z) % R for x, y, z in zip(a_odd, b_odd, c_odd, strict=True)]
+    with stages("poly: iNTT ×3"):
+        coefficients = [intt(values) for values in (a, b, c)]
+    with stages("poly: coset shift"):
+        powers = _powers(_odd_coset_shift(_log2_size(len(a))), len(a))
+        scaled = [[x * s % R for x, s in zip(cs, powers, strict=True)] for cs in coefficients]
+    with stages("poly: NTT ×3"):
+        a_odd, b_odd, c_odd = (ntt(values) for values in scaled)
+    with stages("poly: A·B−C"):
+        return [(x * y - z) % R for x, y, z in zip(a_odd, b_odd, c_odd, strict=True)]
