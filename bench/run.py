@@ -1,7 +1,7 @@
 """Benchmarks for `nox -s bench`: measured side by side in one run, written as tables with ratios.
 
     python bench/run.py [startup] [compile] [prove] [batch] [coordinator] [service]
-                        [profile]
+                        [profile] [peers]
 
 startup: `zkt --version` and `zkt --help` (the console script, whole processes) beside
 `python -c "import click"`, the floor any click CLI pays; the median of STARTUP_REPEAT runs
@@ -31,7 +31,8 @@ requests, idle and while an upload is verified (bench/coordinator_load.py): requ
 
 service: `zkt serve` under a bounded loopback load; see bench/service.py.
 
-profile: one native proof split into its stages (bench/prove_profile.py).
+profile: one native proof split into its stages (bench/prove_profile.py); peers: snarkjs CLI,
+snarkjs worker, groth16py and native on one key and witness (bench/peers.py).
 """
 
 from __future__ import annotations
@@ -50,6 +51,7 @@ from pathlib import Path
 from typing import Any
 
 from coordinator_load import bench_coordinator
+from peers import bench_peers
 from prove_profile import bench_profile
 
 REPO = Path(__file__).resolve().parents[1]
@@ -426,6 +428,7 @@ BENCHES: dict[str, Callable[[], str]] = {
     "coordinator": partial(bench_coordinator, REPO),
     "service": bench_service,
     "profile": partial(bench_profile, fresh_project),
+    "peers": partial(bench_peers, fresh_project),
 }
 
 
