@@ -183,7 +183,8 @@ def _stage_table(columns: dict[str, dict[str, float]], load: float) -> str:
         f"Median of {REPEAT} runs per stage, in process, fixed blinding; load average (1 min)"
         f" {load:.1f} at the start on {os.cpu_count()} cores shared with other jobs. key:"
         " `read_zkey` of the .zkey file; witness: the circuit's calculator kept (wasmtime);"
-        " poly: the A·B−C witness map (3 inverse NTTs, the odd-coset shift, 3 NTTs, the"
-        " pointwise product); MSM B2 is in G2; C (L) is the private-signal query.",
+        " poly: the A·B−C witness map (A, B and C moved to the odd coset: a convolution each"
+        " with gmpy2, else an inverse NTT, the shift and an NTT; then the pointwise product);"
+        " MSM B2 is in G2; C (L) is the private-signal query.",
     ]
     return "\n".join(lines)
