@@ -155,6 +155,8 @@ def _to_coset_by_convolution(evaluations: Sequence[int], shift: int) -> list[int
     """The values at the coset shift·H as one cyclic convolution (`_coset_kernel`)."""
     n = len(evaluations)
     kernel, slot = _coset_kernel(_log2_size(n), shift)
+    if min(evaluations) < 0 or max(evaluations) >= R:  # the slots hold products below r²
+        evaluations = [value % R for value in evaluations]
     linear = _pack(evaluations, slot) * kernel  # 2n − 1 slots, no carry between them
     bits = 8 * slot * n
     cyclic = gmpy2.f_mod_2exp(linear, bits) + (linear >> bits)  # slot i += slot i + n

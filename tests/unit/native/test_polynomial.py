@@ -90,6 +90,8 @@ def test_convolution_and_ntts_move_to_the_odd_coset_alike(rng: random.Random, k:
     assert polynomial._to_odd_points_by_convolution([R - 1] * (1 << k)) == (
         polynomial._to_odd_points_by_ntt([R - 1] * (1 << k))
     )
+    unreduced = [value + R * (i % 3 - 1) for i, value in enumerate(values)]  # some < 0, some ≥ r
+    assert polynomial._to_odd_points_by_convolution(unreduced) == expected
 
 
 @pytest.mark.parametrize("k", [0, 3, 6])
