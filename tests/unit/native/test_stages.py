@@ -78,3 +78,14 @@ def test_repeated_stage_adds_up_and_untimed_records_nothing() -> None:
     with pytest.raises(ZeroDivisionError), timer("failing"):
         1 / 0  # noqa: B018
     assert "failing" in timer.seconds
+
+
+def test_the_ntt_path_records_its_stage_and_proves_the_same(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    zkey, witness = _poly()
+    monkeypatch.setattr(polynomial, "HAVE_GMPY2", False)
+    timer = StageTimer()
+    proof = create_proof(zkey, witness, 5, 7, engine, timer)
+    assert "poly: to the odd coset ×3 (iNTT, shift, NTT)" in timer.seconds
+    assert hashlib.sha256(repr(proof).encode()).hexdigest() == POLY_PROOF_SHA256
