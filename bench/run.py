@@ -1,6 +1,7 @@
 """Benchmarks for `nox -s bench`: measured side by side in one run, written as tables with ratios.
 
     python bench/run.py [startup] [compile] [prove] [batch] [coordinator] [service]
+                        [profile] [peers] [growth]
 
 startup: `zkt --version` and `zkt --help` (the console script, whole processes) beside
 `python -c "import click"`, the floor any click CLI pays; the median of STARTUP_REPEAT runs
@@ -29,6 +30,10 @@ coordinator: 50 clients polling a real `zkt ceremony serve` on loopback for a fi
 requests, idle and while an upload is verified (bench/coordinator_load.py): requests/s, p95.
 
 service: `zkt serve` under a bounded loopback load; see bench/service.py.
+
+profile: one native proof split into its stages (bench/prove_profile.py); peers: snarkjs CLI,
+snarkjs worker, groth16py and native on one key and witness (bench/peers.py); growth: 2^10 →
+2^16 per constraint and one proof's peak RSS (bench/growth.py).
 """
 
 from __future__ import annotations
@@ -47,6 +52,9 @@ from pathlib import Path
 from typing import Any
 
 from coordinator_load import bench_coordinator
+from growth import bench_growth
+from peers import bench_peers
+from prove_profile import bench_profile
 
 REPO = Path(__file__).resolve().parents[1]
 OUT = REPO / "build" / "bench"
@@ -421,6 +429,9 @@ BENCHES: dict[str, Callable[[], str]] = {
     "batch": bench_batch,
     "coordinator": partial(bench_coordinator, REPO),
     "service": bench_service,
+    "profile": partial(bench_profile, fresh_project),
+    "peers": partial(bench_peers, fresh_project),
+    "growth": partial(bench_growth, fresh_project),
 }
 
 

@@ -13,6 +13,7 @@ from typing import Protocol
 
 from toolchain.native import curve, field, polynomial
 from toolchain.native.curve import Fp2, G1Affine, G2Affine
+from toolchain.native.stages import Stages, untimed
 
 
 class Engine(Protocol):
@@ -59,7 +60,9 @@ class Engine(Protocol):
     def intt(self, values: Sequence[int]) -> list[int]:
         """Interpolate coefficients from evaluations on the domain (snarkjs's Fr.ifft)."""
 
-    def h_evaluations(self, a: Sequence[int], b: Sequence[int], c: Sequence[int]) -> list[int]:
+    def h_evaluations(
+        self, a: Sequence[int], b: Sequence[int], c: Sequence[int], stages: Stages = untimed
+    ) -> list[int]:
         """Return snarkjs's witness map: A·B − C at the odd points of the doubled domain."""
 
     def pairing_check(self, pairs: Sequence[tuple[G1Affine, G2Affine]]) -> bool:
@@ -102,9 +105,11 @@ class PythonFieldOps:
         """Interpolate coefficients from evaluations on the domain."""
         return polynomial.intt(values)
 
-    def h_evaluations(self, a: Sequence[int], b: Sequence[int], c: Sequence[int]) -> list[int]:
-        """Return A·B − C at the odd points of the doubled domain."""
-        return polynomial.h_evaluations(a, b, c)
+    def h_evaluations(
+        self, a: Sequence[int], b: Sequence[int], c: Sequence[int], stages: Stages = untimed
+    ) -> list[int]:
+        """Return A·B − C at the odd points of the doubled domain (its steps timed by stages)."""
+        return polynomial.h_evaluations(a, b, c, stages)
 
     def parse_g1(self, x: int, y: int) -> G1Affine:
         """Return a validated G1 point (coordinates < p, on the curve)."""

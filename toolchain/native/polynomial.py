@@ -2,14 +2,36 @@
 
 `ntt(a)[i] = Σ_j a[j]·w^(i·j)` with w = root_of_unity(log2 n), the same roots and order as
 snarkjs's `Fr.fft`, so evaluations line up with the Lagrange bases in .zkey/.ptau files.
+
+The witness map moves A, B and C from the domain to its odd coset. With gmpy2 (the `gmp`
+extra) each move is one cyclic convolution with a kernel cached per domain, done as one big
+multiplication of packed integers (Kronecker substitution, GMP's FFT): a few C-level passes
+instead of the ~20 Python-level operations per value of an inverse NTT and an NTT, which stay
+as the path without gmpy2. Both compute the same field values exactly.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import cache
+from functools import cache, lru_cache
+from typing import Any
 
-from toolchain.native.field import NON_RESIDUE_R, TWO_ADICITY, R, inverse, root_of_unity
+from toolchain.native.field import (
+    NON_RESIDUE_R,
+    TWO_ADICITY,
+    R,
+    batch_inverse,
+    inverse,
+    root_of_unity,
+)
+from toolchain.native.stages import Stages, untimed
+
+try:
+    import gmpy2
+
+    HAVE_GMPY2 = True
+except ImportError:  # pragma: no cover - depends on the environment
+    HAVE_GMPY2 = False
 
 
 def _log2_size(n: int) -> int:
@@ -37,7 +59,13 @@ def _powers(base: int, count: int) -> list[int]:
     return out
 
 
-def _butterfly_blocks(a: list[int], m: int, twiddles: list[int]) -> None:
+@lru_cache(maxsize=8)
+def _domain_powers(k: int, count: int) -> tuple[int, ...]:
+    """Return the first `count` powers of the 2^k-th root of unity, computed once per domain."""
+    return tuple(_powers(root_of_unity(k), count))
+
+
+def _butterfly_blocks(a: list[int], m: int, twiddles: Sequence[int]) -> None:
     """Run one DIT stage block by block: few long blocks (the late stages)."""
     half = m // 2
     for k in range(0, len(a), m):
@@ -47,7 +75,7 @@ def _butterfly_blocks(a: list[int], m: int, twiddles: list[int]) -> None:
         a[k + half : k + m] = [(x - y) % R for x, y in zip(lo, hi, strict=True)]
 
 
-def _butterfly_strides(a: list[int], m: int, twiddles: list[int]) -> None:
+def _butterfly_strides(a: list[int], m: int, twiddles: Sequence[int]) -> None:
     """Run one DIT stage twiddle by twiddle over strided slices: many short blocks."""
     half = m // 2
     for j, w in enumerate(twiddles):
@@ -62,7 +90,7 @@ def ntt(values: Sequence[int]) -> list[int]:
     n = len(values)
     k = _log2_size(n)
     a = [values[i] for i in _bit_reversal(n)]
-    all_twiddles = _powers(root_of_unity(k), n // 2)
+    all_twiddles = _domain_powers(k, n // 2)
     m = 2
     while m <= n:
         twiddles = all_twiddles[:: n // m]
@@ -93,17 +121,57 @@ def _odd_coset_shift(k: int) -> int:
     return root_of_unity(k + 1)
 
 
-def _to_odd_points(evaluations: Sequence[int]) -> list[int]:
-    """Re-evaluate a polynomial given on the size-n domain at the odd points of the 2n domain."""
+def _to_odd_points_by_ntt(evaluations: Sequence[int]) -> list[int]:
+    """The values at the odd coset by an inverse NTT, the shift's powers and an NTT."""
     coefficients = intt(evaluations)
-    shift = _odd_coset_shift(_log2_size(len(evaluations)))
-    scaled = [
-        c * s % R for c, s in zip(coefficients, _powers(shift, len(coefficients)), strict=True)
-    ]
-    return ntt(scaled)
+    powers = _powers(_odd_coset_shift(_log2_size(len(evaluations))), len(coefficients))
+    return ntt([c * s % R for c, s in zip(coefficients, powers, strict=True)])
 
 
-def h_evaluations(a: Sequence[int], b: Sequence[int], c: Sequence[int]) -> list[int]:
+def _pack(values: Sequence[int], slot: int) -> Any:
+    """Return the values as one gmpy2 integer, `slot` bytes each, the first lowest."""
+    raw = b"".join([value.to_bytes(slot, "little") for value in values])
+    return gmpy2.mpz(int.from_bytes(raw, "little"))
+
+
+@lru_cache(maxsize=4)
+def _coset_kernel(k: int, shift: int) -> tuple[Any, int]:
+    """The packed convolution kernel that moves values on the 2^k domain H to the coset
+    shift·H, and its slot width in bytes (computed once per domain).
+
+    For f of degree < n known on H = {ω^j}, f(s·ω^i) = Σ_j f(ω^j)·L_j(s·ω^i), and the Lagrange
+    basis gives L_j(s·ω^i) = ((s^n − 1)/n) / (s·ω^(i−j) − 1) (s·ω^d ≠ 1: the coset misses H).
+    So the values at the coset are the cyclic convolution of the values on H with
+    K[d] = ((s^n − 1)/n) / (s·ω^d − 1). A slot holds a sum of n products below r², exactly.
+    """
+    n = 1 << k
+    denominators = [(shift * w - 1) % R for w in _domain_powers(k, n)]
+    scale = (pow(shift, n, R) - 1) * inverse(n) % R
+    slot = (2 * R.bit_length() + k) // 8 + 1
+    return _pack([scale * x % R for x in batch_inverse(denominators)], slot), slot
+
+
+def _to_coset_by_convolution(evaluations: Sequence[int], shift: int) -> list[int]:
+    """The values at the coset shift·H as one cyclic convolution (`_coset_kernel`)."""
+    n = len(evaluations)
+    kernel, slot = _coset_kernel(_log2_size(n), shift)
+    if min(evaluations) < 0 or max(evaluations) >= R:  # the slots hold products below r²
+        evaluations = [value % R for value in evaluations]
+    linear = _pack(evaluations, slot) * kernel  # 2n − 1 slots, no carry between them
+    bits = 8 * slot * n
+    cyclic = gmpy2.f_mod_2exp(linear, bits) + (linear >> bits)  # slot i += slot i + n
+    raw = int(cyclic).to_bytes(slot * n, "little")
+    return [int.from_bytes(raw[i : i + slot], "little") % R for i in range(0, len(raw), slot)]
+
+
+def _to_odd_points_by_convolution(evaluations: Sequence[int]) -> list[int]:
+    """The values at the odd coset by one cyclic convolution."""
+    return _to_coset_by_convolution(evaluations, _odd_coset_shift(_log2_size(len(evaluations))))
+
+
+def h_evaluations(
+    a: Sequence[int], b: Sequence[int], c: Sequence[int], stages: Stages = untimed
+) -> list[int]:
     """Return A·B − C at the odd points w_2n^(2i+1), from A, B, C evaluated on the n domain.
 
     This is snarkjs's witness map (groth16_prove.js: ifft, batchApplyKey(1, Fr.w[power+1]),
@@ -112,8 +180,16 @@ def h_evaluations(a: Sequence[int], b: Sequence[int], c: Sequence[int]) -> list[
     the n domain, i.e. on the even points of the 2n domain, so its odd-point values determine it;
     zkey section 9 holds the odd-index Lagrange points L_2i+1(τ)/δ of the 2n domain, and the
     MSM of these values with it is (A·B − C)(τ)/δ = h(τ)·Z(τ)/δ with no division by Z.
+    Each of A, B, C is moved to the odd points by a convolution (with gmpy2) or by an inverse
+    NTT, the coset shift and an NTT; `stages` times the moves and the product.
     """
     if not len(a) == len(b) == len(c):
         raise ValueError(f"A, B, C lengths differ: {len(a)}, {len(b)}, {len(c)}")
-    a_odd, b_odd, c_odd = _to_odd_points(a), _to_odd_points(b), _to_odd_points(c)
-    return [(x * y - z) % R for x, y, z in zip(a_odd, b_odd, c_odd, strict=True)]
+    if HAVE_GMPY2:
+        move, stage = _to_odd_points_by_convolution, "poly: to the odd coset ×3 (convolution)"
+    else:
+        move, stage = _to_odd_points_by_ntt, "poly: to the odd coset ×3 (iNTT, shift, NTT)"
+    with stages(stage):
+        a_odd, b_odd, c_odd = (move(values) for values in (a, b, c))
+    with stages("poly: A·B−C"):
+        return [(x * y - z) % R for x, y, z in zip(a_odd, b_odd, c_odd, strict=True)]

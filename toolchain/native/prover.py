@@ -18,10 +18,12 @@ import secrets
 from collections.abc import Sequence
 
 from toolchain.errors import InvalidValueError
+from toolchain.native.curve import G1Affine, G2Affine
 from toolchain.native.engine import Engine
 from toolchain.native.engines import get_engine
 from toolchain.native.field import R
 from toolchain.native.groth16 import Coefficient, Proof, Zkey
+from toolchain.native.stages import Stages, untimed
 
 
 def evaluate_ab(
@@ -48,20 +50,45 @@ def check_witness(zkey: Zkey, witness: Sequence[int]) -> None:
             raise InvalidValueError(f"witness[{index}] is not in [0, r)")
 
 
-def create_proof(zkey: Zkey, witness: Sequence[int], r: int, s: int, engine: Engine) -> Proof:
-    """The Groth16 proof for `witness` with explicit blinding scalars r and s (deterministic)."""
-    check_witness(zkey, witness)
+def create_proof(
+    zkey: Zkey, witness: Sequence[int], r: int, s: int, engine: Engine, stages: Stages = untimed
+) -> Proof:
+    """The Groth16 proof for `witness` with explicit blinding scalars r and s (deterministic).
+
+    `stages` surrounds each stage (witness check, the A and B rows, the polynomial steps, each
+    MSM, the blinding); the default records nothing.
+    """
+    with stages("check witness"):
+        check_witness(zkey, witness)
     h = zkey.header
-    a, b = evaluate_ab(zkey.coefficients, witness, h.domain_size)
-    c = [x * y % R for x, y in zip(a, b, strict=True)]
-    h_values = engine.h_evaluations(a, b, c)
-    pi_a = engine.msm_g1(zkey.a_query, witness)
-    pi_b1 = engine.msm_g1(zkey.b_g1_query, witness)
-    pi_b = engine.msm_g2(zkey.b_g2_query, witness)
-    private = witness[h.n_public + 1 :]
-    pi_c = engine.add_g1(
-        engine.msm_g1(zkey.l_query, private), engine.msm_g1(zkey.h_query, h_values)
-    )
+    with stages("A, B rows; C = A·B"):
+        a, b = evaluate_ab(zkey.coefficients, witness, h.domain_size)
+        c = [x * y % R for x, y in zip(a, b, strict=True)]
+    h_values = engine.h_evaluations(a, b, c, stages)
+    with stages("MSM A"):
+        pi_a = engine.msm_g1(zkey.a_query, witness)
+    with stages("MSM B1"):
+        pi_b1 = engine.msm_g1(zkey.b_g1_query, witness)
+    with stages("MSM B2 (G2)"):
+        pi_b = engine.msm_g2(zkey.b_g2_query, witness)
+    with stages("MSM C (L)"):
+        pi_l = engine.msm_g1(zkey.l_query, witness[h.n_public + 1 :])
+    with stages("MSM H"):
+        pi_h = engine.msm_g1(zkey.h_query, h_values)
+    with stages("blinding"):
+        return _blind(zkey, engine, (pi_a, pi_b1, pi_b, engine.add_g1(pi_l, pi_h)), r, s)
+
+
+def _blind(
+    zkey: Zkey,
+    engine: Engine,
+    sums: tuple[G1Affine, G1Affine, G2Affine, G1Affine],
+    r: int,
+    s: int,
+) -> Proof:
+    """The proof from the MSM sums (A, B1, B2, C): α, β, δ and the blinding r, s added."""
+    h = zkey.header
+    pi_a, pi_b1, pi_b, pi_c = sums
     pi_a = _sum_g1(engine, pi_a, h.alpha_g1, engine.mul_g1(h.delta_g1, r))
     pi_b = engine.add_g2(engine.add_g2(pi_b, h.beta_g2), engine.mul_g2(h.delta_g2, s))
     pi_b1 = _sum_g1(engine, pi_b1, h.beta_g1, engine.mul_g1(h.delta_g1, s))
@@ -74,7 +101,7 @@ def create_proof(zkey: Zkey, witness: Sequence[int], r: int, s: int, engine: Eng
     return Proof(a_g1=pi_a, b_g2=pi_b, c_g1=engine.add_g1(pi_c, blinding))
 
 
-def _sum_g1(engine: Engine, first: tuple[int, int], *rest: tuple[int, int]) -> tuple[int, int]:
+def _sum_g1(engine: Engine, first: G1Affine, *rest: G1Affine) -> G1Affine:
     total = first
     for point in rest:
         total = engine.add_g1(total, point)
@@ -87,9 +114,9 @@ def public_signals(zkey: Zkey, witness: Sequence[int]) -> list[int]:
 
 
 def prove(
-    zkey: Zkey, witness: Sequence[int], engine: Engine | None = None
+    zkey: Zkey, witness: Sequence[int], engine: Engine | None = None, stages: Stages = untimed
 ) -> tuple[Proof, list[int]]:
     """A proof with fresh random blinding, and its public signals (None: auto)."""
     r, s = secrets.randbelow(R), secrets.randbelow(R)
-    proof = create_proof(zkey, witness, r, s, engine or get_engine("auto"))
+    proof = create_proof(zkey, witness, r, s, engine or get_engine("auto"), stages)
     return proof, public_signals(zkey, witness)

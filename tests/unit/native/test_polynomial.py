@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 import pytest
 
+from toolchain.native import polynomial
 from toolchain.native.field import TWO_ADICITY, R, root_of_unity
 from toolchain.native.polynomial import _odd_coset_shift, h_evaluations, intt, ntt
 
@@ -79,3 +80,36 @@ def test_h_evaluations_rejects_mismatched_lengths() -> None:
 def test_maximal_domain_falls_back_to_the_coset_of_25() -> None:
     assert _odd_coset_shift(TWO_ADICITY) == 25
     assert _odd_coset_shift(3) == root_of_unity(4)
+
+
+@pytest.mark.parametrize("k", [0, 1, 2, 5, 10])
+def test_convolution_and_ntts_move_to_the_odd_coset_alike(rng: random.Random, k: int) -> None:
+    values = random_values(rng, 1 << k)
+    expected = polynomial._to_odd_points_by_ntt(values)
+    assert polynomial._to_odd_points_by_convolution(values) == expected
+    assert polynomial._to_odd_points_by_convolution([R - 1] * (1 << k)) == (
+        polynomial._to_odd_points_by_ntt([R - 1] * (1 << k))
+    )
+    unreduced = [value + R * (i % 3 - 1) for i, value in enumerate(values)]  # some < 0, some ≥ r
+    assert polynomial._to_odd_points_by_convolution(unreduced) == expected
+
+
+@pytest.mark.parametrize("k", [0, 3, 6])
+def test_convolution_to_the_coset_of_25_matches_naive_evaluation(
+    rng: random.Random, k: int
+) -> None:
+    """The maximal domain's coset 25·H, tried on small domains."""
+    values = random_values(rng, 1 << k)
+    coefficients = intt(values)
+    w = root_of_unity(k)
+    expected = [evaluate(coefficients, 25 * pow(w, i, R) % R) for i in range(1 << k)]
+    assert polynomial._to_coset_by_convolution(values, 25) == expected
+
+
+def test_h_evaluations_without_gmpy2_match_those_with_it(
+    rng: random.Random, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    a, b, c = (random_values(rng, 64) for _ in range(3))
+    with_gmpy2 = h_evaluations(a, b, c)
+    monkeypatch.setattr(polynomial, "HAVE_GMPY2", False)
+    assert h_evaluations(a, b, c) == with_gmpy2
