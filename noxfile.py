@@ -55,8 +55,9 @@ def tests(session: nox.Session) -> None:
 
 
 def _evm_test_tools(session: nox.Session) -> None:
-    """The test-only solcjs of tests/evm (its lock file pins it; soljson.js ships inside the
-    package, nothing is downloaded at run time). Without npm the session fails, never skips."""
+    """The test-only solcjs of tests/evm for the on-chain tests and the `protocols` bench (its
+    lock file pins it; soljson.js ships inside the package: nothing is downloaded at run time).
+    Without npm the session fails, never skips."""
     folder = os.path.join("tests", "evm")
     session.run("npm", "ci", "--prefix", folder, "--ignore-scripts", "--no-audit", "--no-fund",
                 external=True)  # fmt: skip
@@ -196,6 +197,7 @@ def _demo_proof(session: nox.Session, zkt: tuple[str, ...], name: str) -> None:
 def bench(session: nox.Session) -> None:
     """Benchmarks, side by side in one run, written to build/bench/*.md."""
     _install_with_tools(session)
+    _evm_test_tools(session)  # `protocols` measures gas on the solcjs-compiled verifiers
     session.run("python", "bench/run.py", *session.posargs, env={"PYTHONHASHSEED": "0"})
 
 
