@@ -47,11 +47,21 @@ zkt.audit()
 def tests(session: nox.Session) -> None:
     """Run the test suite against the real pinned circom and snarkjs (installed first)."""
     _install_with_tools(session)
+    _evm_test_tools(session)
     # The mcl engine is part of what CI tests: its tests fail here, not skip, without the wheel.
     # Two workers, a test file each at a time: most tests wait on circom, snarkjs or a server.
     # `nox -s tests -- -n 0 ...` runs serially (the last -n wins).
     xdist = ["-n", "2", "--dist", "loadfile"]
     session.run("pytest", "-ra", *xdist, *session.posargs, env={"ZKT_REQUIRE_MCL": "1"})
+
+
+def _evm_test_tools(session: nox.Session) -> None:
+    """The test-only solcjs of tests/evm for the on-chain tests and the `protocols` bench (its
+    lock file pins it; soljson.js ships inside the package: nothing is downloaded at run time).
+    Without npm the session fails, never skips."""
+    folder = os.path.join("tests", "evm")
+    session.run("npm", "ci", "--prefix", folder, "--ignore-scripts", "--no-audit", "--no-fund",
+                external=True)  # fmt: skip
 
 
 @nox.session(python=PYTHON)
@@ -189,6 +199,7 @@ def bench(session: nox.Session) -> None:
     """Benchmarks, side by side in one run, written to build/bench/*.md."""
     _install(session, "dev,gmp,fast,bench")  # bench: groth16py, a peer in `peers`
     _tools(session)
+    _evm_test_tools(session)  # `protocols` measures gas on the solcjs-compiled verifiers
     session.run("python", "bench/run.py", *session.posargs, env={"PYTHONHASHSEED": "0"})
 
 

@@ -1,6 +1,6 @@
 """Benchmarks for `nox -s bench`: measured side by side in one run, written as tables with ratios.
 
-    python bench/run.py [startup] [compile] [prove] [batch] [coordinator] [service]
+    python bench/run.py [startup] [compile] [prove] [batch] [protocols] [coordinator] [service]
                         [profile] [peers] [growth]
 
 startup: `zkt --version` and `zkt --help` (the console script, whole processes) beside
@@ -25,6 +25,14 @@ loop (one `node` process per proof, as scripts run it), `fullprove` requests to 
 snarkjs worker, a `--backend snarkjs -j 2` batch (a worker per process), a `-j 2` native batch
 and the same batch on a 2-worker Dask LocalCluster (`prove_batch`, what `zkt prove --inputs`
 runs), each as a ratio to the loop; counts in BATCH_COUNTS, bounded at 2^14.
+
+protocols: Groth16, PLONK and fflonk side by side on the ≈2^12 circuit (hash_chain_4k), keyed
+from one INSECURE dev ptau big enough for fflonk: setup, proof size (proof.json, and the ABI
+calldata of verifyProof), prove and verify time (snarkjs CLI, median of REPEAT), native verify
+time (where a native verifier exists: the NATIVE_VERIFY hook) and the gas of one verifyProof
+transaction on py-evm (tests/integration/evm: the pinned solcjs, installed in tests/evm), beside
+what eth-tester's estimate_gas answers (too low: see the README's on-chain section). Ratios to
+Groth16.
 
 coordinator: 50 clients polling a real `zkt ceremony serve` on loopback for a fixed count of
 requests, idle and while an upload is verified (bench/coordinator_load.py): requests/s, p95.
@@ -156,10 +164,12 @@ def median_time(action: Callable[[], object]) -> float:
     return sorted(times)[len(times) // 2]
 
 
-def snarkjs(tools: Path, *args: str) -> None:
-    """One whole snarkjs CLI process (fails loudly)."""
+def snarkjs(tools: Path, *args: str) -> str:
+    """One whole snarkjs CLI process (fails loudly): its stdout."""
     cli = tools / "node_modules" / "snarkjs" / "build" / "cli.cjs"
-    subprocess.run(["node", str(cli), *args], check=True, capture_output=True)
+    return subprocess.run(
+        ["node", str(cli), *args], check=True, capture_output=True, text=True
+    ).stdout
 
 
 def _measure_circuit(ws: Any, name: str, ptau: Path, tools: Path, out: Path) -> list[str]:
@@ -411,6 +421,151 @@ def _batch_table(rows: list[str], load_before: float, load_after: float) -> str:
     return "\n".join(lines)
 
 
+PROTOCOLS = ("groth16", "plonk", "fflonk")
+PROTOCOLS_CIRCUIT = "hash_chain_4k"
+# snarkjs makes hash_chain_4k's 4k R1CS constraints into 41957 PLONK gates (each addition is one):
+# a 2^16 domain. fflonk commits to 9·n + 18 powers of τ: 2^19 (n = 2^16). Groth16 and PLONK read
+# only the first part of the same file.
+PROTOCOLS_PTAU_POWER = 19
+
+
+def _native_groth16_verify(vkey: Path, public: Path, proof: Path) -> bool:
+    from toolchain.formats.snarkjs_json import read_proof, read_public, read_verification_key
+    from toolchain.native.verifier import verify_proof
+
+    vk, signals, parsed = read_verification_key(vkey), read_public(public), read_proof(proof)
+    return verify_proof(vk, signals, parsed, engines()[-1])
+
+
+# The native verifier of each protocol (vkey, public, proof -> valid), on the fastest engine that
+# loads. The hook for the native PLONK verifier: add "plonk" here and the row fills itself.
+NATIVE_VERIFY: dict[str, Callable[[Path, Path, Path], bool]] = {"groth16": _native_groth16_verify}
+
+
+@dataclass
+class ProtocolRun:
+    """What one protocol measured on the circuit: seconds, bytes, gas."""
+
+    protocol: str
+    files: dict[str, Path]
+    metrics: dict[str, float | None]
+
+
+def _measure_protocol(
+    tools: Path, protocol: str, r1cs: Path, ptau: Path, wtns: Path, out: Path
+) -> ProtocolRun:
+    """Setup, prove and verify with the snarkjs CLI; sizes; native verify where there is one."""
+    out.mkdir()
+    files = {k: out / f"{k}.{ext}" for k, ext in (("zkey", "zkey"), ("vkey", "json"),
+             ("proof", "json"), ("public", "json"), ("sol", "sol"))}  # fmt: skip
+    started = time.perf_counter()
+    snarkjs(tools, protocol, "setup", str(r1cs), str(ptau), str(files["zkey"]))
+    setup = time.perf_counter() - started
+    snarkjs(tools, "zkey", "export", "verificationkey", str(files["zkey"]), str(files["vkey"]))
+    snarkjs(tools, "zkey", "export", "solidityverifier", str(files["zkey"]), str(files["sol"]))
+    prove_args = (protocol, "prove", files["zkey"], wtns, files["proof"], files["public"])
+    prove = median_time(partial(snarkjs, tools, *map(str, prove_args)))
+    verify_args = (protocol, "verify", files["vkey"], files["public"], files["proof"])
+    verify = median_time(partial(snarkjs, tools, *map(str, verify_args)))
+    native = NATIVE_VERIFY.get(protocol)
+    if native is not None and not native(files["vkey"], files["public"], files["proof"]):
+        raise SystemExit(f"{protocol}: the native verifier refuses snarkjs's proof")
+    native_s = (
+        median_time(partial(native, files["vkey"], files["public"], files["proof"]))
+        if native
+        else None
+    )
+    metrics = {"setup s (snarkjs CLI)": setup, "proof.json bytes": files["proof"].stat().st_size,
+               "prove s (snarkjs CLI)": prove, "verify s (snarkjs CLI)": verify,
+               "native verify s (in process)": native_s}  # fmt: skip
+    return ProtocolRun(protocol, files, metrics)
+
+
+def _measure_gas(tools: Path, runs: list[ProtocolRun]) -> None:
+    """Each verifier.sol compiled (solcjs), deployed on py-evm; calldata bytes and gas added."""
+    sys.path.insert(0, str(REPO))  # the on-chain tests' helpers (tests/integration/evm/chain.py)
+    from tests.integration.evm.chain import (
+        Chain,
+        compile_verifiers,
+        encode_call,
+        parse_calldata,
+        solc_missing,
+    )
+
+    if reason := solc_missing():
+        raise SystemExit(reason)
+    sources = {f"{run.protocol}.sol": run.files["sol"].read_text() for run in runs}
+    contracts, chain = compile_verifiers(sources), Chain()
+    for run in runs:
+        contract = contracts[f"{run.protocol}.sol"]
+        verifier = chain.deploy(contract)
+        args = ("zkey", "export", "soliditycalldata", run.files["public"], run.files["proof"])
+        numbers = parse_calldata(snarkjs(tools, *map(str, args)))
+        if verifier.call(numbers) != "true":
+            raise SystemExit(f"{run.protocol}: verifyProof does not accept snarkjs's proof")
+        run.metrics["verifyProof calldata bytes"] = len(encode_call(contract, numbers))
+        run.metrics["verifyProof gas (transaction)"] = verifier.gas(numbers)
+        run.metrics["eth-tester estimate_gas (too low)"] = verifier.estimate_gas(numbers)
+
+
+def bench_protocols() -> str:
+    """Groth16, PLONK, fflonk on hash_chain_4k: sizes, times, gas; ratios to Groth16."""
+    from toolchain.api.compile import compile_circuits
+    from toolchain.api.workspace import open_workspace
+    from toolchain.ceremony.devptau import write_dev_ptau
+
+    name = PROTOCOLS_CIRCUIT
+    with tempfile.TemporaryDirectory(prefix="zkt-bench-") as tmp:
+        root = Path(tmp)
+        os.environ["ZKT_CACHE"] = str(root / "cache")
+        tools = Path(os.environ.setdefault("ZKT_TOOLS_DIR", str(REPO / ".zkt" / "tools")))
+        ws = open_workspace(fresh_project(root / "project"))
+        (built,) = compile_circuits(ws, (name,))
+        ptau = root / "dev.ptau"
+        write_dev_ptau(ptau, PROTOCOLS_PTAU_POWER, "zk-toolchain bench")
+        p, wtns = ws.project, root / "witness.wtns"
+        inputs = p.root / "circuits" / "inputs" / name / "valid.json"
+        snarkjs(tools, "wtns", "calculate", str(p.wasm(name)), str(inputs), str(wtns))
+        runs = [
+            _measure_protocol(tools, proto, p.r1cs(name), ptau, wtns, root / proto)
+            for proto in PROTOCOLS
+        ]
+        _measure_gas(tools, runs)
+    return _protocols_table(name, built.header.n_constraints, runs)
+
+
+def _protocols_table(name: str, constraints: int, runs: list[ProtocolRun]) -> str:
+    """One row per metric, a column per protocol and its ratio to Groth16."""
+    base, others = runs[0], runs[1:]
+    head = " | ".join(f"{r.protocol} | {r.protocol} / groth16" for r in others)
+    lines = [f"| {name} ({constraints} R1CS constraints) | groth16 | {head} |",
+             "|---|---:|" + "---:|---:|" * len(others)]  # fmt: skip
+    for metric, ours in base.metrics.items():
+        cells = [_cell(r.metrics[metric], ours) for r in others]
+        lines.append(f"| {metric} | {_number(ours)} | {' | '.join(cells)} |")
+    lines += [
+        "",
+        f"One run, side by side; INSECURE dev ptau of 2^{PROTOCOLS_PTAU_POWER} (a public seed: a"
+        " bench, not a key to use), no phase-2 contribution for Groth16. snarkjs CLI: whole"
+        f" `node` processes, median of {REPEAT}. native verify: in process, fastest engine;"
+        " empty where zk-toolchain has no native verifier for the protocol yet. Gas: one mined"
+        " verifyProof transaction on py-evm (21k and calldata included); estimate_gas: what"
+        " eth-tester answers, a limit at which verifyProof returns false or reverts.",
+    ]
+    return "\n".join(lines)
+
+
+def _number(value: float | None) -> str:
+    if value is None:
+        return "—"
+    return f"{value:.3f}" if isinstance(value, float) else f"{value}"
+
+
+def _cell(value: float | None, base: float | None) -> str:
+    ratio = f"{value / base:.2f}×" if value is not None and base else "—"
+    return f"{_number(value)} | {ratio}"
+
+
 def bench_service() -> str:
     """`zkt serve` under a bounded loopback load (bench/service.py)."""
     from service import bench_service as measure
@@ -427,6 +582,7 @@ BENCHES: dict[str, Callable[[], str]] = {
     "compile": bench_compile,
     "prove": bench_prove,
     "batch": bench_batch,
+    "protocols": bench_protocols,
     "coordinator": partial(bench_coordinator, REPO),
     "service": bench_service,
     "profile": partial(bench_profile, fresh_project),
