@@ -1,4 +1,5 @@
-"""File-level phase-2 operations on .zkey files: contribute, beacon, verify, export, calldata."""
+"""File-level operations on .zkey files: contribute, beacon, verify (phase 2); export and calldata
+(every protocol: Groth16, PLONK, fflonk)."""
 
 from __future__ import annotations
 
@@ -6,9 +7,14 @@ from pathlib import Path
 
 from toolchain.ceremony import checks, phase1, phase2
 from toolchain.ceremony.entropy import Secret
+from toolchain.ceremony.snarkjs_step import snarkjs_writes, staged
 from toolchain.errors import UsageError
-from toolchain.formats.snarkjs_json import read_proof, read_public
+from toolchain.formats.snarkjs_json import load_json_file, read_proof, read_public
+from toolchain.formats.universal_calldata import fflonk_calldata, plonk_calldata
+from toolchain.formats.universal_json import parse_fflonk_proof, parse_plonk_proof
+from toolchain.formats.zkey import zkey_protocol
 from toolchain.fsutil import refuse_existing
+from toolchain.runner import snarkjs as snarkjs_args
 from toolchain.runner.tools import Tools
 
 
@@ -82,16 +88,27 @@ def verify_zkey(
 
 def export_zkey(tools: Tools, zkey: Path, out_dir: Path, *, force: bool = False) -> list[Path]:
     """verification_key.json and verifier.sol for `zkey`, into `out_dir` (neither may exist
-    unless `force`)."""
+    unless `force`). A Groth16 key's verification key is derived natively, a PLONK or fflonk
+    one's by snarkjs; the verifier is snarkjs's template for the key's protocol."""
     vkey, verifier = out_dir / "verification_key.json", out_dir / "verifier.sol"
     for out in (vkey, verifier):
         refuse_existing(out, zkey, force=force)
-    return [
-        phase2.export_verification_key(zkey, vkey),
-        phase2.export_solidity_verifier(tools, zkey, verifier),
-    ]
+    if zkey_protocol(zkey) == "groth16":
+        phase2.export_verification_key(zkey, vkey)
+    else:
+        with staged(vkey, zkey) as partial:
+            argv = snarkjs_args.export_verification_key_argv(zkey, partial)
+            snarkjs_writes(tools, argv, partial, None)
+    return [vkey, phase2.export_solidity_verifier(tools, zkey, verifier)]
 
 
 def calldata(proof: Path, public: Path) -> str:
-    """Solidity calldata for a proof, as `snarkjs zkey export soliditycalldata` prints it."""
+    """Solidity calldata for a proof, as `snarkjs zkey export soliditycalldata` prints it for
+    the protocol the proof names (PLONK, fflonk, else Groth16); both files parsed strictly."""
+    proof_obj = load_json_file(proof)
+    named = proof_obj.get("protocol") if isinstance(proof_obj, dict) else None
+    if named == "plonk":
+        return plonk_calldata(parse_plonk_proof(proof_obj, str(proof)), read_public(public))
+    if named == "fflonk":
+        return fflonk_calldata(parse_fflonk_proof(proof_obj, str(proof)), read_public(public))
     return phase2.solidity_calldata(read_proof(proof), read_public(public))
