@@ -30,7 +30,13 @@ from toolchain.formats.universal_json import (
 )
 from toolchain.native.curve import G1_GENERATOR, G1_IDENTITY, G2_GENERATOR
 from toolchain.native.field import P, R
-from toolchain.native.universal import FFLONK_EVALUATIONS
+from toolchain.native.universal import (
+    FFLONK_EVALUATIONS,
+    FflonkProof,
+    FflonkVerificationKey,
+    PlonkProof,
+    PlonkVerificationKey,
+)
 
 G1 = [str(G1_GENERATOR[0]), str(G1_GENERATOR[1]), "1"]
 G1_ZERO = ["0", "1", "0"]
@@ -432,6 +438,7 @@ def test_a_plonk_verification_parses(files: Callable[..., tuple[Path, Path, Path
     vk, inputs, proof = read_universal_verification_inputs(
         *files(plonk_vkey(), ["1", "2"], plonk_proof())
     )
+    assert isinstance(proof, PlonkProof) and isinstance(vk, PlonkVerificationKey)
     assert vk.n_public == 2 and inputs == [1, 2] and proof.eval_b == 6
 
 
@@ -439,6 +446,7 @@ def test_an_fflonk_verification_parses(files: Callable[..., tuple[Path, Path, Pa
     vk, inputs, proof = read_universal_verification_inputs(
         *files(fflonk_vkey(), ["3"], fflonk_proof())
     )
+    assert isinstance(proof, FflonkProof) and isinstance(vk, FflonkVerificationKey)
     assert vk.n_public == 1 and inputs == [3] and proof.c1 == G1_GENERATOR
 
 
