@@ -28,6 +28,8 @@ from toolchain.runner import command
 from toolchain.runner import snarkjs as snarkjs_args
 from toolchain.runner.tools import Tools
 
+FileVerifier = Callable[[Path, Path, Path], bool]  # (vkey, public, proof) -> valid
+
 
 class SnarkjsBackend:
     """snarkjs 0.7.6 from the project's pinned tools."""
@@ -120,10 +122,7 @@ def check_universal_texts(
     try:
         read_universal_verification_inputs(vkey, public, proof)
     except FormatError as exc:
-        fault = str(exc).removeprefix(f"{proof}: ").removeprefix(f"{public}: ")
-        raise InvalidValueError(
-            f"{zkey}: snarkjs made a proof whose {fault}: the key is damaged"
-        ) from None
+        raise InvalidValueError(_damaged(zkey, str(exc), vkey, public, proof)) from None
     if not verify_universal_made(vkey, public, proof, snarkjs_verify):
         raise VerificationError(
             f"{zkey}: the proof snarkjs made from it does not verify against it: the key is"
@@ -131,7 +130,13 @@ def check_universal_texts(
         )
 
 
-FileVerifier = Callable[[Path, Path, Path], bool]
+def _damaged(zkey: Path, fault: str, vkey: Path, public: Path, proof: Path) -> str:
+    """The one line blaming `zkey` for a strict-parse `fault` in what snarkjs made from it."""
+    if fault.startswith(f"{vkey}: "):
+        field = fault.removeprefix(f"{vkey}: ")
+        return f"{zkey}: the verification key snarkjs exports from it is damaged: {field}"
+    fault = fault.removeprefix(f"{proof}: ").removeprefix(f"{public}: ")
+    return f"{zkey}: snarkjs made a proof whose {fault}: the key is damaged"
 
 
 def verify_universal_made(
