@@ -424,3 +424,12 @@ def test_a_damaged_key_proves_nothing(
     out = str(universal.files / "never")
     args = ["prove", "range_32_plonk", str(valid), "--zkey", str(key), "--out", out]
     refused(universal, args, code, re.escape(fault.format(key=key)))
+
+
+def test_the_worker_refuses_an_unknown_protocol(universal: Universal) -> None:
+    key = universal.ws.project.zkey("range_32_plonk")
+    message = 'snarkjs worker prove: protocol: "plonk2": expected one of groth16, plonk, fflonk'
+    with SnarkjsWorker(universal.ws.tools) as worker:
+        with pytest.raises(SnarkjsWorkerError, match=exactly(message)):
+            worker.request("prove", zkey=str(key), wtns=str(key), protocol="plonk2")
+        assert worker.request("ping") == {"id": 2, "ok": True}  # the worker stays
