@@ -235,7 +235,7 @@ def test_bad_requests_answer_ok_false_and_the_worker_stays(
         ),
         ("sign", ()): (
             'snarkjs worker sign: unknown op "sign": expected one of ping, stats, prove,'
-            " fullprove, verify"
+            " fullprove, verify, vkey"  # vkey: issue 17
         ),
     }  # fmt: skip
     worker.request("ping")
