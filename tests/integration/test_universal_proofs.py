@@ -138,10 +138,18 @@ def test_the_proof_is_snarkjs_shaped(universal: Universal, name: str) -> None:
 
 @pytest.mark.parametrize("name", EXAMPLES)
 def test_an_input_the_circuit_refuses_leaves_nothing(universal: Universal, name: str) -> None:
+    """As for Groth16, before snarkjs runs: the circuit's own assert message (circom's two
+    lines: the assert, then the template and line)."""
     invalid = sorted(universal.inputs(name).glob("invalid_*.json"))[0]
-    out = universal.files / "never"
-    args = ["prove", name, str(invalid), "--out", str(out)]
-    refused(universal, args, 4, rf".*{re.escape(name)}\.wasm: Assert Failed\..*")
+    before = _snapshot(universal.root, universal.files)
+    args = ["prove", name, str(invalid), "--out", str(universal.files / "never")]
+    done = zkt(*args, cwd=universal.root)
+    assert done.returncode == 4, done.stderr
+    errors = [line for line in done.stderr.splitlines() if line.startswith("zkt: error: ")]
+    assert errors == [f"zkt: error: {name}.wasm: Assert Failed."], done.stderr
+    assert re.search(r"\nError in template \w+ line: \d+\n$", done.stderr), done.stderr
+    assert "Traceback" not in done.stderr and "snarkjs" not in done.stderr
+    assert _snapshot(universal.root, universal.files) == before
 
 
 @pytest.mark.parametrize("backend", ["native", "rapidsnark"])
