@@ -437,9 +437,22 @@ def _native_groth16_verify(vkey: Path, public: Path, proof: Path) -> bool:
     return verify_proof(vk, signals, parsed, engines()[-1])
 
 
+def _native_plonk_verify(vkey: Path, public: Path, proof: Path) -> bool:
+    from toolchain.formats.universal_json import read_universal_verification_inputs
+    from toolchain.native.plonk import verify_plonk
+    from toolchain.native.universal import PlonkProof, PlonkVerificationKey
+
+    vk, signals, parsed = read_universal_verification_inputs(vkey, public, proof)
+    assert isinstance(vk, PlonkVerificationKey) and isinstance(parsed, PlonkProof)
+    return verify_plonk(vk, signals, parsed, engines()[-1])
+
+
 # The native verifier of each protocol (vkey, public, proof -> valid), on the fastest engine that
-# loads. The hook for the native PLONK verifier: add "plonk" here and the row fills itself.
-NATIVE_VERIFY: dict[str, Callable[[Path, Path, Path], bool]] = {"groth16": _native_groth16_verify}
+# loads, files parsed included (fflonk has none: snarkjs verifies it).
+NATIVE_VERIFY: dict[str, Callable[[Path, Path, Path], bool]] = {
+    "groth16": _native_groth16_verify,
+    "plonk": _native_plonk_verify,
+}
 
 
 @dataclass

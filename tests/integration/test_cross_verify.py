@@ -14,8 +14,8 @@ from toolchain.api.workspace import Workspace
 from toolchain.backends.snarkjs import SnarkjsBackend
 from toolchain.config import read_registry
 
-# The Groth16 circuits: `keyed` gives PLONK and fflonk circuits universal keys, which the native
-# Groth16 prover and verifier do not take.
+# Groth16 circuits: a PLONK or fflonk circuit's key is of its protocol, and only snarkjs proves
+# those (tests/integration/test_universal_proofs.py).
 CIRCUITS = [
     entry.name
     for entry in read_registry(REPO / "circuits" / "circuits.toml").circuit

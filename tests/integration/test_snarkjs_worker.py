@@ -235,7 +235,7 @@ def test_bad_requests_answer_ok_false_and_the_worker_stays(
         ),
         ("sign", ()): (
             'snarkjs worker sign: unknown op "sign": expected one of ping, stats, prove,'
-            " fullprove, verify"
+            " fullprove, verify, vkey"  # vkey: issue 17
         ),
     }  # fmt: skip
     worker.request("ping")
@@ -267,7 +267,7 @@ def test_malformed_lines_answer_ok_false_and_stdout_has_only_answers(proving: Wo
     )
     assert done.returncode == 0, done.stderr
     answers = [json.loads(line) for line in done.stdout.splitlines()]
-    ops = "expected one of ping, stats, prove, fullprove, verify"
+    ops = "expected one of ping, stats, prove, fullprove, verify, vkey"  # vkey: issue 17
     assert answers == [
         {
             "id": None,

@@ -1,7 +1,8 @@
 """Batch proving: every input of a folder proved with the key loaded once per worker.
 
 `zkt prove NAME --inputs DIR --out OUT` proves DIR/*.json on a local process pool or a Dask
-cluster (`backends.executors`). Each proof is verified natively before it is written, through
+cluster (`backends.executors`). Each proof is verified before it is written (Groth16 natively;
+PLONK and fflonk, proved by the snarkjs worker, as `backends.snarkjs` checks them), through
 `staged_outputs`, to OUT/<input stem>/proof.json and public.json: the same files, with the same
 checks, as `zkt prove NAME INPUT --out OUT/<input stem>`. An input that fails is reported with
 its reason and the batch goes on; the caller learns of it from the result.
@@ -143,13 +144,14 @@ def prover_spec(
 ) -> ProverSpec:
     """The checked key and the concrete backend, as workers load them."""
     key = proving_key(ws, name, zkey, engine, report)
-    chosen = backends.prover_backend(backend, ws.tools, engine).name
+    protocol = ws.registry.get(name).protocol
+    chosen = backends.prover_backend(backend, ws.tools, engine, protocol).name
     if blinding is not None and chosen != NATIVE:
         raise UsageError(f"fixed blinding is for the native backend, not {chosen}")
     project = ws.project
     return ProverSpec(
         name, key.resolve(), hash_file(key), project.wasm(name).resolve(),
-        project.sym(name).resolve(), chosen, ws.tools, engine, blinding,
+        project.sym(name).resolve(), chosen, ws.tools, engine, blinding, protocol,
     )  # fmt: skip
 
 

@@ -1,4 +1,9 @@
-"""Witness, prove and verify: inputs to a checked Groth16 proof, on any backend."""
+"""Witness, prove and verify: inputs to a checked proof (Groth16, PLONK or fflonk), on any backend.
+
+The proof system is the circuit's (circuits.toml `protocol`): its key must be of that system, the
+backend must prove it (snarkjs proves all three; native and rapidsnark Groth16 only). Verifying
+reads the system from the verification key, and checks the three files strictly first.
+"""
 
 from __future__ import annotations
 
@@ -14,18 +19,22 @@ from toolchain.backends.native import NativeBackend
 from toolchain.backends.rapidsnark import RapidsnarkBackend
 from toolchain.backends.snarkjs import SnarkjsBackend
 from toolchain.build import Reporter
-from toolchain.config import ENGINE_NAMES, engine_name
-from toolchain.errors import InputError, VerificationError
+from toolchain.config import ENGINE_NAMES, CircuitEntry, Protocol, engine_name
+from toolchain.errors import InputError, UsageError, VerificationError
 from toolchain.formats.snarkjs_json import read_verification_inputs
+from toolchain.formats.universal_json import (
+    read_universal_verification_inputs,
+    read_verification_protocol,
+)
 from toolchain.formats.wtns import write_wtns
-from toolchain.formats.zkey import check_zkey
+from toolchain.formats.zkey import check_zkey, zkey_protocol
 from toolchain.fsutil import refuse_existing, staged_outputs
 from toolchain.textlimits import JsonRefusal, load_json
 from toolchain.witness.calculator import WitnessCalculator
 
 
 def backend_names() -> tuple[str, ...]:
-    """The --backend choices: auto and every Groth16 backend."""
+    """The --backend choices: auto and every prover backend."""
     return backends.NAMES
 
 
@@ -139,7 +148,8 @@ def prove(
     own key reports when its setup used an insecure ptau.
     """
     key = proving_key(ws, name, zkey, engine, report)
-    prover = backends.prover_backend(backend, ws.tools, engine)
+    protocol = ws.registry.get(name).protocol
+    prover = backends.prover_backend(backend, ws.tools, engine, protocol)
     out = out_dir or ws.project.proof_dir(name)
     with staged_outputs(out, (PROOF, PUBLIC, WITNESS), input_path, key, force=force) as stage:
         write_wtns(stage / WITNESS, _witness_values(ws, name, input_path))
@@ -155,15 +165,31 @@ def proving_key(
 ) -> Path:
     """The checked proving key of `name` (or `zkey`); circuit and engine names checked first.
 
-    Proving with the circuit's own key reports when its setup used an insecure ptau.
+    The key must be of the circuit's proof system; a Groth16 key is checked in depth (header,
+    sizes, IC and chain), a PLONK or fflonk one by its container and protocol (its proof is
+    checked after proving). Proving with the circuit's own key reports when its setup used an
+    insecure ptau.
     """
-    ws.registry.get(name)
+    entry = ws.registry.get(name)
     engine_name(engine)  # an unknown --engine or $ZKT_ENGINE is refused for every backend
     key = existing(zkey or ws.project.zkey(name), "proving key", "run `zkt setup` or pass --zkey")
-    check_zkey(key)  # header, sizes, IC and chain, before any backend reads it
+    check_key_protocol(key, entry)
+    if not entry.universal:
+        check_zkey(key)  # header, sizes, IC and chain, before any backend reads it
     if key.resolve() == ws.project.zkey(name).resolve():
         warn_if_insecure(ws, name, report)
     return key
+
+
+def check_key_protocol(key: Path, entry: CircuitEntry) -> Protocol:
+    """The key's proof system, which must be the circuit's (UsageError otherwise)."""
+    protocol = zkey_protocol(key)
+    if protocol != entry.protocol:
+        raise UsageError(
+            f"{key}: a {protocol} key, but {entry.name} is a {entry.protocol} circuit"
+            " (circuits.toml)"
+        )
+    return entry.protocol
 
 
 def verify(
@@ -175,15 +201,33 @@ def verify(
     vkey: Path | None = None,
     engine: str | None = None,
 ) -> str:
-    """Verify a proof; VerificationError when it is invalid. Returns the backend's name."""
-    ws.registry.get(name)
-    engine_name(engine)  # an unknown --engine or $ZKT_ENGINE is refused for every backend
-    key = existing(vkey or ws.project.vkey(name), "verification key", "pass --vkey")
-    verifier = backends.verifier_backend(backend, ws.tools, engine)
-    read_verification_inputs(key, public, proof)  # strictly, before any backend sees them
+    """Verify a proof; VerificationError when it is invalid. Returns the backend's name.
+
+    The proof system is the verification key's; a proof of another one is refused. The three
+    files are checked strictly before any backend sees them.
+    """
+    key = _verification_key(ws, name, vkey, engine)
+    protocol = read_verification_protocol(key, proof)
+    verifier = backends.verifier_backend(backend, ws.tools, engine, protocol)
+    read_verification_files(protocol, key, public, proof)
     if not verifier.verify(key, public, proof):
         raise VerificationError(f"{name}: INVALID proof ({verifier.name} verifier)")
     return verifier.name
+
+
+def _verification_key(ws: Workspace, name: str, vkey: Path | None, engine: str | None) -> Path:
+    """The verification key of `name` (or `vkey`); circuit and engine names checked first."""
+    ws.registry.get(name)
+    engine_name(engine)  # an unknown --engine or $ZKT_ENGINE is refused for every backend
+    return existing(vkey or ws.project.vkey(name), "verification key", "pass --vkey")
+
+
+def read_verification_files(protocol: Protocol, vkey: Path, public: Path, proof: Path) -> None:
+    """The strict checks of `protocol`'s parser on the key, public signals and proof."""
+    if protocol == "groth16":
+        read_verification_inputs(vkey, public, proof)
+    else:
+        read_universal_verification_inputs(vkey, public, proof)
 
 
 def verify_all(
@@ -194,8 +238,12 @@ def verify_all(
     vkey: Path | None = None,
     engine: str | None = None,
 ) -> list[str]:
-    """Verify with every verifier backend in turn (native, snarkjs); each must accept."""
-    every = [b for b in verifier_names() if b not in ("auto", "all")]
+    """Verify with every verifier of the key's proof system in turn; each must accept.
+
+    Groth16: native and snarkjs; PLONK and fflonk: snarkjs (`backends.VERIFIES`).
+    """
+    key = _verification_key(ws, name, vkey, engine)
+    every = backends.verifier_names_for(read_verification_protocol(key, proof))
     native = NativeBackend.name
     return [
         verify(ws, name, proof, public, b, vkey, engine if b == native else None) for b in every

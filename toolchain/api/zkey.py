@@ -1,14 +1,17 @@
-"""File-level phase-2 operations on .zkey files: contribute, beacon, verify, export, calldata."""
+"""File-level operations on .zkey files: contribute, beacon, verify (phase 2); export and calldata
+(every protocol: Groth16, PLONK, fflonk)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from toolchain.ceremony import checks, phase1, phase2
+from toolchain.ceremony import checks, phase1, phase2, universal
 from toolchain.ceremony.entropy import Secret
-from toolchain.ceremony.universal import refuse_phase2_key
 from toolchain.errors import UsageError
-from toolchain.formats.snarkjs_json import read_proof, read_public
+from toolchain.formats.snarkjs_json import load_json_file, read_proof, read_public
+from toolchain.formats.universal_calldata import fflonk_calldata, plonk_calldata
+from toolchain.formats.universal_json import parse_fflonk_proof, parse_plonk_proof
+from toolchain.formats.zkey import zkey_protocol
 from toolchain.fsutil import refuse_existing
 from toolchain.runner.tools import Tools
 
@@ -23,7 +26,7 @@ def contribute_zkey(
     force: bool = False,
 ) -> Path:
     """Contribute to `zkey_in`, writing `zkey_out`, accepted only as one valid contribution more."""
-    refuse_phase2_key(zkey_in)
+    universal.refuse_phase2_key(zkey_in)
     refuse_existing(zkey_out, zkey_in, force=force)
     checks.check_open(phase2.mpc_params(zkey_in), zkey_in.name)
     phase2.contribute(tools, zkey_in, zkey_out, contributor, entropy)
@@ -41,7 +44,7 @@ def beacon_zkey(
     force: bool = False,
 ) -> Path:
     """Apply a public beacon to `zkey_in`, writing `zkey_out`, accepted as one contribution more."""
-    refuse_phase2_key(zkey_in)
+    universal.refuse_phase2_key(zkey_in)
     refuse_existing(zkey_out, zkey_in, force=force)
     phase1.parse_beacon_hash(beacon_hash)
     phase1.check_beacon_exp(iterations_exp)
@@ -61,7 +64,7 @@ def verify_zkey(
     min_contributions: int = 1,
 ) -> list[str]:
     """Our checks, plus snarkjs's (r1cs + ptau) unless `native`; the names of those passed."""
-    refuse_phase2_key(zkey)
+    universal.refuse_phase2_key(zkey)
     passed = []
     if not native:
         if r1cs is None or ptau is None:
@@ -86,16 +89,25 @@ def verify_zkey(
 
 def export_zkey(tools: Tools, zkey: Path, out_dir: Path, *, force: bool = False) -> list[Path]:
     """verification_key.json and verifier.sol for `zkey`, into `out_dir` (neither may exist
-    unless `force`)."""
+    unless `force`). A Groth16 key's verification key is derived natively, a PLONK or fflonk
+    one's by snarkjs; the verifier is snarkjs's template for the key's protocol."""
     vkey, verifier = out_dir / "verification_key.json", out_dir / "verifier.sol"
     for out in (vkey, verifier):
         refuse_existing(out, zkey, force=force)
-    return [
-        phase2.export_verification_key(zkey, vkey),
-        phase2.export_solidity_verifier(tools, zkey, verifier),
-    ]
+    if zkey_protocol(zkey) == "groth16":
+        phase2.export_verification_key(zkey, vkey)
+    else:
+        universal.export_verification_key(tools, zkey, vkey)
+    return [vkey, phase2.export_solidity_verifier(tools, zkey, verifier)]
 
 
 def calldata(proof: Path, public: Path) -> str:
-    """Solidity calldata for a proof, as `snarkjs zkey export soliditycalldata` prints it."""
+    """Solidity calldata for a proof, as `snarkjs zkey export soliditycalldata` prints it for
+    the protocol the proof names (PLONK, fflonk, else Groth16); both files parsed strictly."""
+    proof_obj = load_json_file(proof)
+    named = proof_obj.get("protocol") if isinstance(proof_obj, dict) else None
+    if named == "plonk":
+        return plonk_calldata(parse_plonk_proof(proof_obj, str(proof)), read_public(public))
+    if named == "fflonk":
+        return fflonk_calldata(parse_fflonk_proof(proof_obj, str(proof)), read_public(public))
     return phase2.solidity_calldata(read_proof(proof), read_public(public))

@@ -1,4 +1,8 @@
-"""Prover backends (snarkjs, rapidsnark, native) behind one protocol, and `auto` selection."""
+"""Prover backends (snarkjs, rapidsnark, native) behind one protocol, and `auto` selection.
+
+Groth16 has every backend; PLONK and fflonk proofs are made and checked by snarkjs (`PROVES`,
+`VERIFIES`): a backend named for a proof system it does not handle is refused in one line.
+"""
 
 from __future__ import annotations
 
@@ -6,12 +10,21 @@ from toolchain.backends.base import ProverBackend
 from toolchain.backends.native import NativeBackend
 from toolchain.backends.rapidsnark import RapidsnarkBackend
 from toolchain.backends.snarkjs import SnarkjsBackend
-from toolchain.config import engine_name
+from toolchain.config import PROTOCOLS, Protocol, engine_name
 from toolchain.errors import ToolError, UsageError, ZktError
 from toolchain.native.engines import get_engine
 from toolchain.runner.tools import Tools
 
 NAMES = ("auto", "snarkjs", "rapidsnark", "native")
+GROTH16_ONLY: tuple[Protocol, ...] = ("groth16",)
+# The proof systems each backend proves and verifies. `auto` and `all` choose from these; the
+# native PLONK verifier joins by adding "plonk" to VERIFIES["native"] (auto then prefers it).
+PROVES: dict[str, tuple[Protocol, ...]] = {
+    "snarkjs": PROTOCOLS, "rapidsnark": GROTH16_ONLY, "native": GROTH16_ONLY,
+}  # fmt: skip
+VERIFIES: dict[str, tuple[Protocol, ...]] = {
+    "native": GROTH16_ONLY, "snarkjs": PROTOCOLS, "rapidsnark": (),
+}  # fmt: skip
 
 
 def all_backends(tools: Tools, engine: str | None = None) -> list[ProverBackend]:
@@ -31,17 +44,38 @@ def _native_is_fast(engine: str | None) -> bool:
         return False
 
 
-def prover_backend(name: str, tools: Tools, engine: str | None = None) -> ProverBackend:
-    """The named backend (ToolError if it is not installed); `auto`: the fastest available."""
+def prover_backend(
+    name: str, tools: Tools, engine: str | None = None, protocol: Protocol = "groth16"
+) -> ProverBackend:
+    """The named backend (ToolError if it is not installed, UsageError if it does not prove
+    `protocol`); `auto`: the fastest available for `protocol`."""
     name = _native_if_engine(name, engine)
-    return _pick(name, tools, [b for b in all_backends(tools, engine) if b.can_prove])
+    if name in PROVES and protocol not in PROVES[name]:
+        raise UsageError(
+            f"the {name} backend proves Groth16 only, not {protocol}: use --backend snarkjs"
+            " (or auto)"
+        )
+    # Ordering the Groth16 provers loads mcl (≈ 0.4 s): not needed when snarkjs alone proves.
+    every = all_backends(tools, engine) if protocol == "groth16" else [SnarkjsBackend(tools)]
+    return _pick(name, tools, [b for b in every if b.can_prove and protocol in PROVES[b.name]])
 
 
-def verifier_backend(name: str, tools: Tools, engine: str | None = None) -> ProverBackend:
-    """The named verifier; `auto` is native: in process, and it checks what snarkjs skips."""
+def verifier_backend(
+    name: str, tools: Tools, engine: str | None = None, protocol: Protocol = "groth16"
+) -> ProverBackend:
+    """The named verifier (asked whatever the protocol: it refuses what it cannot check);
+    `auto`: the first of native (in process, it checks what snarkjs skips) and snarkjs that
+    verifies `protocol`."""
     name = _native_if_engine(name, engine)
     order: list[ProverBackend] = [NativeBackend(engine), SnarkjsBackend(tools), RapidsnarkBackend()]
+    if name == "auto":
+        order = [b for b in order if protocol in VERIFIES[b.name]]
     return _pick(name, tools, [b for b in order if b.can_verify])
+
+
+def verifier_names_for(protocol: Protocol) -> list[str]:
+    """The verifiers `--backend all` runs for `protocol`, in order (native first)."""
+    return [name for name in ("native", "snarkjs") if protocol in VERIFIES[name]]
 
 
 def _native_if_engine(name: str, engine: str | None) -> str:
@@ -57,7 +91,10 @@ def _pick(name: str, tools: Tools, candidates: list[ProverBackend]) -> ProverBac
     if name not in NAMES:
         raise UsageError(f"unknown backend {name!r}: choose from {', '.join(NAMES)}")
     if name == "auto":
-        return next(b for b in candidates if b.available())
+        found = next((b for b in candidates if b.available()), None)
+        if found is None:  # only snarkjs proves PLONK and fflonk
+            raise ToolError(f"no backend is available: {candidates[0].missing()}")
+        return found
     for backend in candidates:
         if backend.name == name:
             if not backend.available():

@@ -1,4 +1,8 @@
-"""The ProverBackend protocol: prove from a .zkey and .wtns, verify snarkjs JSON."""
+"""The ProverBackend protocol: prove from a .zkey and .wtns, verify snarkjs JSON.
+
+A backend proves with the proof system the key names (Groth16, PLONK, fflonk) and verifies
+with the one the verification key names; `backends.PROVES` and `VERIFIES` say which it can.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,7 @@ from typing import Protocol
 
 
 class ProverBackend(Protocol):
-    """A Groth16 implementation that writes and reads snarkjs-compatible proof JSON."""
+    """A prover and/or verifier that writes and reads snarkjs-compatible proof JSON."""
 
     name: str
     can_prove: bool

@@ -3,9 +3,11 @@
 A batch worker (a process of the local pool or a Dask worker) loads the proving key, the witness
 wasm and the verification key once (`LoadedProver`), after checking the key's sha256, then
 proves input after input: the witness in process, the proof by the chosen backend (snarkjs: one
-persistent snarkjs worker per process, which keeps the key loaded too), and the native verifier
-on the exact JSON that will be written. What goes wrong with one input is that input's
-`Outcome` (its reason, one line), never the batch's.
+persistent snarkjs worker per process, which keeps the key loaded too), and the check of the
+exact JSON that will be written: Groth16 by the native verifier, PLONK and fflonk (snarkjs
+only) strictly parsed and verified as `backends.snarkjs.check_universal_texts` does, against the
+verification key the worker exported from the key at load. What goes wrong with one input is
+that input's `Outcome` (its reason, one line), never the batch's.
 """
 
 from __future__ import annotations
@@ -19,7 +21,8 @@ from pathlib import Path
 from typing import TypeVar
 
 from toolchain.backends import prover_backend
-from toolchain.config import engine_name
+from toolchain.backends.snarkjs import check_universal_texts
+from toolchain.config import Protocol, engine_name
 from toolchain.errors import IntegrityError, VerificationError, ZktError
 from toolchain.formats.snarkjs_json import (
     dump_proof,
@@ -55,7 +58,7 @@ class ProverSpec:
 
     `backend` is a concrete backend name (not auto). `blinding` fixes the native prover's r and
     s so that tests can compare proofs byte for byte; None (always, outside tests) draws fresh
-    ones for every proof.
+    ones for every proof. `protocol` is the key's proof system (the circuit's).
     """
 
     circuit: str
@@ -67,6 +70,7 @@ class ProverSpec:
     tools: Tools
     engine: str | None = None
     blinding: tuple[int, int] | None = None
+    protocol: Protocol = "groth16"
 
 
 @dataclass(frozen=True)
@@ -113,12 +117,19 @@ class LoadedProver:
         check_sha256(spec.zkey, spec.zkey_sha256)
         self.spec = spec
         native_engine = spec.engine if spec.backend == NATIVE else None
-        self.backend = prover_backend(spec.backend, spec.tools, native_engine)
+        self.backend = prover_backend(spec.backend, spec.tools, native_engine, spec.protocol)
         self.engine = get_engine(engine_name(spec.engine))
         self.calculator = WitnessCalculator(spec.wasm, sym_path=spec.sym)
-        self.vkey = verification_key_from_zkey(open_zkey(spec.zkey))
         self.zkey = read_zkey(spec.zkey) if spec.backend == NATIVE else None
         self.worker = SnarkjsWorker(spec.tools) if spec.backend == SNARKJS else None
+        self.universal = spec.protocol != "groth16"  # then proved by snarkjs: a worker is there
+        self.vkey = None if self.universal else verification_key_from_zkey(open_zkey(spec.zkey))
+        self.vkey_json = self._exported_vkey() if self.universal else ""
+
+    def _exported_vkey(self) -> str:
+        """The PLONK or fflonk verification key of the key, as the worker exports it."""
+        assert self.worker is not None  # only snarkjs proves PLONK and fflonk
+        return json.dumps(self.worker.verification_key(self.spec.zkey), indent=1)
 
     def prove(self, inputs: dict[str, object], source: str) -> Outcome:
         """The outcome of one input: proved and verified, or failed with the reason."""
@@ -153,19 +164,34 @@ class LoadedProver:
             folder = Path(tmp)
             write_wtns(folder / "witness.wtns", witness)
             if self.worker is not None:
-                return self.worker.prove(self.spec.zkey, folder / "witness.wtns")
+                wtns, protocol = folder / "witness.wtns", self.spec.protocol
+                return self.worker.prove(self.spec.zkey, wtns, protocol)
             proof, public = folder / "proof.json", folder / "public.json"
             self.backend.prove(self.spec.zkey, folder / "witness.wtns", proof, public)
             return proof.read_text(), public.read_text()
 
     def _verify(self, proof: str, public: str, source: str) -> None:
         """VerificationError unless the texts parse strictly and verify against the key."""
+        if self.universal:
+            self._verify_universal(proof, public)
+            return
+        assert self.vkey is not None  # a Groth16 key's, derived at load
         parsed = parse_proof(json.loads(proof), f"{source} proof")
         signals = parse_public(json.loads(public), f"{source} public signals")
         if not verify_proof(self.vkey, signals, parsed, self.engine):
             raise VerificationError(
                 f"the {self.backend.name} proof does not verify against the key: not written"
             )
+
+    def _verify_universal(self, proof: str, public: str) -> None:
+        """The PLONK or fflonk texts checked as files in a private temp folder, then gone."""
+        assert self.worker is not None  # only snarkjs proves PLONK and fflonk
+        with tempfile.TemporaryDirectory(prefix="zkt-batch-") as tmp:
+            vkey, public_file, proof_file = (Path(tmp) / name for name in ("vk", "public", "proof"))
+            vkey.write_text(self.vkey_json)
+            public_file.write_text(public)
+            proof_file.write_text(proof)
+            check_universal_texts(self.spec.zkey, vkey, public_file, proof_file, self.worker.verify)
 
 
 class Stages:

@@ -1,20 +1,34 @@
-"""The snarkjs backend: `node <pinned>/snarkjs/build/cli.cjs groth16 prove|verify`."""
+"""The snarkjs backend: `node <pinned>/snarkjs/build/cli.cjs groth16|plonk|fflonk prove|verify`.
+
+The proof system is the key's: the .zkey's section 1 for proving, the verification key's
+"protocol" for verifying. Every proof snarkjs makes is checked before it is kept: a Groth16 one
+natively against the key (`check_proof_from`), a PLONK or fflonk one strictly parsed and
+verified against the verification key exported from the same key (`check_universal_proof_from`,
+whose verifier is `verify_universal_made`).
+"""
 
 from __future__ import annotations
 
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from toolchain.config import engine_name
 from toolchain.errors import FormatError, InvalidValueError, VerificationError
 from toolchain.formats.snarkjs_json import read_proof, read_public, verification_key_from_zkey
-from toolchain.formats.zkey import open_zkey
+from toolchain.formats.universal_json import (
+    read_key_protocol,
+    read_universal_verification_inputs,
+)
+from toolchain.formats.zkey import open_zkey, zkey_protocol
 from toolchain.native.engines import get_engine
 from toolchain.native.verifier import verify_proof
 from toolchain.runner import command
 from toolchain.runner import snarkjs as snarkjs_args
 from toolchain.runner.tools import Tools
+
+FileVerifier = Callable[[Path, Path, Path], bool]  # (vkey, public, proof) -> valid
 
 
 class SnarkjsBackend:
@@ -44,16 +58,20 @@ class SnarkjsBackend:
         return [str(command.which("node")), str(self.tools.snarkjs_cli), *args]
 
     def prove(self, zkey: Path, wtns: Path, proof_out: Path, public_out: Path) -> None:
-        """snarkjs writes in place: let it write into a temp dir, check the proof natively (a
-        damaged key gives a bad one), then move the files over."""
+        """snarkjs writes in place: let it write into a temp dir, check the proof (a damaged key
+        gives a bad one), then move the files over."""
+        protocol = zkey_protocol(zkey)
         with tempfile.TemporaryDirectory(dir=proof_out.parent, prefix=".zkt-prove-") as tmp:
             proof, public = Path(tmp) / "proof.json", Path(tmp) / "public.json"
-            self._run(snarkjs_args.prove_argv(zkey, wtns, proof, public))
-            check_proof_from(zkey, proof, public)
+            self.run(snarkjs_args.prove_argv(zkey, wtns, proof, public, protocol))
+            if protocol == "groth16":
+                check_proof_from(zkey, proof, public)
+            else:
+                check_universal_proof_from(self, zkey, proof, public)
             shutil.move(proof, proof_out)
             shutil.move(public, public_out)
 
-    def _run(self, args: list[str]) -> None:
+    def run(self, args: list[str]) -> None:
         """Run snarkjs; a failure is one line naming its files and fault (SnarkjsError)."""
         done = command.run(self._argv(args), check=False)
         if done.returncode != 0 or snarkjs_args.logged_error(done.stdout + done.stderr):
@@ -61,9 +79,11 @@ class SnarkjsBackend:
             raise snarkjs_args.SnarkjsError(done.argv, str(Path.cwd()), done.returncode, output)
 
     def verify(self, vkey: Path, public: Path, proof: Path) -> bool:
-        """Exit 0 and "OK!" mean valid."""
-        done = command.run(self._argv(snarkjs_args.verify_argv(vkey, public, proof)), check=False)
-        return snarkjs_args.verify_succeeded(done.returncode, done.stdout + done.stderr)
+        """`<protocol> verify` of the protocol the key names: exit 0 and its success line."""
+        protocol = read_key_protocol(vkey)
+        argv = snarkjs_args.verify_argv(vkey, public, proof, protocol)
+        done = command.run(self._argv(argv), check=False)
+        return snarkjs_args.verify_succeeded(done.returncode, done.stdout + done.stderr, protocol)
 
 
 def check_proof_from(zkey: Path, proof: Path, public: Path) -> None:
@@ -82,3 +102,48 @@ def check_proof_from(zkey: Path, proof: Path, public: Path) -> None:
             f"{zkey}: the proof snarkjs made from it does not verify against it: the key is"
             " damaged or not this circuit's"
         )
+
+
+def check_universal_proof_from(
+    snarkjs: SnarkjsBackend, zkey: Path, proof: Path, public: Path
+) -> None:
+    """A PLONK or fflonk proof snarkjs made is kept only when it parses strictly and verifies
+    against the verification key exported from the key it was made from (written beside it)."""
+    vkey = proof.parent / "verification_key.json"
+    snarkjs.run(snarkjs_args.export_verification_key_argv(zkey, vkey))
+    check_universal_texts(zkey, vkey, public, proof, snarkjs.verify)
+
+
+def check_universal_texts(
+    zkey: Path, vkey: Path, public: Path, proof: Path, snarkjs_verify: FileVerifier
+) -> None:
+    """InvalidValueError when the files do not parse strictly, VerificationError when the proof
+    does not verify (`verify_universal_made`): either way the key `zkey` is to blame."""
+    try:
+        read_universal_verification_inputs(vkey, public, proof)
+    except FormatError as exc:
+        raise InvalidValueError(_damaged(zkey, str(exc), vkey, public, proof)) from None
+    if not verify_universal_made(vkey, public, proof, snarkjs_verify):
+        raise VerificationError(
+            f"{zkey}: the proof snarkjs made from it does not verify against it: the key is"
+            " damaged or not this circuit's"
+        )
+
+
+def _damaged(zkey: Path, fault: str, vkey: Path, public: Path, proof: Path) -> str:
+    """The one line blaming `zkey` for a strict-parse `fault` in what snarkjs made from it."""
+    if fault.startswith(f"{vkey}: "):
+        field = fault.removeprefix(f"{vkey}: ")
+        return f"{zkey}: the verification key snarkjs exports from it is damaged: {field}"
+    fault = fault.removeprefix(f"{proof}: ").removeprefix(f"{public}: ")
+    return f"{zkey}: snarkjs made a proof whose {fault}: the key is damaged"
+
+
+def verify_universal_made(
+    vkey: Path, public: Path, proof: Path, snarkjs_verify: FileVerifier
+) -> bool:
+    """Whether a PLONK or fflonk proof snarkjs just made verifies: the check before it is kept
+    (CLI prove and batch). MERGE HOOK: snarkjs verifies it for now (`snarkjs_verify`: the CLI
+    or the persistent worker); the native PLONK verifier (backends/native.py) takes plonk here.
+    """
+    return snarkjs_verify(vkey, public, proof)

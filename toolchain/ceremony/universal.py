@@ -15,11 +15,10 @@ staging folder and moved into place together; the transcript record comes last.
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Callable
 from pathlib import Path
 
 from toolchain import __version__
-from toolchain.ceremony.phase2 import read_setup_inputs
+from toolchain.ceremony.phase2 import export_solidity_verifier, read_setup_inputs
 from toolchain.ceremony.snarkjs_step import snarkjs_writes, staged
 from toolchain.ceremony.transcript import Record, append_record, file_hashes, now, read_transcript
 from toolchain.config import UNIVERSAL_PROTOCOLS
@@ -90,10 +89,8 @@ def universal_setup(project: Project, tools: Tools, name: str, protocol: str, pt
     with tempfile.TemporaryDirectory(dir=final.parent, prefix=".zkt-setup-") as tmp:
         stage = Path(tmp)
         rebuild_key(tools, protocol, r1cs, ptau, stage / final.name)
-        _export(tools, stage / final.name, stage / project.vkey(name).name,
-                snarkjs_args.export_verification_key_argv)  # fmt: skip
-        _export(tools, stage / final.name, stage / project.verifier_sol(name).name,
-                snarkjs_args.solidity_verifier_argv)  # fmt: skip
+        export_verification_key(tools, stage / final.name, stage / project.vkey(name).name)
+        export_solidity_verifier(tools, stage / final.name, stage / project.verifier_sol(name).name)
         for produced in (project.vkey(name), project.verifier_sol(name), final):
             (stage / produced.name).replace(produced)
     return append_record(project.transcript(name), _record(project, name, protocol, ptau))
@@ -121,11 +118,13 @@ def check_fresh(project: Project, name: str) -> None:
         )
 
 
-def _export(
-    tools: Tools, zkey: Path, out: Path, argv_of: Callable[[Path, Path], list[str]]
-) -> None:
+def export_verification_key(tools: Tools, zkey: Path, out: Path) -> Path:
+    """verification_key.json of a PLONK or fflonk key, by `snarkjs zkey export verificationkey`
+    (a Groth16 one is derived natively: `phase2.export_verification_key`)."""
     with staged(out, zkey) as partial:
-        snarkjs_writes(tools, argv_of(zkey, partial), partial, None)
+        argv = snarkjs_args.export_verification_key_argv(zkey, partial)
+        snarkjs_writes(tools, argv, partial, None)
+    return out
 
 
 def _record(project: Project, name: str, protocol: str, ptau: Path) -> Record:

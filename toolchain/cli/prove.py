@@ -1,4 +1,4 @@
-"""`zkt witness`, `zkt prove`, `zkt verify`: inputs to a checked Groth16 proof."""
+"""`zkt witness`, `zkt prove`, `zkt verify`: inputs to a checked proof (Groth16, PLONK, fflonk)."""
 
 from __future__ import annotations
 
@@ -56,16 +56,18 @@ PROVE_BACKEND = click.option(
     type=LazyChoice(_backends),
     default="auto",
     show_default=True,
-    help="Groth16 prover; auto takes the fastest available: rapidsnark (if on PATH), then "
-    "native on mcl, then snarkjs, then native on pure Python.",
+    help="Prover; auto takes the fastest available: for Groth16 rapidsnark (if on PATH), then "
+    "native on mcl, then snarkjs, then native on pure Python; PLONK and fflonk circuits are "
+    "proved by snarkjs only.",
 )
 VERIFY_BACKEND = click.option(
     "--backend",
     type=LazyChoice(_verifiers),
     default="auto",
     show_default=True,
-    help="Groth16 verifier; auto is native (it checks what snarkjs skips); all runs every "
-    "verifier (native, snarkjs), one line each, and exits 0 only if all accept.",
+    help="Verifier, for the proof system the key names; auto is native for Groth16 (it checks "
+    "what snarkjs skips), snarkjs for PLONK and fflonk; all runs every verifier of that system "
+    "(Groth16: native, snarkjs), one line each, and exits 0 only if all accept.",
 )
 ENGINE = click.option(
     "--engine",
@@ -158,9 +160,12 @@ def prove_cmd(
     jobs: int,
     executor: str,
 ) -> None:
-    """Compute the witness and a Groth16 proof: OUT/proof.json and OUT/public.json.
+    """Compute the witness and a proof: OUT/proof.json and OUT/public.json.
 
-    The proving key defaults to artifacts/NAME/final.zkey and the output folder to
+    The proof system is the circuit's (circuits.toml `protocol`: groth16, plonk or fflonk); the
+    key must be of that system. The witness is computed and its inputs checked natively first,
+    whatever the backend. The proving key defaults to artifacts/NAME/final.zkey and the output
+    folder to
     build/NAME/proof/. Every backend writes the same snarkjs-compatible JSON. Both files are
     written in a private staging folder inside OUT and moved in together after success: a
     failed prove leaves OUT as it was, and OUT never mixes an old proof with new public
@@ -168,8 +173,9 @@ def prove_cmd(
 
     With --inputs DIR instead of INPUT_JSON, every DIR/*.json is proved by -j worker processes
     (or a Dask cluster), each loading the key once, into OUT/<input stem>/. Every proof is
-    verified natively before it is written. An input that fails is reported with its reason
-    and the others go on; the exit code is then 4, after the good proofs are written.
+    verified before it is written (Groth16 natively, PLONK and fflonk by snarkjs). An input
+    that fails is reported with its reason and the others go on; the exit code is then 4, after
+    the good proofs are written.
     """
     if inputs is None:
         single = _single_input(input_json, jobs, executor)
@@ -279,9 +285,11 @@ def verify_cmd(
 ) -> None:
     """Verify PROOF (proof.json) for PUBLIC (public.json); exit 0 only for a valid proof.
 
-    The key defaults to artifacts/NAME/verification_key.json. The native verifier also checks
-    the number of public inputs, their range, and that every point is on its curve, not the
-    identity, and (G2) in the prime-order subgroup.
+    The key defaults to artifacts/NAME/verification_key.json; its "protocol" (groth16, plonk,
+    fflonk) says which verifier runs, and a proof of another protocol is refused. Whatever the
+    backend, the three files are checked first: the number of public inputs, their range, and
+    that every point is on its curve (Groth16 also: not the identity, G2 in the prime-order
+    subgroup).
     """
     from toolchain.api.prove import verify, verify_all
 

@@ -1,4 +1,4 @@
-"""`zkt zkey ...`: file-level phase-2 operations on .zkey files."""
+"""`zkt zkey ...`: file-level operations on .zkey files (phase 2, export, calldata)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from toolchain.cli.common import FILE, FORCE, PROMPT, status, tools, typed_entro
 
 @click.group()
 def zkey() -> None:
-    """File-level phase-2 operations on .zkey files (contribute, beacon, verify, export)."""
+    """File-level operations on .zkey files (contribute, beacon, verify, export, calldata)."""
 
 
 @zkey.command(name="contribute")
@@ -119,7 +119,11 @@ def zkey_verify(
 @FORCE
 @click.pass_context
 def zkey_export(ctx: click.Context, zkey_path: Path, out: Path, force: bool) -> None:
-    """Write OUT/verification_key.json (native, as snarkjs) and OUT/verifier.sol."""
+    """Write OUT/verification_key.json and OUT/verifier.sol for the key's protocol.
+
+    Groth16: the verification key is derived natively (byte for byte as snarkjs); PLONK and
+    fflonk: by snarkjs. verifier.sol is snarkjs's Solidity template for the protocol.
+    """
     from toolchain.api.zkey import export_zkey
 
     for path in export_zkey(tools(ctx), zkey_path, out, force=force):
@@ -130,7 +134,10 @@ def zkey_export(ctx: click.Context, zkey_path: Path, out: Path, force: bool) -> 
 @click.argument("proof", type=FILE)
 @click.argument("public", type=FILE)
 def zkey_calldata(proof: Path, public: Path) -> None:
-    """Solidity calldata for PROOF and PUBLIC (as snarkjs zkey export soliditycalldata)."""
+    """Solidity calldata for PROOF and PUBLIC (as snarkjs zkey export soliditycalldata).
+
+    The layout is the one of the protocol PROOF names: Groth16, PLONK or fflonk.
+    """
     from toolchain.api.zkey import calldata
 
     click.echo(calldata(proof, public))

@@ -180,6 +180,17 @@ def read_key_protocol(path: Path) -> Protocol:
     return key_protocol(load_json_file(Path(path)), str(path))
 
 
+def read_verification_protocol(vkey: Path, proof: Path) -> Protocol:
+    """The protocol of a verification: the key's; VerificationError when the proof names another
+    known one (a proof that names none, or an unknown one, is left to the protocol's parser)."""
+    protocol = read_key_protocol(vkey)
+    proof_obj = load_json_file(Path(proof))
+    named = proof_obj.get("protocol") if isinstance(proof_obj, dict) else None
+    if named in PROTOCOLS and named != protocol:
+        raise VerificationError(f"{proof}: a {named} proof, but {vkey} is a {protocol} key")
+    return protocol
+
+
 def parse_plonk_proof(obj: object, source: str = "proof.json") -> PlonkProof:
     """Validate a decoded PLONK proof.json object; `source` prefixes error messages."""
     model = validate_model(_PLONK_PROOF, obj, source)
@@ -258,8 +269,9 @@ def read_universal_verification_inputs(
     protocol = key_protocol(key_obj, str(vkey))
     if protocol == "groth16":
         raise FormatError(f"{vkey}: a Groth16 key: not a PLONK or fflonk one")
-    if key_protocol(proof_obj, str(proof)) != protocol:
-        raise VerificationError(f"{proof}: not a {protocol} proof, but {vkey} is a {protocol} key")
+    named = key_protocol(proof_obj, str(proof))
+    if named != protocol:
+        raise VerificationError(f"{proof}: a {named} proof, but {vkey} is a {protocol} key")
     vk: UniversalKey
     parsed: UniversalProof
     if protocol == "plonk":

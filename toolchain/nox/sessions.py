@@ -150,15 +150,15 @@ def provable(root: Path) -> list[tuple[str, Path]]:
 
 
 def prove() -> None:
-    """Register `prove`: prove each finalized circuit's valid input, verify with every backend."""
+    """Register `prove`: prove each finalized circuit's valid input, verify with every backend
+    of its proof system (`--backend all`: Groth16 native and snarkjs; PLONK, fflonk snarkjs)."""
 
     def body(s: nox.Session) -> None:
         for name, inputs in provable(Path.cwd()):
             out = Path("build") / name / "proof"
             zkt(s, "prove", name, str(inputs), "--out", str(out), "--force", *s.posargs)
-            for backend in ("native", "snarkjs"):
-                proof, public = str(out / "proof.json"), str(out / "public.json")
-                zkt(s, "verify", name, proof, public, "--backend", backend)
+            proof, public = str(out / "proof.json"), str(out / "public.json")
+            zkt(s, "verify", name, proof, public, "--backend", "all")
 
     _register("prove", "Prove each finalized circuit's valid input; verify under every backend.",
               body)  # fmt: skip

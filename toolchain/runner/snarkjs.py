@@ -66,19 +66,26 @@ def _shorten(text: str) -> str:
     return text if len(text) <= MAX_FAULT else text[: MAX_FAULT - 1] + "…"
 
 
-def prove_argv(zkey: Path, wtns: Path, proof: Path, public: Path) -> list[str]:
-    """`groth16 prove` arguments."""
-    return ["groth16", "prove", str(zkey), str(wtns), str(proof), str(public)]
+def prove_argv(
+    zkey: Path, wtns: Path, proof: Path, public: Path, protocol: str = "groth16"
+) -> list[str]:
+    """`groth16 prove` arguments (`plonk prove`, `fflonk prove`: the same four files)."""
+    return [protocol, "prove", str(zkey), str(wtns), str(proof), str(public)]
 
 
-def verify_argv(vkey: Path, public: Path, proof: Path) -> list[str]:
-    """`groth16 verify` arguments."""
-    return ["groth16", "verify", str(vkey), str(public), str(proof)]
+def verify_argv(vkey: Path, public: Path, proof: Path, protocol: str = "groth16") -> list[str]:
+    """`groth16 verify` arguments (`plonk verify`, `fflonk verify`: the same three files)."""
+    return [protocol, "verify", str(vkey), str(public), str(proof)]
 
 
-def verify_succeeded(returncode: int, output: str) -> bool:
-    """snarkjs prints `OK!` and exits 0 for a valid proof, `Invalid proof` and 1 otherwise."""
-    return returncode == 0 and "OK!" in strip_ansi(output)
+# What snarkjs 0.7.6 prints on stdout after a proof it accepts, by protocol (exit code 0 too).
+_ACCEPTED = {"groth16": "OK!", "plonk": "OK!", "fflonk": "PROOF VERIFIED SUCCESSFULLY"}
+
+
+def verify_succeeded(returncode: int, output: str, protocol: str = "groth16") -> bool:
+    """snarkjs prints `OK!` and exits 0 for a valid proof, `Invalid proof` and 1 otherwise
+    (fflonk: `PROOF VERIFIED SUCCESSFULLY`)."""
+    return returncode == 0 and _ACCEPTED[protocol] in strip_ansi(output)
 
 
 def setup_argv(r1cs: Path, ptau: Path, zkey: Path) -> list[str]:

@@ -131,14 +131,23 @@ class SnarkjsWorker:
         """The running worker's process id, or None before the first request or after close."""
         return None if self._child is None else self._child.proc.pid
 
-    def prove(self, zkey: Path, wtns: Path) -> tuple[str, str]:
-        """proof.json and public.json texts for a witness file, formatted as the CLI writes them."""
-        return proof_texts(self.request("prove", zkey=absolute(zkey), wtns=absolute(wtns)))
+    def prove(self, zkey: Path, wtns: Path, protocol: str = "groth16") -> tuple[str, str]:
+        """proof.json and public.json texts for a witness file, formatted as the CLI writes them;
+        `protocol` is the key's (groth16, plonk, fflonk: the worker refuses a key of another)."""
+        paths = {"zkey": absolute(zkey), "wtns": absolute(wtns)}
+        return proof_texts(self.request("prove", **paths, **_protocol_field(protocol)))
 
-    def fullprove(self, zkey: Path, wasm: Path, input_json: Path) -> tuple[str, str]:
+    def fullprove(
+        self, zkey: Path, wasm: Path, input_json: Path, protocol: str = "groth16"
+    ) -> tuple[str, str]:
         """proof.json and public.json texts for an input file (witness by the circuit's wasm)."""
         paths = {"zkey": absolute(zkey), "wasm": absolute(wasm), "input": absolute(input_json)}
-        return proof_texts(self.request("fullprove", **paths))
+        return proof_texts(self.request("fullprove", **paths, **_protocol_field(protocol)))
+
+    def verification_key(self, zkey: Path) -> dict[str, Any]:
+        """The verification key snarkjs exports from a key (any protocol), as a JSON object."""
+        vkey: dict[str, Any] = self.request("vkey", zkey=absolute(zkey))["vkey"]
+        return vkey
 
     def verify(self, vkey: Path, public: Path, proof: Path) -> bool:
         """snarkjs's verdict on a proof (the count of public signals checked too)."""
@@ -230,13 +239,18 @@ class SnarkjsWorker:
         )
 
 
+def _protocol_field(protocol: str) -> dict[str, str]:
+    """A prove request's protocol: Groth16 is the worker's default and is not sent."""
+    return {} if protocol == "groth16" else {"protocol": protocol}
+
+
 def absolute(path: Path) -> str:
     """The absolute form of `path` (the worker refuses relative ones)."""
     return str(path.absolute())
 
 
 def proof_texts(answer: dict[str, Any]) -> tuple[str, str]:
-    """proof.json and public.json as `snarkjs groth16 prove` writes them (one-space indent)."""
+    """proof.json and public.json as `snarkjs <protocol> prove` writes them (one-space indent)."""
     return json.dumps(answer.get("proof"), indent=1), json.dumps(
         answer.get("publicSignals"), indent=1
     )

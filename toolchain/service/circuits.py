@@ -5,7 +5,9 @@ artifact is verified against the manifest (`api.artifacts.verify_artifacts`): a 
 wasm or verification key that differs from its lock stops the service before it listens. Each
 circuit's `ProverSpec` carries the locked sha256 its workers check again when they load it.
 The server process keeps each circuit's witness calculator (to refuse bad inputs before they
-are queued) and its verification key (for POST /v1/verify).
+are queued) and its verification key (for POST /v1/verify). The service proves and verifies
+Groth16 circuits: a locked PLONK or fflonk circuit is refused at start (`zkt prove` proves it,
+one input or a batch), before anything is compiled or loaded.
 """
 
 from __future__ import annotations
@@ -46,6 +48,7 @@ def locked_circuits(ws: Workspace, backend: str, report: Reporter) -> dict[str, 
     names = [name for name in manifest.circuits() if f"{name}/zkey" in manifest.artifacts]
     if not names:
         raise UsageError("artifacts/manifest.json locks no key: run `zkt artifacts lock` first")
+    refuse_universal(ws, names)
     compile_circuits(ws, tuple(names), report)
     verify_artifacts(ws, report=report).raise_for_failures()
     circuits = {}
@@ -64,3 +67,15 @@ def locked_circuits(ws: Workspace, backend: str, report: Reporter) -> dict[str, 
             WitnessCalculator(spec.wasm, sym_path=spec.sym),
         )
     return circuits
+
+
+def refuse_universal(ws: Workspace, names: list[str]) -> None:
+    """UsageError naming the first PLONK or fflonk circuit among `names`: /v1/verify and the
+    workers' checks are Groth16's."""
+    for name in names:
+        entry = ws.registry.get(name)
+        if entry.universal:
+            raise UsageError(
+                f"{name} is a {entry.protocol} circuit: zkt serve serves Groth16 circuits only;"
+                f" prove it with `zkt prove {name}` (or --inputs DIR for a batch)"
+            )

@@ -9,7 +9,11 @@
  *   {"id", "op": "ping"}                              → {"id", "ok": true}
  *   {"id", "op": "prove", "zkey", "wtns"}             → {"id", "ok": true, "proof", "publicSignals"}
  *   {"id", "op": "fullprove", "zkey", "wasm", "input"} (input: a JSON file)       → the same
+ *       both take "protocol": "groth16" (the default), "plonk" or "fflonk": snarkjs's prover of
+ *       that name (it refuses a key of another protocol)
  *   {"id", "op": "verify", "vkey", "proof", "public"} → {"id", "ok": true, "valid"}
+ *       the verifier of the protocol the key names
+ *   {"id", "op": "vkey", "zkey"}                      → {"id", "ok": true, "vkey"} (any protocol)
  *   {"id", "op": "stats"}                             → {"id", "ok": true, "entries", "loads", ...}
  *   any failure                                       → {"id", "ok": false, "error": one line}
  * Every path must be absolute and is read as given: the parent decides what the worker reads.
@@ -41,7 +45,10 @@ const fromModules = createRequire(path.join(path.resolve(option("node-modules"))
 const snarkjs = fromModules("snarkjs");
 const fromSnarkjs = createRequire(fromModules.resolve("snarkjs"));
 const { WitnessCalculatorBuilder } = fromSnarkjs("circom_runtime");
-const { unstringifyBigInts } = fromSnarkjs("ffjavascript").utils;
+const { unstringifyBigInts, stringifyBigInts } = fromSnarkjs("ffjavascript").utils;
+const PROTOCOLS = ["groth16", "plonk", "fflonk"];
+// snarkjs's PLONK and fflonk verifiers log through a logger they do not check for: a silent one.
+const QUIET = { debug() {}, info() {}, warn() {}, error() {} };
 
 class Lru {
     constructor(maxEntries, maxBytes) {
@@ -157,31 +164,53 @@ async function loadWasm(file) {
     return calculator;
 }
 
+function protocolOf(value, field) {
+    const protocol = value === undefined ? "groth16" : value;
+    if (!PROTOCOLS.includes(protocol)) {
+        throw new Error(`${field}: ${JSON.stringify(protocol)}: expected one of ${PROTOCOLS.join(", ")}`);
+    }
+    return protocol;
+}
+
+// The proof as the CLI writes it: every number a decimal string, whichever prover made it.
+async function proveWith(protocol, zkey, wtns) {
+    const { proof, publicSignals } = await snarkjs[protocol].prove(zkey, wtns);
+    return { proof: stringifyBigInts(proof), publicSignals: stringifyBigInts(publicSignals) };
+}
+
 async function prove(request) {
+    const protocol = protocolOf(request.protocol, "protocol");
     const zkey = await cache.get("zkey", pathField(request, "zkey"), loadZkey);
     const file = pathField(request, "wtns");
     const wtns = inMemory(file, await readBytes("wtns", file));
-    return snarkjs.groth16.prove(zkey, wtns);
+    return proveWith(protocol, zkey, wtns);
 }
 
 async function fullprove(request) {
+    const protocol = protocolOf(request.protocol, "protocol");
     const calculator = await cache.get("wasm", pathField(request, "wasm"), loadWasm);
     const input = unstringifyBigInts(await readJson("input", pathField(request, "input")));
     const wtns = inMemory("the witness", await calculator.calculateWTNSBin(input, true));
     const zkey = await cache.get("zkey", pathField(request, "zkey"), loadZkey);
-    return snarkjs.groth16.prove(zkey, wtns);
+    return proveWith(protocol, zkey, wtns);
 }
 
 async function verify(request) {
     const vkey = await readJson("vkey", pathField(request, "vkey"));
     const proof = await readJson("proof", pathField(request, "proof"));
     const signals = await readJson("public", pathField(request, "public"));
+    const protocol = protocolOf(vkey === null ? undefined : vkey.protocol, "vkey protocol");
     // snarkjs itself does not check the count: extra signals would be ignored.
     if (!Array.isArray(signals)) throw new Error("public: expected a JSON array of signals");
     if (signals.length !== vkey.nPublic) {
         throw new Error(`public: ${signals.length} signals, the key has ${vkey.nPublic}`);
     }
-    return { valid: await snarkjs.groth16.verify(vkey, signals, proof) };
+    return { valid: await snarkjs[protocol].verify(vkey, signals, proof, QUIET) };
+}
+
+async function exportVkey(request) {
+    const zkey = await cache.get("zkey", pathField(request, "zkey"), loadZkey);
+    return { vkey: stringifyBigInts(await snarkjs.zKey.exportVerificationKey(zkey)) };
 }
 
 const OPS = {
@@ -190,6 +219,7 @@ const OPS = {
     prove,
     fullprove,
     verify,
+    vkey: exportVkey,
 };
 
 function oneLine(err) {
