@@ -25,6 +25,7 @@ from tests.conftest import REPO, ceremony_project, exactly, tree
 from tests.integration.helpers import snarkjs, zkt
 from toolchain.api.ceremony import setup
 from toolchain.api.workspace import Workspace, open_workspace
+from toolchain.backends.native import FFLONK_REFUSAL
 from toolchain.formats.binfile import read_binfile
 from toolchain.native.curve import G1_GENERATOR
 from toolchain.native.field import R
@@ -112,6 +113,19 @@ def _verify_args(name: str, proof: Path, public: Path, backend: str) -> list[str
     return ["verify", name, str(proof), str(public), "--backend", backend]
 
 
+def _verifiers(name: str, backend: str) -> list[str]:
+    """The verifiers `zkt verify --backend BACKEND` runs for circuit `name`, in order: PLONK
+    natively first (auto and all), fflonk by snarkjs only."""
+    native = name.endswith("_plonk") and backend in ("auto", "all", "native")
+    snarkjs = backend in ("snarkjs", "all") or (backend == "auto" and not native)
+    return ["native"] * native + ["snarkjs"] * snarkjs
+
+
+def _invalid(name: str, backend: str) -> str:
+    """The one refusal line of an invalid proof: the first verifier's."""
+    return re.escape(f"{name}: INVALID proof ({_verifiers(name, backend)[0]} verifier)")
+
+
 # --- prove and verify -----------------------------------------------------------------------
 
 
@@ -123,7 +137,8 @@ def test_a_snarkjs_proof_verifies_with_every_verifier(universal: Universal, name
     for backend in VERIFIERS:
         done = zkt(*_verify_args(name, proof, public, backend), cwd=universal.root)
         assert done.returncode == 0, done.stderr
-        assert done.stdout == f"{name}: valid proof (snarkjs verifier)\n"
+        said = "".join(f"{name}: valid proof ({v} verifier)\n" for v in _verifiers(name, backend))
+        assert done.stdout == said
     vkey, protocol = universal.ws.project.vkey(name), name.rsplit("_", 1)[1]
     said = snarkjs(protocol, "verify", str(vkey), str(public), str(proof))  # exit 0 or raises
     assert ("OK!" if protocol == "plonk" else "PROOF VERIFIED SUCCESSFULLY") in said
@@ -296,8 +311,7 @@ def test_a_changed_public_input_is_rejected(universal: Universal, name: str, bac
     public = universal.files / f"{name}-public.json"
     public.write_text(json.dumps(signals))
     proof = universal.proofs[name] / "proof.json"
-    message = re.escape(f"{name}: INVALID proof (snarkjs verifier)")
-    refused(universal, _verify_args(name, proof, public, backend), 1, message)
+    refused(universal, _verify_args(name, proof, public, backend), 1, _invalid(name, backend))
 
 
 @pytest.mark.parametrize("backend", VERIFIERS)
@@ -308,8 +322,7 @@ def test_a_changed_proof_element_is_rejected(
 ) -> None:
     proof = _tampered(universal, name, change, change.__name__)
     public = universal.proofs[name] / "public.json"
-    message = re.escape(f"{name}: INVALID proof (snarkjs verifier)")
-    refused(universal, _verify_args(name, proof, public, backend), 1, message)
+    refused(universal, _verify_args(name, proof, public, backend), 1, _invalid(name, backend))
 
 
 @pytest.mark.parametrize("backend", VERIFIERS)
@@ -320,12 +333,12 @@ def test_another_circuits_proof_of_the_same_protocol_is_rejected(
     other = universal.proofs[SAME_PROTOCOL[name]]
     own_public = universal.proofs[name] / "public.json"
     args = _verify_args(name, other / "proof.json", own_public, backend)
-    refused(universal, args, 1, re.escape(f"{name}: INVALID proof (snarkjs verifier)"))
+    refused(universal, args, 1, _invalid(name, backend))
     theirs = json.loads((other / "public.json").read_text())
     expected = len(json.loads(own_public.read_text()))
     args = _verify_args(name, other / "proof.json", other / "public.json", backend)
     if len(theirs) == expected:
-        message = re.escape(f"{name}: INVALID proof (snarkjs verifier)")
+        message = _invalid(name, backend)
     else:
         vkey = universal.ws.project.vkey(name)
         message = re.escape(
@@ -441,3 +454,10 @@ def test_the_worker_refuses_an_unknown_protocol(universal: Universal) -> None:
         with pytest.raises(SnarkjsWorkerError, match=exactly(message)):
             worker.request("prove", zkey=str(key), wtns=str(key), protocol="plonk2")
         assert worker.request("ping") == {"id": 2, "ok": True}  # the worker stays
+
+
+def test_fflonk_is_not_verified_natively(universal: Universal) -> None:
+    name = "poseidon_preimage_1_fflonk"
+    proof, public = universal.proofs[name] / "proof.json", universal.proofs[name] / "public.json"
+    message = re.escape(FFLONK_REFUSAL)
+    refused(universal, _verify_args(name, proof, public, "native"), 2, message)

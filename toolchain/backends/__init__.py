@@ -17,13 +17,13 @@ from toolchain.runner.tools import Tools
 
 NAMES = ("auto", "snarkjs", "rapidsnark", "native")
 GROTH16_ONLY: tuple[Protocol, ...] = ("groth16",)
-# The proof systems each backend proves and verifies. `auto` and `all` choose from these; the
-# native PLONK verifier joins by adding "plonk" to VERIFIES["native"] (auto then prefers it).
+# The proof systems each backend proves and verifies. `auto` and `all` choose from these, native
+# first where it verifies (Groth16 and PLONK in process; fflonk only through snarkjs).
 PROVES: dict[str, tuple[Protocol, ...]] = {
     "snarkjs": PROTOCOLS, "rapidsnark": GROTH16_ONLY, "native": GROTH16_ONLY,
 }  # fmt: skip
 VERIFIES: dict[str, tuple[Protocol, ...]] = {
-    "native": GROTH16_ONLY, "snarkjs": PROTOCOLS, "rapidsnark": (),
+    "native": ("groth16", "plonk"), "snarkjs": PROTOCOLS, "rapidsnark": (),
 }  # fmt: skip
 
 

@@ -14,6 +14,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
+from toolchain.backends.native import NativeBackend
 from toolchain.config import engine_name
 from toolchain.errors import FormatError, InvalidValueError, VerificationError
 from toolchain.formats.snarkjs_json import read_proof, read_public, verification_key_from_zkey
@@ -143,7 +144,8 @@ def verify_universal_made(
     vkey: Path, public: Path, proof: Path, snarkjs_verify: FileVerifier
 ) -> bool:
     """Whether a PLONK or fflonk proof snarkjs just made verifies: the check before it is kept
-    (CLI prove and batch). MERGE HOOK: snarkjs verifies it for now (`snarkjs_verify`: the CLI
-    or the persistent worker); the native PLONK verifier (backends/native.py) takes plonk here.
-    """
+    (CLI prove and batch). PLONK natively, in process (no second snarkjs run); fflonk, which
+    has no native verifier, by `snarkjs_verify` (the CLI or the persistent worker)."""
+    if read_key_protocol(vkey) == "plonk":
+        return NativeBackend().verify(vkey, public, proof)
     return snarkjs_verify(vkey, public, proof)

@@ -128,7 +128,7 @@ def test_the_other_circuits_proof_is_rejected(backend: NativeBackend, poly: Path
             lambda _k, _u, proof: proof.__setitem__("protocol", "groth16"),
             VerificationError,
             "proof.json",
-            "not a plonk proof, but {vkey} is a plonk key",
+            "a groth16 proof, but {vkey} is a plonk key",
         ),
         (
             lambda _k, _u, proof: proof.__setitem__("extra", "1"),

@@ -48,13 +48,20 @@ def test_groth16_selection_is_unchanged() -> None:
     assert verifier_names_for("groth16") == ["native", "snarkjs"]
 
 
-@pytest.mark.parametrize("protocol", ["plonk", "fflonk"])
-def test_universal_proofs_are_verified_by_snarkjs(protocol: Protocol) -> None:
-    assert verifier_names_for(protocol) == ["snarkjs"]
+def test_plonk_is_verified_natively_first_then_by_snarkjs() -> None:
+    assert verifier_names_for("plonk") == ["native", "snarkjs"]
     installed = Tools(Path(os.environ["ZKT_TOOLS_DIR"]))  # found on disk: nothing is started
-    assert verifier_backend("auto", installed, None, protocol).name == "snarkjs"
-    assert prover_backend("auto", installed, None, protocol).name == "snarkjs"
+    assert verifier_backend("auto", installed, None, "plonk").name == "native"
+    assert verifier_backend("auto", NO_TOOLS, None, "plonk").name == "native"  # needs no Node
+    assert prover_backend("auto", installed, None, "plonk").name == "snarkjs"
+
+
+def test_fflonk_proofs_are_verified_by_snarkjs() -> None:
+    assert verifier_names_for("fflonk") == ["snarkjs"]
+    installed = Tools(Path(os.environ["ZKT_TOOLS_DIR"]))  # found on disk: nothing is started
+    assert verifier_backend("auto", installed, None, "fflonk").name == "snarkjs"
+    assert prover_backend("auto", installed, None, "fflonk").name == "snarkjs"
     with pytest.raises(ToolError, match=r"^no backend is available: "):
-        verifier_backend("auto", NO_TOOLS, None, protocol)
+        verifier_backend("auto", NO_TOOLS, None, "fflonk")
     # a named verifier is asked whatever the protocol: it refuses what it cannot check
-    assert verifier_backend("native", NO_TOOLS, None, protocol).name == "native"
+    assert verifier_backend("native", NO_TOOLS, None, "fflonk").name == "native"
