@@ -2,8 +2,9 @@
 in-process EVM, and memoised proofs as verifyProof's numbers.
 
 Groth16: the committed artifacts (artifacts/NAME/verifier.sol and final.zkey). PLONK and fflonk:
-keys made here by the pinned snarkjs CLI from an INSECURE dev ptau of 2^12 (no `zkt setup` for
-them yet: when it lands, `universal_keys` becomes a call to it).
+the committed NAME_plonk / NAME_fflonk artifacts where the registry has them, the others set up
+here by `zkt setup` (api.ceremony.setup) from the example's INSECURE 2^12 dev ptau, as entries
+added to the copied registry; every proof by `zkt prove`, every calldata by `zkt zkey calldata`.
 """
 
 from __future__ import annotations
@@ -23,18 +24,36 @@ from tests.integration.evm.chain import (
     parse_calldata,
     solc_missing,
 )
+from toolchain.api.ceremony import setup
 from toolchain.api.compile import compile_circuits
 from toolchain.api.prove import prove
 from toolchain.api.workspace import Workspace, open_workspace
 from toolchain.api.zkey import calldata
-from toolchain.ceremony.devptau import write_dev_ptau
-from toolchain.runner import command
-from toolchain.runner.tools import node_path
 
 GROTH16 = ("multiplier_2", "poseidon_preimage_2", "merkle_4", "range_32", "membership_4")
 UNIVERSAL = ("range_32", "poseidon_preimage_1", "multiplier_3")  # fit the 2^12 ptau, both protocols
 PROTOCOLS = ("plonk", "fflonk")
-UNIVERSAL_PTAU_POWER = 12  # the example ceremony's power: fflonk's 9·n fits for all three
+# The universal instances the example registry lacks, added to the copy (same templates).
+EXTRA_ENTRIES = """
+[[circuit]]
+name = "range_32_fflonk"
+template = "range"
+public = ["lo", "hi"]
+params = { bits = 32 }
+protocol = "fflonk"
+
+[[circuit]]
+name = "multiplier_3_plonk"
+template = "multiplier"
+params = { n = 3 }
+protocol = "plonk"
+
+[[circuit]]
+name = "multiplier_3_fflonk"
+template = "multiplier"
+params = { n = 3 }
+protocol = "fflonk"
+"""
 
 # "Require" wrapper: the pattern the README recommends, for range_32's Groth16 interface.
 REQUIRE_SOL = """// SPDX-License-Identifier: MIT
@@ -57,10 +76,9 @@ contract RequireValid {
 Key = tuple[str, str]  # (protocol, circuit)
 
 
-def snarkjs_cli(ws: Workspace, *args: str | Path) -> str:
-    """One pinned snarkjs CLI run (fails loudly): its stdout."""
-    argv = [str(node_path()), str(ws.tools.snarkjs_cli), *map(str, args)]
-    return command.run(argv).stdout
+def universal_name(protocol: str, name: str) -> str:
+    """The registry name of circuit `name` on `protocol` (range_32 → range_32_plonk)."""
+    return f"{name}_{protocol}"
 
 
 def valid_inputs(name: str) -> list[Path]:
@@ -75,8 +93,13 @@ def evm_project(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
     """A project copy with the circuits compiled and the committed Groth16 artifacts."""
     if reason := solc_missing():
         pytest.fail(reason)  # a missing tool fails the run
-    ws = open_workspace(copy_project(tmp_path_factory.mktemp("evm") / "project"))
-    compile_circuits(ws, tuple(dict.fromkeys(GROTH16 + UNIVERSAL)))
+    root = copy_project(tmp_path_factory.mktemp("evm") / "project")
+    with (root / "circuits" / "circuits.toml").open("a") as registry:
+        registry.write(EXTRA_ENTRIES)
+    (root / "ceremony").mkdir()  # its [phase1]: the dev ptau `zkt setup` uses
+    shutil.copy(REPO / "ceremony" / "ceremony.toml", root / "ceremony")
+    ws = open_workspace(root)
+    compile_circuits(ws, GROTH16)
     for name in GROTH16:
         shutil.copytree(REPO / "artifacts" / name, ws.project.artifacts_dir(name))
     return ws
@@ -91,24 +114,19 @@ class UniversalKey:
 
 
 @pytest.fixture(scope="session")
-def universal_keys(
-    evm_project: Workspace, tmp_path_factory: pytest.TempPathFactory
-) -> dict[Key, UniversalKey]:
-    """`snarkjs plonk|fflonk setup` on UNIVERSAL from an INSECURE 2^12 dev ptau, verifiers."""
-    root = tmp_path_factory.mktemp("universal")
-    ptau = root / "dev12.ptau"
-    write_dev_ptau(ptau, UNIVERSAL_PTAU_POWER, "zk-toolchain evm tests")
-    keys = {}
+def universal_keys(evm_project: Workspace) -> dict[Key, UniversalKey]:
+    """Every UNIVERSAL circuit on both protocols: committed artifacts, else `zkt setup`."""
+    project, keys = evm_project.project, {}
     for protocol in PROTOCOLS:
         for name in UNIVERSAL:
-            key = UniversalKey(root / f"{protocol}_{name}.zkey", root / f"{protocol}_{name}.sol")
-            snarkjs_cli(
-                evm_project, protocol, "setup", evm_project.project.r1cs(name), ptau, key.zkey
+            circuit = universal_name(protocol, name)
+            if (REPO / "artifacts" / circuit).is_dir():
+                shutil.copytree(REPO / "artifacts" / circuit, project.artifacts_dir(circuit))
+            else:
+                setup(evm_project, (circuit,), None)
+            keys[protocol, name] = UniversalKey(
+                project.zkey(circuit), project.verifier_sol(circuit)
             )
-            snarkjs_cli(
-                evm_project, "zkey", "export", "solidityverifier", key.zkey, key.verifier_sol
-            )
-            keys[protocol, name] = key
     return keys
 
 
@@ -155,7 +173,7 @@ def proofs(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> ProofFn:
     """proof(protocol, name, prover=("snarkjs", None), input=valid.json): verifyProof's numbers,
-    from `zkt zkey calldata` (Groth16) or `snarkjs zkey export soliditycalldata`; memoised."""
+    from `zkt prove` and `zkt zkey calldata` (their api functions); memoised."""
     root = tmp_path_factory.mktemp("proofs")
     made: dict[tuple[str, str, Prover, Path], list[int]] = {}
 
@@ -166,27 +184,10 @@ def proofs(
         memo = (protocol, name, prover, path)
         if memo not in made:
             out = root / f"{len(made)}"
-            if protocol == "groth16":
-                backend, engine = prover
-                done = prove(evm_project, name, path, backend, out_dir=out, engine=engine)
-                text = calldata(done.proof, done.public)
-            else:
-                out.mkdir()
-                key, p = universal_keys[protocol, name].zkey, evm_project.project
-                proof_json, public_json = out / "proof.json", out / "public.json"
-                snarkjs_cli(
-                    evm_project,
-                    protocol,
-                    "fullprove",
-                    path,
-                    p.wasm(name),
-                    key,
-                    proof_json,
-                    public_json,
-                )
-                text = snarkjs_cli(
-                    evm_project, "zkey", "export", "soliditycalldata", public_json, proof_json
-                )
+            backend, engine = prover
+            circuit = name if protocol == "groth16" else universal_name(protocol, name)
+            done = prove(evm_project, circuit, path, backend, out_dir=out, engine=engine)
+            text = calldata(done.proof, done.public)
             made[memo] = parse_calldata(text)
         return made[memo]
 
