@@ -15,7 +15,7 @@ import pytest
 
 from tests.conftest import REPO
 
-SESSIONS = ("compile", "test", "setup", "ceremony", "verify_artifacts", "prove", "bench")
+SESSIONS = ("compile", "test", "audit", "setup", "ceremony", "verify_artifacts", "prove", "bench")
 
 
 def run(argv: list[str], cwd: Path, env: dict[str, str]) -> str:
