@@ -34,7 +34,7 @@ def init_cmd(directory: Path, adopt: bool) -> None:
 
     if not adopt:
         _created(directory, init_project(directory))
-        status(f"next: cd {directory} && zkt tools install && nox -s compile test")
+        status(f"next: cd {directory} && zkt tools install && nox  (compile, test, audit)")
         return
     adopted = adopt_project(directory)
     for circuit in adopted.found:
