@@ -24,7 +24,7 @@ from toolchain.integrity.report import Report
 def lock_artifacts(
     ws: Workspace, ptau: Path | None = None, report: Reporter = lambda _: None
 ) -> Report:
-    """Compile the circuits that have a final key, then check and lock their artifacts.
+    """Compile and audit the circuits that have a final key, then check and lock their artifacts.
 
     A ptau with no phase-1 contribution is refused unless ceremony.toml says source = "dev".
     """
