@@ -1,12 +1,19 @@
-"""The artifact manifest: lock every artifact's hashes and provenance, verify them again."""
+"""The artifact manifest: lock every artifact's hashes and provenance, verify them again.
+
+Lock audits every circuit it locks first (`zkt audit`'s engine, its default budget and fixed
+seed) and hands the verdicts to the integrity layer, which records them and refuses a `fail`
+circuit that is under-constrained.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from toolchain.api.audit import CircuitAudit, audit_circuits
 from toolchain.api.ceremony import dev_ptau_allowed, insecure_warning, setup_contributions
 from toolchain.api.compile import compile_circuits
 from toolchain.api.workspace import Workspace
+from toolchain.audit.verdict import UNDER_CONSTRAINED
 from toolchain.build import Reporter
 from toolchain.integrity import lock as artifact_lock
 from toolchain.integrity import verify as artifact_verify
@@ -17,19 +24,33 @@ from toolchain.integrity.report import Report
 def lock_artifacts(
     ws: Workspace, ptau: Path | None = None, report: Reporter = lambda _: None
 ) -> Report:
-    """Compile the circuits that have a final key, then check and lock their artifacts.
+    """Compile and audit the circuits that have a final key, then check and lock their artifacts.
 
     A ptau with no phase-1 contribution is refused unless ceremony.toml says source = "dev".
     """
     names = tuple(artifact_lock.locked_circuits(ws.project, ws.registry))
+    audits: dict[str, artifact_lock.AuditRecord] = {}
     if names:  # with none, lock says so; compile_circuits(()) would build every circuit
         compile_circuits(ws, names, report)
+        audits = {a.name: audit_record(a) for a in audit_circuits(ws, names, report=report)}
     allowed = dev_ptau_allowed(ws)
     locked = artifact_lock.lock(
-        ws.project, ws.registry, ws.tools, ptau, allow_insecure_ptau=allowed
+        ws.project, ws.registry, ws.tools, ptau, allow_insecure_ptau=allowed, audits=audits
     )
+    for line in artifact_lock.audit_warnings(audits):
+        report(line)
     warn_insecure_locked(ws, report)
     return locked
+
+
+def audit_record(found: CircuitAudit) -> artifact_lock.AuditRecord:
+    """What the lock records of an audit: policy, verdict, a skip's reason, the first forged
+    signal (refusals and warnings name it)."""
+    forgery = found.verdict.forgery if found.verdict is not None else None
+    forged = ""
+    if forgery is not None and found.status == UNDER_CONSTRAINED:
+        forged = "".join(found.names(forgery.differs[:1]))
+    return artifact_lock.AuditRecord(found.policy, found.status, found.reason, forged)
 
 
 def verify_artifacts(

@@ -46,7 +46,7 @@ def audit(system: System, honest: Sequence[int], seconds: float, *, seed: int = 
         raise WitnessError("the example witness does not satisfy the circuit's constraints")
     known = determined(system)
     free = frozenset(range(system.n_wires)) - known
-    open_outputs = tuple(w for w in system.outputs if w in free)
+    open_outputs = undetermined_outputs(system, known)
     intermediates = tuple(sorted(free - set(system.outputs)))
     deadline = start + seconds
     status, stopped, forgery = UNIQUE, "proved", None
@@ -66,6 +66,11 @@ def audit(system: System, honest: Sequence[int], seconds: float, *, seed: int = 
         stopped,
         time.monotonic() - start,
     )
+
+
+def undetermined_outputs(system: System, known: frozenset[int]) -> tuple[int, ...]:
+    """The outputs not among `known` (what propagation determined): none means unique."""
+    return tuple(w for w in system.outputs if w not in known)
 
 
 def differences(verdict: Verdict) -> list[tuple[int, int, int]]:

@@ -33,6 +33,10 @@ def artifacts_lock(ctx: click.Context, ptau: Path | None) -> None:
     source, r1cs, wasm, final key, ceremony transcript, verification key and verifier.sol, plus
     the ptau each key was set up on (one entry per distinct ptau, id ptau/ + 16 hex digits of
     its blake2b). Nothing is written, and the exit code is 6, if they do not belong together.
+
+    Each circuit is audited first (`zkt audit`, default budget) and its verdict recorded with
+    its r1cs; an under-constrained circuit whose circuits.toml policy is `fail` is refused
+    (exit 1, nothing written), `warn` and `unknown` verdicts are locked with a warning.
     """
     from toolchain.api.artifacts import lock_artifacts
 
@@ -62,8 +66,9 @@ def artifacts_verify(ctx: click.Context, rebuild: bool, ptau: Path | None) -> No
     Hashes are recomputed from the files (streamed), then the relations: each verification key
     and verifier.sol derive from their zkey, each zkey from the locked r1cs (header and every
     coefficient) and its own ptau (alpha, beta), the transcript ends at the final key. An absent
-    ptau is reported as SKIPPED. Without --rebuild, build/ must hold a `zkt compile` of the
-    circuits.
+    ptau is reported as SKIPPED. A recorded audit verdict `unique` is proven again by
+    propagation, and the recorded audit policy must still be circuits.toml's. Without
+    --rebuild, build/ must hold a `zkt compile` of the circuits.
     """
     from toolchain.api.artifacts import verify_artifacts
 

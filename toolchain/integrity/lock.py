@@ -2,21 +2,25 @@
 
 A circuit without artifacts/NAME/final.zkey has had no ceremony and is not locked. The artifacts
 are checked together (verify.Checker, the same pass `verify` runs) before anything is written.
+Each circuit's audit verdict (run by the caller: it needs the witness calculator) is recorded in
+its r1cs settings; an under-constrained circuit whose policy is `fail` is refused.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pydantic import JsonValue
 
+from toolchain.audit.verdict import UNDER_CONSTRAINED, UNKNOWN
 from toolchain.build import collect_dependencies, include_dirs, source_path
 from toolchain.ceremony import ptau_fetch
 from toolchain.ceremony.local import setup_record
 from toolchain.ceremony.transcript import read_transcript
 from toolchain.config import CircuitEntry, Registry
-from toolchain.errors import IntegrityError, UsageError
+from toolchain.errors import IntegrityError, UsageError, VerificationError
 from toolchain.formats.ptau import open_ptau
 from toolchain.formats.universal_zkey import UNIVERSAL_IDS, open_universal_zkey
 from toolchain.formats.zkey import open_zkey, zkey_protocol
@@ -47,6 +51,50 @@ from toolchain.runner.circom import CircomFlags
 from toolchain.runner.tools import CIRCOM_VERSION, Tools
 
 
+@dataclass(frozen=True)
+class AuditRecord:
+    """A circuit's audit as the lock records it: its registry policy and verdict (unique,
+    under-constrained, unknown, skipped), the reason of a skip, and the first forged signal of
+    an under-constrained verdict (named in refusals and warnings, not recorded)."""
+
+    policy: str
+    verdict: str
+    reason: str = ""
+    forged: str = ""
+
+    def settings(self) -> Settings:
+        """The r1cs setting "audit": policy and verdict, and the reason of a skip."""
+        out: Settings = {"policy": self.policy, "verdict": self.verdict}
+        return {**out, "reason": self.reason} if self.policy == "skip" else out
+
+
+def check_audits(audits: Mapping[str, AuditRecord]) -> None:
+    """VerificationError (exit 1, code under_constrained) for the first circuit whose policy is
+    `fail` and whose verdict is under-constrained: such a circuit is not locked."""
+    for name, record in audits.items():
+        if record.policy == "fail" and record.verdict == UNDER_CONSTRAINED:
+            raise VerificationError(
+                f"refusing to lock: {name} is under-constrained ({record.forged} can be forged"
+                f" with the same inputs; `zkt audit {name}` shows the second witness)",
+                code="under_constrained",
+            )
+
+
+def audit_warnings(audits: Mapping[str, AuditRecord]) -> list[str]:
+    """One WARNING line per locked verdict that is not a pass: unknown, or under-constrained
+    under `warn`."""
+    lines = []
+    for name, record in audits.items():
+        if record.verdict == UNDER_CONSTRAINED:
+            lines.append(
+                f"WARNING: {name} is under-constrained ({record.forged} can be forged), locked"
+                ' because circuits.toml says audit = "warn"'
+            )
+        elif record.verdict == UNKNOWN:
+            lines.append(f"WARNING: {name}: audit verdict unknown (not proven unique), locked")
+    return lines
+
+
 def locked_circuits(project: Project, registry: Registry) -> list[str]:
     """The registry circuits that have a final key, in registry order: the ones to lock."""
     return [entry.name for entry in registry.circuit if project.zkey(entry.name).is_file()]
@@ -59,17 +107,22 @@ def lock(
     ptau: Path | None = None,
     *,
     allow_insecure_ptau: bool = False,
+    audits: Mapping[str, AuditRecord] | None = None,
 ) -> Report:
     """Describe and check every artifact of the keyed circuits, then write the manifest.
 
     Each circuit's ptau is the one its transcript's setup record names (blake2b, found at the
     recorded path, at `ptau`, or in the ptau cache for a published file); without a transcript,
     the one already locked for it, else `ptau`. A ptau with no phase-1 contribution is refused
-    unless `allow_insecure_ptau` (the ceremony.toml says `source = "dev"`). Nothing is written
-    when any check fails (IntegrityError with the details).
+    unless `allow_insecure_ptau` (the ceremony.toml says `source = "dev"`). `audits` (circuit →
+    its audit) are recorded in the r1cs settings; a `fail` circuit that is under-constrained is
+    refused (check_audits). Nothing is written when any check fails (IntegrityError with the
+    details).
     """
+    audits = audits or {}
+    check_audits(audits)
     digests = Digests()
-    manifest, ptau_files = _describe_all(project, registry, tools, ptau, digests)
+    manifest, ptau_files = _describe_all(project, registry, tools, ptau, digests, audits)
     report = Checker(project, registry, manifest, digests, project, ptau_files, tools).report()
     if report.failures:
         lines = [f"  {row.label} ({row.kind}): {row.detail}" for row in report.failures]
@@ -102,7 +155,12 @@ def circuit_ptau_contributions(manifest: Manifest, name: str) -> int | None:
 
 
 def _describe_all(
-    project: Project, registry: Registry, tools: Tools, ptau: Path | None, digests: Digests
+    project: Project,
+    registry: Registry,
+    tools: Tools,
+    ptau: Path | None,
+    digests: Digests,
+    audits: Mapping[str, AuditRecord],
 ) -> tuple[Manifest, dict[str, Path | None]]:
     """The new manifest, and the file of each ptau in it (None: kept from the last lock)."""
     names = locked_circuits(project, registry)
@@ -110,7 +168,7 @@ def _describe_all(
         raise UsageError("no circuit has artifacts/NAME/final.zkey yet: nothing to lock")
     if ptau is not None and not ptau.is_file():
         raise UsageError(f"no ptau at {ptau}")
-    describer = _Describer(project, tools, digests)
+    describer = _Describer(project, tools, digests, audits)
     previous = read_manifest(manifest_path(project)) if manifest_path(project).is_file() else None
     ptaus = _Ptaus(project, digests, describer, ptau, previous)
     artifacts: dict[str, Artifact] = {}
@@ -230,6 +288,7 @@ class _Describer:
     project: Project
     tools: Tools
     digests: Digests
+    audits: Mapping[str, AuditRecord]
 
     def artifact(
         self, kind: str, path: Path, inputs: dict[str, Artifact], settings: Settings
@@ -281,9 +340,12 @@ class _Describer:
         )
         compiled = self._compile_settings(entry)
         made_from = {f"{name}/source": source}
+        audited = self.audits.get(name)
+        verdict: Settings = {"audit": audited.settings()} if audited else {}
+        r1cs = self.artifact("r1cs", project.r1cs(name), made_from, {**compiled, **verdict})
         return {
             f"{name}/source": source,
-            f"{name}/r1cs": self.artifact("r1cs", project.r1cs(name), made_from, compiled),
+            f"{name}/r1cs": r1cs,
             f"{name}/wasm": self.artifact("wasm", project.wasm(name), made_from, compiled),
         }
 

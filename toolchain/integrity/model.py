@@ -36,6 +36,10 @@ Layout (JSON, sorted keys, two-space indent, final newline, no times: it diffs w
                   source      template, template_sha256, params, public;
                               hand-written: hand_written (true), public
                   r1cs, wasm  circom (version), optimization, prime, includes {file: sha256}
+                  r1cs        also audit: {policy ("fail", "warn", "skip": circuits.toml's),
+                              verdict ("unique", "under-constrained", "unknown", "skipped"),
+                              reason (a skip's only)}, the `zkt audit` run at lock time
+                              (absent in older manifests: they verify, the verdict unchecked)
                   ptau        power, published (the Hermez file name whose pinned hash it has),
                               contributions (phase-1 contributions in its section 7; 0: INSECURE,
                               locked only with ceremony.toml's source = "dev"; absent in older

@@ -2,7 +2,8 @@
 
 Files are hashed streaming and the relations repeated (integrity/checks.py); with `rebuild`, the
 sources, r1cs and wasm are not read from build/ but rendered and compiled afresh into a
-temporary build with an empty compile cache.
+temporary build with an empty compile cache. The r1cs row also checks its recorded audit
+verdict (integrity/audited.py).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from toolchain.formats.r1cs import read_r1cs, read_r1cs_header
 from toolchain.formats.universal_zkey import UniversalZkey, open_universal_zkey
 from toolchain.formats.zkey import ZkeyFile, open_zkey
 from toolchain.integrity import checks, universal
+from toolchain.integrity.audited import check_audit
 from toolchain.integrity.files import (
     Digests,
     artifact_path,
@@ -211,6 +213,7 @@ class Checker:
         name = art_id.partition("/")[0]
         relation: dict[str, Callable[[str], list[str]]] = {
             "source": self._source_relations,
+            "r1cs": self._r1cs_relations,
             "zkey": self._zkey_relations,
             "transcript": self._transcript_relations,
             "vkey": self._vkey_relations,
@@ -259,6 +262,11 @@ class Checker:
         if art.settings.get("hand_written") is True:
             return [checks.check_hand_written(entry, art.path)]
         return [checks.check_rendered(self.project.templates_dir, entry, art.sha256)]
+
+    def _r1cs_relations(self, name: str) -> list[str]:
+        recorded = self.manifest.artifacts[f"{name}/r1cs"].settings.get("audit")
+        entry = self.registry.get(name)
+        return [check_audit(recorded, entry, self._file(f"{name}/r1cs"), self.build.sym(name))]
 
     def _zkey_relations(self, name: str) -> list[str]:
         transcript = self.project.transcript(name)
