@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from toolchain.api.audit import CircuitAudit, audit_circuits
+from toolchain.api.audit import CircuitAudit, audit_circuits, propagation_verdict
 from toolchain.api.ceremony import dev_ptau_allowed, insecure_warning, setup_contributions
 from toolchain.api.compile import compile_circuits
 from toolchain.api.workspace import Workspace
@@ -32,7 +32,7 @@ def lock_artifacts(
     audits: dict[str, artifact_lock.AuditRecord] = {}
     if names:  # with none, lock says so; compile_circuits(()) would build every circuit
         compile_circuits(ws, names, report)
-        audits = {a.name: audit_record(a) for a in audit_circuits(ws, names, report=report)}
+        audits = _audits(ws, names, report)
     allowed = dev_ptau_allowed(ws)
     locked = artifact_lock.lock(
         ws.project, ws.registry, ws.tools, ptau, allow_insecure_ptau=allowed, audits=audits
@@ -41,6 +41,26 @@ def lock_artifacts(
         report(line)
     warn_insecure_locked(ws, report)
     return locked
+
+
+def _audits(
+    ws: Workspace, names: tuple[str, ...], report: Reporter
+) -> dict[str, artifact_lock.AuditRecord]:
+    """Each circuit's audit record: the whole audit from its example input, or propagation
+    alone for a circuit with none (unique, else unknown: no second witness is looked for)."""
+    bare = [n for n in names if ws.registry.get(n).audit != "skip" and not _has_example(ws, n)]
+    full = tuple(n for n in names if n not in bare)
+    found = audit_circuits(ws, full, report=report) if full else []
+    audits = {a.name: audit_record(a) for a in found}
+    for name in bare:
+        report(f"{name}: no circuits/inputs/{name}/valid*.json: audited by propagation alone")
+        policy = ws.registry.get(name).audit
+        audits[name] = artifact_lock.AuditRecord(policy, propagation_verdict(ws, name))
+    return {name: audits[name] for name in names}
+
+
+def _has_example(ws: Workspace, name: str) -> bool:
+    return any(ws.project.inputs_dir(name).glob("valid*.json"))
 
 
 def audit_record(found: CircuitAudit) -> artifact_lock.AuditRecord:

@@ -18,7 +18,14 @@ from toolchain.api.compile import compile_circuits
 from toolchain.api.prove import load_inputs
 from toolchain.api.workspace import Workspace, existing
 from toolchain.audit.system import System, system_of
-from toolchain.audit.verdict import UNDER_CONSTRAINED, UNIQUE, UNKNOWN, Verdict, audit
+from toolchain.audit.verdict import (
+    UNDER_CONSTRAINED,
+    UNIQUE,
+    UNKNOWN,
+    Verdict,
+    audit,
+    unproven_outputs,
+)
 from toolchain.audit.verdict import differences as differences
 from toolchain.backends.native import NativeBackend
 from toolchain.build import Reporter
@@ -132,6 +139,14 @@ def prove_forgery(ws: Workspace, name: str, wtns: Path) -> ForgedProof:
     backend = NativeBackend()
     backend.prove(zkey, wtns, proof, public)
     return ForgedProof(proof, public, backend.verify(vkey, public, proof))
+
+
+def propagation_verdict(ws: Workspace, name: str) -> str:
+    """unique when propagation alone determines every output of the compiled circuit, else
+    unknown: the verdict without an example input (no second witness is looked for)."""
+    project = ws.project
+    system = system_of(read_r1cs(project.r1cs(name)), read_sym(project.sym(name)))
+    return UNKNOWN if unproven_outputs(system) else UNIQUE
 
 
 def example_input(ws: Workspace, name: str) -> Path:

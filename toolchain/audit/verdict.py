@@ -73,6 +73,12 @@ def undetermined_outputs(system: System, known: frozenset[int]) -> tuple[int, ..
     return tuple(w for w in system.outputs if w not in known)
 
 
+def unproven_outputs(system: System) -> tuple[int, ...]:
+    """The outputs propagation alone leaves undetermined, with no input and no search (none:
+    unique for every input)."""
+    return undetermined_outputs(system, determined(system))
+
+
 def differences(verdict: Verdict) -> list[tuple[int, int, int]]:
     """(wire, honest value, forged value) for every wire the forgery changes."""
     if verdict.forgery is None:

@@ -12,9 +12,8 @@ from pathlib import Path
 
 from pydantic import JsonValue
 
-from toolchain.audit.propagate import determined
 from toolchain.audit.system import system_of
-from toolchain.audit.verdict import UNIQUE, undetermined_outputs
+from toolchain.audit.verdict import UNIQUE, unproven_outputs
 from toolchain.config import CircuitEntry
 from toolchain.errors import IntegrityError
 from toolchain.formats.r1cs import read_r1cs
@@ -38,7 +37,7 @@ def check_audit(recorded: JsonValue, entry: CircuitEntry, r1cs: Path, sym: Path)
     if verdict != UNIQUE:
         return f"audit {verdict} ({policy}), recorded: not re-checked"
     system = system_of(read_r1cs(r1cs), read_sym(sym) if sym.is_file() else None)
-    left = undetermined_outputs(system, determined(system))
+    left = unproven_outputs(system)
     if left:
         names = ", ".join(system.name(wire) for wire in left)
         raise IntegrityError(f"locked as audit unique, but propagation leaves {names} undetermined")

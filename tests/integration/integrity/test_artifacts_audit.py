@@ -162,3 +162,17 @@ def test_verify_fails_a_policy_changed_after_locking(keyed: Path) -> None:
     changed = 'MISMATCH  locked with audit = "warn", circuits.toml now says "fail": lock again'
     assert _r1cs_row(done.stdout, "square_bug").endswith(changed)
     assert tree(keyed) == before
+
+
+def test_a_circuit_without_an_example_input_is_audited_by_propagation_alone(keyed: Path) -> None:
+    _registry(keyed, "square_bug", 'audit = "warn"')
+    for name in KEYED:
+        shutil.rmtree(keyed / "circuits" / "inputs" / name)
+    done = _lock(keyed)
+    assert done.returncode == 0, done.stderr
+    for name in KEYED:
+        said = f"{name}: no circuits/inputs/{name}/valid*.json: audited by propagation alone"
+        assert said in done.stderr.splitlines()
+    assert _audit_of(keyed, "square_ok") == {"policy": "fail", "verdict": "unique"}
+    assert _audit_of(keyed, "square_bug") == {"policy": "warn", "verdict": "unknown"}
+    assert not (keyed / "build" / "square_bug" / "forged.wtns").exists()
