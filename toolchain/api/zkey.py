@@ -26,8 +26,8 @@ def contribute_zkey(
     force: bool = False,
 ) -> Path:
     """Contribute to `zkey_in`, writing `zkey_out`, accepted only as one valid contribution more."""
+    refuse_existing(zkey_out, zkey_in, force=force)  # an input is never an output, first
     universal.refuse_phase2_key(zkey_in)
-    refuse_existing(zkey_out, zkey_in, force=force)
     checks.check_open(phase2.mpc_params(zkey_in), zkey_in.name)
     phase2.contribute(tools, zkey_in, zkey_out, contributor, entropy)
     checks.accept_contribution(zkey_in, zkey_out)
@@ -44,8 +44,8 @@ def beacon_zkey(
     force: bool = False,
 ) -> Path:
     """Apply a public beacon to `zkey_in`, writing `zkey_out`, accepted as one contribution more."""
+    refuse_existing(zkey_out, zkey_in, force=force)  # an input is never an output, first
     universal.refuse_phase2_key(zkey_in)
-    refuse_existing(zkey_out, zkey_in, force=force)
     phase1.parse_beacon_hash(beacon_hash)
     phase1.check_beacon_exp(iterations_exp)
     checks.check_beacon_may_close(phase2.mpc_params(zkey_in), 1, zkey_in.name)

@@ -125,7 +125,10 @@ def test_valid_proof_under_too_low_gas_limit_answers_false(
     numbers = proofs(protocol, "range_32")
     _, needed = gas((protocol, "range_32"))
     assert verifier.call(numbers, gas=40_040) == LOW_GAS[protocol]
-    for limit in (100_000, needed - 10_000, needed):
+    # 100k: Groth16 is in its pairing already; PLONK's own arithmetic costs about that much, so
+    # a proof's calldata decides whether it reverts first (it varies with the blinding).
+    limits = (100_000,) if protocol == "groth16" else ()
+    for limit in (*limits, needed - 10_000, needed):
         assert verifier.call(numbers, gas=limit) == "false"
     assert verifier.call(numbers, gas=needed + 10_000) == "true"
 
