@@ -52,7 +52,9 @@ def tests(session: nox.Session) -> None:
     # Two workers, a test file each at a time: most tests wait on circom, snarkjs or a server.
     # `nox -s tests -- -n 0 ...` runs serially (the last -n wins).
     xdist = ["-n", "2", "--dist", "loadfile"]
-    session.run("pytest", "-ra", *xdist, *session.posargs, env={"ZKT_REQUIRE_MCL": "1"})
+    # --durations: the slowest tests in every run's log, where the next cut starts.
+    report = ["-ra", "--durations=25"]
+    session.run("pytest", *report, *xdist, *session.posargs, env={"ZKT_REQUIRE_MCL": "1"})
 
 
 def _evm_test_tools(session: nox.Session) -> None:
