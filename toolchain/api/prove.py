@@ -26,6 +26,7 @@ from toolchain.formats.universal_json import (
     read_universal_verification_inputs,
     read_verification_protocol,
 )
+from toolchain.formats.universal_zkey import open_universal_zkey
 from toolchain.formats.wtns import write_wtns
 from toolchain.formats.zkey import check_zkey, zkey_protocol
 from toolchain.fsutil import refuse_existing, staged_outputs
@@ -166,15 +167,17 @@ def proving_key(
     """The checked proving key of `name` (or `zkey`); circuit and engine names checked first.
 
     The key must be of the circuit's proof system; a Groth16 key is checked in depth (header,
-    sizes, IC and chain), a PLONK or fflonk one by its container and protocol (its proof is
-    checked after proving). Proving with the circuit's own key reports when its setup used an
-    insecure ptau.
+    sizes, IC and chain), a PLONK or fflonk one by its header and every section size (its
+    points beyond the header are checked through the proof made from it). Proving with the
+    circuit's own key reports when its setup used an insecure ptau.
     """
     entry = ws.registry.get(name)
     engine_name(engine)  # an unknown --engine or $ZKT_ENGINE is refused for every backend
     key = existing(zkey or ws.project.zkey(name), "proving key", "run `zkt setup` or pass --zkey")
     check_key_protocol(key, entry)
-    if not entry.universal:
+    if entry.universal:
+        open_universal_zkey(key, entry.protocol)  # header and sizes, before snarkjs reads it
+    else:
         check_zkey(key)  # header, sizes, IC and chain, before any backend reads it
     if key.resolve() == ws.project.zkey(name).resolve():
         warn_if_insecure(ws, name, report)

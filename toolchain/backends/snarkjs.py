@@ -22,7 +22,13 @@ from toolchain.formats.universal_json import (
     read_key_protocol,
     read_universal_verification_inputs,
 )
+from toolchain.formats.universal_zkey import (
+    dump_universal_verification_key,
+    open_universal_zkey,
+    verification_key,
+)
 from toolchain.formats.zkey import open_zkey, zkey_protocol
+from toolchain.fsutil import write_atomic
 from toolchain.native.engines import get_engine
 from toolchain.native.verifier import verify_proof
 from toolchain.runner import command
@@ -109,9 +115,11 @@ def check_universal_proof_from(
     snarkjs: SnarkjsBackend, zkey: Path, proof: Path, public: Path
 ) -> None:
     """A PLONK or fflonk proof snarkjs made is kept only when it parses strictly and verifies
-    against the verification key exported from the key it was made from (written beside it)."""
+    against the verification key of the key it was made from: derived natively from its header
+    (byte-identical to `snarkjs zkey export verificationkey`) and written beside it."""
     vkey = proof.parent / "verification_key.json"
-    snarkjs.run(snarkjs_args.export_verification_key_argv(zkey, vkey))
+    derived = verification_key(open_universal_zkey(zkey).header)
+    write_atomic(vkey, dump_universal_verification_key(derived).encode())
     check_universal_texts(zkey, vkey, public, proof, snarkjs.verify)
 
 
