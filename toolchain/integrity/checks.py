@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from toolchain.ceremony import checks as ceremony_checks
@@ -171,18 +172,38 @@ def _g2_constants(label: str, point: G2Affine) -> dict[str, int]:
 
 def check_verifier(sol: Path, zkey: ZkeyFile) -> str:
     """verifier.sol holds exactly the zkey's constants and takes its number of public signals."""
+    return check_verifier_text(
+        sol, zkey.path.name, verifier_constants(zkey), zkey.header.n_public, GROTH16_TEMPLATE
+    )
+
+
+@dataclass(frozen=True)
+class VerifierTemplate:
+    """How a snarkjs verifier template writes its constants and its public-signal count, and
+    whether it holds the key's constants only (`exact`) or others of its own beside them."""
+
+    constant: re.Pattern[str]
+    pub_signals: re.Pattern[str]
+    exact: bool
+
+
+GROTH16_TEMPLATE = VerifierTemplate(_CONSTANT, _PUB_SIGNALS, exact=True)
+
+
+def check_verifier_text(
+    sol: Path, key: str, expected: dict[str, int], n_public: int, template: VerifierTemplate
+) -> str:
+    """verifier.sol holds the `expected` constants of key `key` and takes `n_public` signals."""
     text = sol.read_text(errors="replace")
-    found = {name: int(value) for name, value in _CONSTANT.findall(text)}
-    expected = verifier_constants(zkey)
-    wrong = sorted(k for k in found.keys() | expected.keys() if found.get(k) != expected.get(k))
+    found = {name: int(value) for name, value in template.constant.findall(text)}
+    names = found.keys() | expected.keys() if template.exact else expected.keys()
+    wrong = sorted(k for k in names if found.get(k) != expected.get(k))
     if wrong:
-        raise IntegrityError(f"constants {', '.join(wrong[:6])} differ from {zkey.path.name}'s key")
-    counts = [int(n) for n in _PUB_SIGNALS.findall(text)]
-    if counts != [zkey.header.n_public]:
-        raise IntegrityError(
-            f"takes {counts or 'no'} public signals, {zkey.path.name} has {zkey.header.n_public}"
-        )
-    return f"constants are {zkey.path.name}'s key ({len(expected)} checked)"
+        raise IntegrityError(f"constants {', '.join(wrong[:6])} differ from {key}'s key")
+    counts = [int(n) for n in template.pub_signals.findall(text)]
+    if counts != [n_public]:
+        raise IntegrityError(f"takes {counts or 'no'} public signals, {key} has {n_public}")
+    return f"constants are {key}'s key ({len(expected)} checked)"
 
 
 def check_real_contributions(zkey: ZkeyFile, minimum: int) -> str:

@@ -33,14 +33,19 @@ from toolchain.formats.universal_zkey import (
     verification_key,
 )
 from toolchain.formats.zkey import zkey_protocol
-from toolchain.integrity.checks import _g1_constants
+from toolchain.integrity.checks import VerifierTemplate, _g1_constants, check_verifier_text
 from toolchain.native.curve import G2Affine
 from toolchain.native.field import P, R, root_of_unity
 from toolchain.runner.tools import Tools
 
 NO_PHASE2 = "no phase 2: delta != gamma, contribution count and MPC chain do not apply"
-_CONSTANT = re.compile(r"uint\d+\s+constant\s+(\w+)\s*=\s*(\d+)\s*;")
-_PUB_SIGNALS = re.compile(r"uint256\[(\d+)\]\s+calldata\s+_?pubSignals")
+# The PLONK and fflonk templates hold constants of their own (field sizes, memory offsets)
+# beside the key's: only the key's are compared.
+UNIVERSAL_TEMPLATE = VerifierTemplate(
+    re.compile(r"uint\d+\s+constant\s+(\w+)\s*=\s*(\d+)\s*;"),
+    re.compile(r"uint256\[(\d+)\]\s+calldata\s+_?pubSignals"),
+    exact=False,
+)
 
 
 def check_protocol(zkey: Path, registry: str, locked: str) -> str:
@@ -110,18 +115,8 @@ def _x2_constants(point: G2Affine) -> dict[str, int]:
 
 def check_universal_verifier(sol: Path, zkey: UniversalZkey) -> str:
     """verifier.sol holds the key's constants and takes its number of public signals."""
-    text = sol.read_text(errors="replace")
-    found = {name: int(value) for name, value in _CONSTANT.findall(text)}
-    expected = universal_verifier_constants(zkey)
-    wrong = sorted(k for k in expected if found.get(k) != expected[k])
-    if wrong:
-        raise IntegrityError(f"constants {', '.join(wrong[:6])} differ from {zkey.path.name}'s key")
-    counts = [int(n) for n in _PUB_SIGNALS.findall(text)]
-    if counts != [zkey.header.n_public]:
-        raise IntegrityError(
-            f"takes {counts or 'no'} public signals, {zkey.path.name} has {zkey.header.n_public}"
-        )
-    return f"constants are {zkey.path.name}'s key ({len(expected)} checked)"
+    expected, n_public = universal_verifier_constants(zkey), zkey.header.n_public
+    return check_verifier_text(sol, zkey.path.name, expected, n_public, UNIVERSAL_TEMPLATE)
 
 
 def check_universal_transcript(
