@@ -54,6 +54,22 @@ def copy_project(target: Path) -> Path:
     return target
 
 
+UNIVERSAL_EXAMPLES = ("range_32_plonk", "poseidon_preimage_1_plonk", "poseidon_preimage_1_fflonk")
+
+
+def universal_project(target: Path) -> Path:
+    """A fresh project with ceremony.toml and the committed PLONK and fflonk keys (artifacts/
+    and their setup records in ceremony/transcripts/)."""
+    copy_project(target)
+    (target / "ceremony" / "transcripts").mkdir(parents=True)
+    shutil.copyfile(REPO / "ceremony" / "ceremony.toml", target / "ceremony" / "ceremony.toml")
+    for name in UNIVERSAL_EXAMPLES:
+        shutil.copytree(REPO / "artifacts" / name, target / "artifacts" / name)
+        transcript = Path("ceremony") / "transcripts" / f"{name}.jsonl"
+        shutil.copyfile(REPO / transcript, target / transcript)
+    return target
+
+
 def ceremony_project(target: Path, min_contributions: int) -> Workspace:
     """A fresh project with the example's ceremony.toml (no transcripts), asking for
     `min_contributions` real contributions."""

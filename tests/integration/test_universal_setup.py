@@ -6,17 +6,16 @@ and no file created or changed. The set-up project holds this repository's commi
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO, copy_project, tree
+from tests.conftest import UNIVERSAL_EXAMPLES, copy_project, tree, universal_project
 from tests.integration.helpers import zkt
 from tests.unit.formats.helpers import rebuild, split_sections
 from toolchain.ceremony.devptau import write_dev_ptau
 
-UNIVERSAL = ("range_32_plonk", "poseidon_preimage_1_plonk", "poseidon_preimage_1_fflonk")
+UNIVERSAL = UNIVERSAL_EXAMPLES
 NAME = "range_32_plonk"
 USAGE, FORMAT = 2, 5
 NO_PHASE2 = (
@@ -39,13 +38,7 @@ def refused(root: Path, code: int, message: str, *args: str) -> None:
 @pytest.fixture
 def set_up(tmp_path: Path) -> Path:
     """A project with the committed universal keys and their setup records."""
-    root = copy_project(tmp_path / "project")
-    (root / "ceremony" / "transcripts").mkdir(parents=True)
-    shutil.copyfile(REPO / "ceremony" / "ceremony.toml", root / "ceremony" / "ceremony.toml")
-    for name in UNIVERSAL:
-        shutil.copytree(REPO / "artifacts" / name, root / "artifacts" / name)
-        transcript = Path("ceremony") / "transcripts" / f"{name}.jsonl"
-        shutil.copyfile(REPO / transcript, root / transcript)
+    root = universal_project(tmp_path / "project")
     return root
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO, copy_project, tree
+from tests.conftest import REPO, UNIVERSAL_EXAMPLES, tree, universal_project
 from tests.integration.helpers import zkt
 from tests.unit.integrity.helpers import edit_manifest, failing, forge, row_of
 from toolchain.api.ceremony import ceremony_ptau
@@ -30,7 +30,7 @@ from toolchain.integrity.model import manifest_path, read_manifest
 from toolchain.integrity.report import Report, Status
 from toolchain.integrity.universal import NO_PHASE2
 
-UNIVERSAL = ("range_32_plonk", "poseidon_preimage_1_plonk", "poseidon_preimage_1_fflonk")
+UNIVERSAL = UNIVERSAL_EXAMPLES
 NAME = "range_32_plonk"
 INTEGRITY = 6
 
@@ -38,13 +38,7 @@ INTEGRITY = 6
 @pytest.fixture(scope="module")
 def universal_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A locked project holding the committed universal keys: tests take copies."""
-    root = copy_project(tmp_path_factory.mktemp("universal") / "project")
-    (root / "ceremony" / "transcripts").mkdir(parents=True)
-    shutil.copyfile(REPO / "ceremony" / "ceremony.toml", root / "ceremony" / "ceremony.toml")
-    for name in UNIVERSAL:
-        shutil.copytree(REPO / "artifacts" / name, root / "artifacts" / name)
-        transcript = Path("ceremony") / "transcripts" / f"{name}.jsonl"
-        shutil.copyfile(REPO / transcript, root / transcript)
+    root = universal_project(tmp_path_factory.mktemp("universal") / "project")
     ws = open_workspace(root)
     compile_circuits(ws, UNIVERSAL)
     ceremony_ptau(ws, None, lambda _: None)  # the dev ptau the transcripts name, from its seed
