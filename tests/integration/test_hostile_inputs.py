@@ -167,6 +167,25 @@ def test_prove_with_snarkjs(lab: Lab, key: str, code: int, needle: str) -> None:
     shutil.rmtree(out, ignore_errors=True)
 
 
+MADE = "the native prover made a proof whose {} is not on the curve: the key is damaged"
+NATIVE_PROVE_CASES = [
+    # mcl reads the key's points without curve checks: the proof made from them refuses it
+    ("flip5.zkey", "mcl", 5, MADE.format("pi_a")),
+    ("flip7.zkey", "mcl", 5, MADE.format("pi_b")),
+    ("flip9.zkey", "mcl", 5, MADE.format("pi_c")),
+    ("flip5.zkey", "pure", 5, "section 5: point 1 is not on the curve"),
+    ("flip4.zkey", "mcl", 5, "is outside the 4×3 matrices"),
+]
+
+
+@pytest.mark.parametrize(("key", "engine", "code", "needle"), NATIVE_PROVE_CASES)
+def test_prove_natively(lab: Lab, key: str, engine: str, code: int, needle: str) -> None:
+    out = lab.files / "proof-out"
+    args = ["prove", "sq", lab / "in.json", "--backend", "native", "--engine", engine]
+    run_hostile(lab, [*args, "--zkey", lab / key, "--out", str(out)], code, needle)
+    shutil.rmtree(out, ignore_errors=True)
+
+
 # The same files, wherever a zkey, ptau or r1cs is read: (name, exit code, fault).
 NOT_A_ZKEY = [
     ("missing.zkey", 2, "No such file or directory"),

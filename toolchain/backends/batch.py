@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from toolchain.backends import prover_backend
+from toolchain.backends.native import load_key
 from toolchain.backends.snarkjs import check_universal_texts
 from toolchain.config import Protocol, engine_name
 from toolchain.errors import IntegrityError, VerificationError, ZktError
@@ -32,9 +33,10 @@ from toolchain.formats.snarkjs_json import (
     verification_key_from_zkey,
 )
 from toolchain.formats.wtns import write_wtns
-from toolchain.formats.zkey import open_zkey, read_zkey
+from toolchain.formats.zkey import open_zkey
 from toolchain.hashing import hash_file
 from toolchain.native.engines import get_engine
+from toolchain.native.groth16 import VerificationKey
 from toolchain.native.prover import create_proof, prove, public_signals
 from toolchain.native.verifier import verify_proof
 from toolchain.runner.snarkjs_worker import SnarkjsWorker
@@ -120,11 +122,16 @@ class LoadedProver:
         self.backend = prover_backend(spec.backend, spec.tools, native_engine, spec.protocol)
         self.engine = get_engine(engine_name(spec.engine))
         self.calculator = WitnessCalculator(spec.wasm, sym_path=spec.sym)
-        self.zkey = read_zkey(spec.zkey) if spec.backend == NATIVE else None
+        loaded = load_key(spec.zkey, self.engine) if spec.backend == NATIVE else None
+        self.zkey = loaded.zkey if loaded else None
         self.worker = SnarkjsWorker(spec.tools) if spec.backend == SNARKJS else None
         self.universal = spec.protocol != "groth16"  # then proved by snarkjs: a worker is there
-        self.vkey = None if self.universal else verification_key_from_zkey(open_zkey(spec.zkey))
+        self.vkey = loaded.vkey if loaded else self._groth16_vkey()
         self.vkey_json = self._exported_vkey() if self.universal else ""
+
+    def _groth16_vkey(self) -> VerificationKey | None:
+        """The verification key of a Groth16 key, derived from it (None for PLONK and fflonk)."""
+        return None if self.universal else verification_key_from_zkey(open_zkey(self.spec.zkey))
 
     def _exported_vkey(self) -> str:
         """The PLONK or fflonk verification key of the key, as the worker exports it."""

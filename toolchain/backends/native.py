@@ -1,30 +1,43 @@
 """The native backend: our Groth16 prover, Groth16 and PLONK verifiers, in process, on mcl or pure.
 
 `verify` picks the verifier by the key's "protocol"; fflonk keys are refused (snarkjs checks them).
+
+A proving key is read once per process for each engine and content (`load_key`, keyed by its
+sha256: a batch, the service and repeated `prove` calls read it once), in the engine's own
+layout (the mcl engine's point arrays skip the per-point curve checks), so every proof made
+from it is checked against the key before it is kept (`check_made_proof`, which snarkjs's and
+rapidsnark's proofs go through too).
 """
 
 from __future__ import annotations
 
+from collections import OrderedDict
+from dataclasses import dataclass
 from pathlib import Path
+from threading import Lock
 
 from toolchain.config import engine_name
-from toolchain.errors import InvalidValueError, UsageError
+from toolchain.errors import InvalidValueError, UsageError, VerificationError
 from toolchain.formats.snarkjs_json import (
     dump_proof,
     dump_public,
     read_proof,
     read_public,
     read_verification_key,
+    verification_key_from_zkey,
 )
 from toolchain.formats.universal_json import (
     read_key_protocol,
     read_universal_verification_inputs,
 )
 from toolchain.formats.wtns import read_wtns
-from toolchain.formats.zkey import read_zkey
+from toolchain.formats.zkey import open_zkey, read_zkey
 from toolchain.fsutil import write_atomic
+from toolchain.hashing import hash_file
+from toolchain.native.curve import is_on_curve_g1, is_on_curve_g2
 from toolchain.native.engine import Engine
 from toolchain.native.engines import get_engine
+from toolchain.native.groth16 import Proof, VerificationKey, Zkey
 from toolchain.native.plonk import verify_plonk
 from toolchain.native.prover import prove
 from toolchain.native.universal import PlonkProof, PlonkVerificationKey
@@ -55,8 +68,11 @@ class NativeBackend:
         return ""
 
     def prove(self, zkey: Path, wtns: Path, proof_out: Path, public_out: Path) -> None:
-        """Prove with random blinding; write snarkjs-identical JSON."""
-        proof, public = prove(read_zkey(zkey), read_wtns(wtns), self._engine())
+        """Prove with random blinding, check the proof against the key, write snarkjs JSON."""
+        engine = self._engine()
+        key = load_key(zkey, engine)
+        proof, public = prove(key.zkey, read_wtns(wtns), engine)
+        check_made_proof(zkey, "the native prover", key.vkey, public, proof, engine)
         write_atomic(proof_out, dump_proof(proof).encode())
         write_atomic(public_out, dump_public(public).encode())
 
@@ -83,3 +99,64 @@ def _source(exc: InvalidValueError, vkey: Path, public: Path, proof: Path) -> Pa
     """The file a verifier refusal is about, by the message's first words."""
     text = str(exc)
     return proof if text.startswith("proof") else public if text.startswith("public") else vkey
+
+
+@dataclass(frozen=True)
+class LoadedKey:
+    """A proving key read for one engine, and the verification key its proofs are checked by."""
+
+    zkey: Zkey
+    vkey: VerificationKey
+
+
+# The keys last loaded, by (sha256, engine): two, so a service alternating circuits keeps both.
+_LOADED: OrderedDict[tuple[str, str], LoadedKey] = OrderedDict()
+_LOADED_MAX = 2
+_LOADING = Lock()
+
+
+def load_key(path: Path, engine: Engine) -> LoadedKey:
+    """The key at `path` in `engine`'s layout, read once per process for its content."""
+    cache_key = (hash_file(path), engine.name)
+    with _LOADING:
+        loaded = _LOADED.pop(cache_key, None)
+        if loaded is None:
+            vkey = verification_key_from_zkey(open_zkey(path))
+            loaded = LoadedKey(read_zkey(path, engine.key_layout), vkey)
+        _LOADED[cache_key] = loaded
+        while len(_LOADED) > _LOADED_MAX:
+            _LOADED.popitem(last=False)
+    return loaded
+
+
+def check_made_proof(
+    zkey: Path,
+    maker: str,
+    vkey: VerificationKey,
+    public: list[int],
+    proof: Proof,
+    engine: Engine,
+) -> None:
+    """A prover makes a wrong proof from a damaged key without a word: keep a proof only when
+    its points are on their curves and it verifies against the key it was made from."""
+    on_curve = (
+        ("pi_a", is_on_curve_g1(proof.a_g1)),
+        ("pi_b", is_on_curve_g2(proof.b_g2)),
+        ("pi_c", is_on_curve_g1(proof.c_g1)),
+    )
+    for name, ok in on_curve:
+        if not ok:
+            raise InvalidValueError(
+                f"{zkey}: {maker} made a proof whose {name} is not on the curve: the key is damaged"
+            )
+    try:
+        valid = verify_proof(vkey, public, proof, engine)
+    except InvalidValueError as exc:
+        raise InvalidValueError(
+            f"{zkey}: {maker} made a proof that is malformed ({exc}): the key is damaged"
+        ) from None
+    if not valid:
+        raise VerificationError(
+            f"{zkey}: the proof {maker} made from it does not verify against it: the key is"
+            " damaged or not this circuit's"
+        )

@@ -14,7 +14,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from toolchain.backends.native import NativeBackend
+from toolchain.backends.native import NativeBackend, check_made_proof
 from toolchain.config import engine_name
 from toolchain.errors import FormatError, InvalidValueError, VerificationError
 from toolchain.formats.snarkjs_json import read_proof, read_public, verification_key_from_zkey
@@ -30,7 +30,6 @@ from toolchain.formats.universal_zkey import (
 from toolchain.formats.zkey import open_zkey, zkey_protocol
 from toolchain.fsutil import write_atomic
 from toolchain.native.engines import get_engine
-from toolchain.native.verifier import verify_proof
 from toolchain.runner import command
 from toolchain.runner import snarkjs as snarkjs_args
 from toolchain.runner.tools import Tools
@@ -104,11 +103,7 @@ def check_proof_from(zkey: Path, proof: Path, public: Path) -> None:
             f"{zkey}: snarkjs made a proof whose {fault}: the key is damaged"
         ) from None
     vk = verification_key_from_zkey(open_zkey(zkey))
-    if not verify_proof(vk, inputs, parsed, get_engine(engine_name(None))):
-        raise VerificationError(
-            f"{zkey}: the proof snarkjs made from it does not verify against it: the key is"
-            " damaged or not this circuit's"
-        )
+    check_made_proof(zkey, "snarkjs", vk, inputs, parsed, get_engine(engine_name(None)))
 
 
 def check_universal_proof_from(

@@ -57,7 +57,6 @@ from toolchain.native.curve import (
 )
 from toolchain.native.field import P, R
 from toolchain.native.groth16 import Proof, VerificationKey
-from toolchain.native.pairing import snarkjs_pairing
 from toolchain.native.verifier import check_points
 from toolchain.textlimits import JsonRefusal, load_json
 
@@ -157,8 +156,8 @@ def parse_verification_key(obj: object, source: str = "verification_key.json") -
         beta_g2=g2_point(model.vk_beta_2, "vk_beta_2", source, finite=True),
         gamma_g2=g2_point(model.vk_gamma_2, "vk_gamma_2", source, finite=True),
         delta_g2=g2_point(model.vk_delta_2, "vk_delta_2", source, finite=True),
-        alphabeta_12=model.vk_alphabeta_12,
         gamma_abc_g1=[g1_point(p, f"IC[{i}]", source) for i, p in enumerate(model.IC)],
+        stored_alphabeta=model.vk_alphabeta_12,
     )
 
 
@@ -343,13 +342,12 @@ def _block(opening: str, items: list[str], closing: str, depth: int) -> str:
 
 
 def verification_key_from_zkey(zkey: ZkeyFile) -> VerificationKey:
-    """The key `snarkjs zkey export verificationkey` derives from a .zkey, alphabeta included."""
+    """The key `snarkjs zkey export verificationkey` derives from a .zkey (alphabeta on use)."""
     header = zkey.header
     return VerificationKey(
         alpha_g1=header.alpha_g1,
         beta_g2=header.beta_g2,
         gamma_g2=header.gamma_g2,
         delta_g2=header.delta_g2,
-        alphabeta_12=snarkjs_pairing(header.alpha_g1, header.beta_g2),
         gamma_abc_g1=zkey.read_g1_section(SECTION_IC),
     )

@@ -49,13 +49,21 @@ from toolchain.formats.curve_codec import (
     ByteCursor,
     ContributionParams,
     parse_contribution_params,
+    parse_g1_array,
+    parse_g2_array,
     read_g1_range,
     read_g2_range,
     resolve_count,
 )
 from toolchain.native.curve import G1_IDENTITY, G2_IDENTITY, G1Affine, G2Affine
 from toolchain.native.field import P, R
-from toolchain.native.groth16 import Coefficient, Zkey, ZkeyHeader
+from toolchain.native.groth16 import (
+    Coefficient,
+    CoefficientColumns,
+    PointLayout,
+    Zkey,
+    ZkeyHeader,
+)
 
 SECTION_PROTOCOL = 1
 SECTION_HEADER = 2
@@ -73,6 +81,7 @@ N8 = 32
 MAX_DOMAIN_SIZE = 1 << 28
 _HEADER_SIZE = 4 + N8 + 4 + N8 + 12 + 3 * G1_SIZE + 3 * G2_SIZE
 _COEFFICIENT = struct.Struct(f"<III{N8}s")
+_COEFFICIENT_WORDS = _COEFFICIENT.size // 4
 _R2_INV = pow(pow(2, 2 * 8 * N8, R), -1, R)
 _CONTRIBUTION_MIN = 3 * G1_SIZE + G2_SIZE + 64 + 8
 _G1_SECTIONS = (SECTION_IC, SECTION_A, SECTION_B1, SECTION_C, SECTION_H)
@@ -140,9 +149,13 @@ class ZkeyFile:
 
     def read_coefficients(self) -> list[Coefficient]:
         """Decode section 4, checking matrix, row, signal and value ranges."""
+        return list(self.read_coefficient_columns())
+
+    def read_coefficient_columns(self) -> CoefficientColumns:
+        """Section 4 as columns, values as stored (v·R²), every range checked."""
         with open(self.path, "rb") as fh:
             data = self.container.read(fh, SECTION_COEFFICIENTS)
-        return _parse_coefficients(self, data[4:])
+        return _coefficient_columns(self, data[4:])
 
     def read_mpc_params(self) -> MpcParams:
         """Decode section 10: circuit hash and phase-2 contributions."""
@@ -181,7 +194,7 @@ def check_zkey(path: Path) -> ZkeyFile:
     to the check of the proof made from it."""
     zf = open_zkey(path)
     zf.read_g1_section(SECTION_IC)
-    zf.read_coefficients()
+    zf.read_coefficient_columns()
     zf.read_mpc_params()
     return zf
 
@@ -194,20 +207,42 @@ def _read_small(container: BinFile, fh: BinaryIO, section_id: int, size: int) ->
     return container.read(fh, section_id)
 
 
-def read_zkey(path: Path) -> Zkey:
-    """Read and decode every section of a .zkey into the proving key (section 10 checked only)."""
+class CodecLayout:
+    """The format's own decoding: points as plain affine tuples, each checked to be canonical
+    and on its curve (curve_codec)."""
+
+    def g1(self, raw: bytes, where: str) -> list[G1Affine]:
+        """The G1 points of one section."""
+        return parse_g1_array(raw, where)
+
+    def g2(self, raw: bytes, where: str) -> list[G2Affine]:
+        """The G2 points of one section."""
+        return parse_g2_array(raw, where)
+
+
+def read_zkey(path: Path, layout: PointLayout | None = None) -> Zkey:
+    """Read and decode every section of a .zkey into the proving key (section 10 checked only).
+
+    The big point sections go through `layout` (None: `CodecLayout`); an engine's own layout
+    reads them straight into its arrays."""
     zf = open_zkey(path)
     zf.read_mpc_params()  # a damaged contribution chain refuses the key, though proving skips it
-    return Zkey(
-        header=zf.header,
-        gamma_abc_g1=zf.read_g1_section(SECTION_IC),
-        coefficients=zf.read_coefficients(),
-        a_query=zf.read_g1_section(SECTION_A),
-        b_g1_query=zf.read_g1_section(SECTION_B1),
-        b_g2_query=zf.read_g2_section(),
-        l_query=zf.read_g1_section(SECTION_C),
-        h_query=zf.read_g1_section(SECTION_H),
-    )
+    points = layout or CodecLayout()
+    with open(zf.path, "rb") as fh:
+
+        def section(section_id: int) -> tuple[bytes, str]:
+            return zf.container.read(fh, section_id), f"{zf.path}: section {section_id}"
+
+        return Zkey(
+            header=zf.header,
+            gamma_abc_g1=zf.read_g1_section(SECTION_IC),
+            coefficients=zf.read_coefficient_columns(),
+            a_query=points.g1(*section(SECTION_A)),
+            b_g1_query=points.g1(*section(SECTION_B1)),
+            b_g2_query=points.g2(*section(SECTION_B2)),
+            l_query=points.g1(*section(SECTION_C)),
+            h_query=points.g1(*section(SECTION_H)),
+        )
 
 
 def _check_protocol(container: BinFile, data: bytes) -> None:
@@ -300,20 +335,46 @@ def _check_coefficients_size(container: BinFile, fh: BinaryIO) -> int:
     return int(n)
 
 
-def _parse_coefficients(zf: ZkeyFile, data: bytes) -> list[Coefficient]:
-    header = zf.header
-    out: list[Coefficient] = []
-    for index, (matrix, row, signal, raw) in enumerate(_COEFFICIENT.iter_unpack(data)):
-        value = int.from_bytes(raw, "little")
-        if matrix > 1 or row >= header.domain_size or signal >= header.n_vars:
-            raise InvalidValueError(
-                f"{zf.path}: coefficient {index} (matrix {matrix}, constraint {row}, "
-                f"signal {signal}) is outside the {header.domain_size}×{header.n_vars} matrices"
-            )
-        if value >= R:
-            raise InvalidValueError(f"{zf.path}: coefficient {index} has a value >= r")
-        out.append(Coefficient(matrix, row, signal, value * _R2_INV % R))
-    return out
+def _coefficient_columns(zf: ZkeyFile, data: bytes) -> CoefficientColumns:
+    """Section 4's entries as columns (C-level slicing, no object per entry), every range
+    checked; the first bad entry is named, as a loop over the entries would."""
+    words = memoryview(data).cast("I")  # an entry is 11 words: matrix, row, signal, value
+    matrices, rows, signals = (words[k::_COEFFICIENT_WORDS].tolist() for k in range(3))
+    stored = [
+        int.from_bytes(data[i : i + N8], "little") for i in range(12, len(data), _COEFFICIENT.size)
+    ]
+    columns = CoefficientColumns(matrices, rows, signals, stored, _R2_INV)
+    outside, too_big = _outside_matrices(zf.header, columns), _first_not_below_r(stored)
+    if outside is not None and (too_big is None or outside <= too_big):
+        raise InvalidValueError(
+            f"{zf.path}: coefficient {outside} (matrix {matrices[outside]}, constraint "
+            f"{rows[outside]}, signal {signals[outside]}) is outside the "
+            f"{zf.header.domain_size}×{zf.header.n_vars} matrices"
+        )
+    if too_big is not None:
+        raise InvalidValueError(f"{zf.path}: coefficient {too_big} has a value >= r")
+    return columns
+
+
+def _outside_matrices(header: ZkeyHeader, c: CoefficientColumns) -> int | None:
+    """The first entry outside matrix 0/1, the domain's rows or the signals, if any."""
+    if not c.matrices or (
+        max(c.matrices) <= 1 and max(c.rows) < header.domain_size and max(c.signals) < header.n_vars
+    ):
+        return None
+    entries = enumerate(zip(c.matrices, c.rows, c.signals, strict=True))
+    return next(
+        i
+        for i, (matrix, row, signal) in entries
+        if matrix > 1 or row >= header.domain_size or signal >= header.n_vars
+    )
+
+
+def _first_not_below_r(values: list[int]) -> int | None:
+    """The first value >= r, if any."""
+    if not values or max(values) < R:
+        return None
+    return next(i for i, value in enumerate(values) if value >= R)
 
 
 def parse_mpc_params(data: bytes, where: str) -> MpcParams:

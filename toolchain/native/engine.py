@@ -13,6 +13,7 @@ from typing import Protocol
 
 from toolchain.native import curve, field, polynomial
 from toolchain.native.curve import Fp2, G1Affine, G2Affine
+from toolchain.native.groth16 import PointLayout
 from toolchain.native.stages import Stages, untimed
 
 
@@ -20,6 +21,12 @@ class Engine(Protocol):
     """BN254 operations for Groth16: Fr, G1, G2, NTT over r, pairing check, validation."""
 
     name: str
+    # How a .zkey's point sections are best read for this engine (None: the format's tuples).
+    key_layout: PointLayout | None
+
+    def concurrent_msms(self) -> tuple[int, Engine]:
+        """How many MSMs the prover may run at once on threads (1: one after another, inline),
+        and the engine each of them should run on."""
 
     def inverse_fr(self, x: int) -> int:
         """Return x⁻¹ mod r."""

@@ -7,12 +7,15 @@ from collections.abc import Sequence
 from toolchain.native import curve, field, msm, pairing
 from toolchain.native.curve import G1Affine, G2Affine
 from toolchain.native.engine import PythonFieldOps, usable_cpus
+from toolchain.native.groth16 import PointLayout
 
 
 class PureEngine(PythonFieldOps):
     """The Engine in pure Python: plain ints, gmpy2 for MSMs when importable."""
 
     name = "pure"
+    # A key's points as the format decodes them: checked affine tuples.
+    key_layout: PointLayout | None = None
 
     def __init__(self, *, workers: int | None = None, use_gmpy2: bool | None = None) -> None:
         """Keep the MSM options: processes (None: every usable core), gmpy2 (None: if found)."""
@@ -20,6 +23,10 @@ class PureEngine(PythonFieldOps):
         # msm.MIN_POINTS_PER_WORKER keeps small ones in this process.
         self.workers = usable_cpus() if workers is None else workers
         self.use_gmpy2 = use_gmpy2
+
+    def concurrent_msms(self) -> tuple[int, PureEngine]:
+        """One MSM at a time: each already spreads over processes, and Python holds the GIL."""
+        return 1, self
 
     def add_g1(self, a: G1Affine, b: G1Affine) -> G1Affine:
         """Return a + b in G1."""

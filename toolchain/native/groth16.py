@@ -3,14 +3,22 @@
 The readers in `toolchain.formats` parse snarkjs's files into these (proof.json and
 verification_key.json in `snarkjs_json`, the .zkey in `zkey`); the prover and verifier work on
 them and never see bytes. Field names follow the Groth16 paper; snarkjs's names in brackets.
+
+A key's big point queries are `Sequence`s: plain lists of affine tuples as the format decodes
+them, or an engine's own array read straight from the file's bytes (`PointLayout`: the mcl
+engine's `mcl_points.MclLayout`), which the engine then sums without converting a point.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Protocol
 
 from toolchain.native.curve import G1Affine, G2Affine
-from toolchain.native.pairing import Fp12
+from toolchain.native.field import R
+from toolchain.native.pairing import Fp12, snarkjs_pairing
 
 
 @dataclass(frozen=True)
@@ -24,14 +32,27 @@ class Proof:
 
 @dataclass(frozen=True)
 class VerificationKey:
-    """A Groth16 verification key; gamma_abc_g1 is snarkjs's IC (one point per public + 1)."""
+    """A Groth16 verification key; gamma_abc_g1 is snarkjs's IC (one point per public + 1).
+
+    snarkjs's files also hold e(α, β) (vk_alphabeta_12), which verifying never uses: a key
+    read from a file keeps the file's (`stored_alphabeta`), one derived from a proving key
+    computes it on first use only (a pure-Python pairing, ~0.3 s), for its JSON export.
+    Keys compare by the points alone.
+    """
 
     alpha_g1: G1Affine
     beta_g2: G2Affine
     gamma_g2: G2Affine
     delta_g2: G2Affine
-    alphabeta_12: Fp12
     gamma_abc_g1: list[G1Affine]
+    stored_alphabeta: Fp12 | None = field(default=None, compare=False)
+
+    @cached_property
+    def alphabeta_12(self) -> Fp12:
+        """e(α, β) as snarkjs writes it: the file's, or computed once."""
+        if self.stored_alphabeta is not None:
+            return self.stored_alphabeta
+        return snarkjs_pairing(self.alpha_g1, self.beta_g2)
 
     @property
     def n_public(self) -> int:
@@ -74,14 +95,52 @@ class Coefficient:
 
 
 @dataclass(frozen=True)
+class CoefficientColumns:
+    """Matrices A and B as columns: entry i is value i times signal `signals[i]`, in row
+    `rows[i]` of matrix `matrices[i]` (0 = A, 1 = B).
+
+    `stored` holds the values as the file does, each v·`scale`⁻¹ mod r (a .zkey keeps v·R²), so
+    the prover sums stored values and applies `scale` once per row, not once per entry;
+    iterating decodes each entry into a `Coefficient` with v itself.
+    """
+
+    matrices: list[int]
+    rows: list[int]
+    signals: list[int]
+    stored: list[int]
+    scale: int = 1
+
+    def __len__(self) -> int:
+        """The number of entries."""
+        return len(self.stored)
+
+    def __iter__(self) -> Iterator[Coefficient]:
+        """Every entry, its value decoded."""
+        columns = zip(self.matrices, self.rows, self.signals, self.stored, strict=True)
+        for matrix, row, signal, stored in columns:
+            yield Coefficient(matrix, row, signal, stored * self.scale % R)
+
+
+class PointLayout(Protocol):
+    """How a key's point sections become point sequences, from the file's bytes (affine,
+    Montgomery form, little-endian, the identity all zero); errors name `where`."""
+
+    def g1(self, raw: bytes, where: str) -> Sequence[G1Affine]:
+        """The G1 points of one section."""
+
+    def g2(self, raw: bytes, where: str) -> Sequence[G2Affine]:
+        """The G2 points of one section."""
+
+
+@dataclass(frozen=True)
 class Zkey:
     """A Groth16 proving key: header, [IC], coefficients [ccoefs], [A], [B1], [B2], [C], [H]."""
 
     header: ZkeyHeader
     gamma_abc_g1: list[G1Affine]
-    coefficients: list[Coefficient]
-    a_query: list[G1Affine]
-    b_g1_query: list[G1Affine]
-    b_g2_query: list[G2Affine]
-    l_query: list[G1Affine]
-    h_query: list[G1Affine]
+    coefficients: CoefficientColumns
+    a_query: Sequence[G1Affine]
+    b_g1_query: Sequence[G1Affine]
+    b_g2_query: Sequence[G2Affine]
+    l_query: Sequence[G1Affine]
+    h_query: Sequence[G1Affine]

@@ -55,7 +55,10 @@ def test_random_blinding_gives_a_different_valid_proof(spec: ProverSpec) -> None
 
 
 def test_the_loaded_verification_key_is_the_exported_one(loaded: LoadedProver) -> None:
-    assert loaded.vkey == read_verification_key(VECTOR / "verification_key.json")
+    exported = read_verification_key(VECTOR / "verification_key.json")
+    assert loaded.vkey == exported
+    assert loaded.vkey is not None and loaded.vkey.stored_alphabeta is None  # derived lazily
+    assert loaded.vkey.alphabeta_12 == exported.alphabeta_12
 
 
 def test_a_bad_input_is_its_outcome_with_the_signal_named(loaded: LoadedProver) -> None:

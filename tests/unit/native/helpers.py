@@ -40,3 +40,8 @@ def twist_point(start: int) -> G2Affine:
         if y is not None:
             return x, y
         x0 += 1
+
+
+# sha256 of repr(create_proof(poly vector, r=5, s=7)) as main made it before the stage timer:
+# the timer, the key layouts and every later speed-up must leave the proof bit-identical.
+POLY_PROOF_SHA256 = "5a17fd4b1e70282dd32751edf664fd158a52113fcca78c1ca813165af2007ddb"

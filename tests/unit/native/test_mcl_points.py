@@ -1,0 +1,95 @@
+"""A .zkey read straight into mcl structs: the same points and the same proofs as the format's
+tuples, the refusals of a hostile section, and the identity found wherever zeros run."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+
+from tests.unit.native.helpers import POLY_PROOF_SHA256
+from toolchain.errors import InvalidValueError
+from toolchain.formats.curve_codec import G1_SIZE, G2_SIZE
+from toolchain.formats.wtns import read_wtns
+from toolchain.formats.zkey import read_zkey
+from toolchain.native.curve import G1_GENERATOR, G1_IDENTITY, G2_IDENTITY
+from toolchain.native.engine_mcl import MclEngine, MclLayout, encode_g1
+from toolchain.native.field import P
+from toolchain.native.mcl_points import PointTable
+from toolchain.native.prover import create_proof
+
+VECTORS = Path(__file__).resolve().parents[2] / "vectors"
+WHERE = "k.zkey: section 5"
+
+
+def _montgomery_g1(x: int, y: int) -> bytes:
+    """A G1 point as a .zkey stores it (the identity all zero)."""
+    return encode_g1((x, y))[: 2 * 32]
+
+
+@pytest.fixture
+def layout(mcl_engine: MclEngine) -> MclLayout:
+    """The mcl engine's layout (its fixture fails without mcl under ZKT_REQUIRE_MCL)."""
+    return MclLayout()
+
+
+@pytest.mark.parametrize("name", ["multiplier", "poly"])
+def test_every_query_decodes_to_the_formats_points(layout: MclLayout, name: str) -> None:
+    path = VECTORS / name / f"{name}_final.zkey"
+    tuples, tables = read_zkey(path), read_zkey(path, layout)
+    for query in ("a_query", "b_g1_query", "b_g2_query", "l_query", "h_query"):
+        table = getattr(tables, query)
+        assert isinstance(table, PointTable)
+        assert list(table) == getattr(tuples, query), query
+    assert tables.coefficients == tuples.coefficients
+    assert G2_IDENTITY in list(tables.b_g2_query)  # snarkjs writes unused B rows as zeros
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_proof_from_the_structs_is_bit_identical(layout: MclLayout, workers: int) -> None:
+    d = VECTORS / "poly"
+    key, witness = read_zkey(d / "poly_final.zkey", layout), read_wtns(d / "witness.wtns")
+    proof = create_proof(key, witness, 5, 7, MclEngine(workers=workers))
+    assert hashlib.sha256(repr(proof).encode()).hexdigest() == POLY_PROOF_SHA256
+
+
+def test_identities_are_found_after_a_run_of_zeros_across_points(layout: MclLayout) -> None:
+    # Point 0 is (1, 0) in Montgomery bytes: 63 zero bytes follow its first, so the first run
+    # of 64 zeros starts inside it; points 1 and 3 are the identity, point 2 the generator.
+    odd = (1).to_bytes(32, "little") + bytes(32)
+    raw = odd + bytes(G1_SIZE) + _montgomery_g1(*G1_GENERATOR) + bytes(G1_SIZE)
+    table = layout.g1(raw, WHERE)
+    assert [table[1], table[3], table[2]] == [G1_IDENTITY, G1_IDENTITY, G1_GENERATOR]
+    assert table[0] != G1_IDENTITY  # not on the curve, and kept: the proof check refuses it
+
+
+def test_a_coordinate_not_below_p_is_refused_by_index(layout: MclLayout) -> None:
+    good = _montgomery_g1(*G1_GENERATOR)
+    at_p = good + good + good[:32] + P.to_bytes(32, "little")
+    with pytest.raises(InvalidValueError) as caught:
+        layout.g1(at_p, WHERE)
+    assert str(caught.value) == f"{WHERE}: point 2 has a coordinate >= p"
+    g2_top = bytes(3 * 32) + (P + 1).to_bytes(32, "little")
+    with pytest.raises(InvalidValueError, match=r"^k.zkey: section 5: point 0 has a coordinate"):
+        layout.g2(g2_top, WHERE)
+
+
+def test_a_coordinate_with_p_s_top_limb_but_below_p_is_kept(layout: MclLayout) -> None:
+    below = (P - 1).to_bytes(32, "little")
+    assert len(layout.g1(below + below, WHERE)) == 1
+
+
+@pytest.mark.parametrize(("size", "kind"), [(G1_SIZE + 1, "G1"), (G2_SIZE - 8, "G2")])
+def test_a_section_of_part_points_is_refused(layout: MclLayout, size: int, kind: str) -> None:
+    read = layout.g1 if kind == "G1" else layout.g2
+    with pytest.raises(InvalidValueError) as caught:
+        read(bytes(size), WHERE)
+    assert str(caught.value) == f"{WHERE}: {size} bytes is not a whole number of {kind} points"
+
+
+def test_a_table_indexes_like_a_list(layout: MclLayout) -> None:
+    table = layout.g1(bytes(G1_SIZE) + _montgomery_g1(*G1_GENERATOR), WHERE)
+    assert (len(table), table[-1], table[0:2]) == (2, G1_GENERATOR, [G1_IDENTITY, G1_GENERATOR])
+    with pytest.raises(IndexError, match="point 2 of 2"):
+        table[2]
