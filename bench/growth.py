@@ -35,7 +35,7 @@ def kib(field):
 engine = get_engine("mcl")
 floor = kib("VmRSS:")
 if sys.argv[1:]:
-    prove(read_zkey(sys.argv[1]), read_wtns(sys.argv[2]), engine)
+    prove(read_zkey(sys.argv[1], engine.key_layout), read_wtns(sys.argv[2]), engine)
 print(floor, kib("VmHWM:"))
 """
 

@@ -20,6 +20,7 @@ import statistics
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -125,30 +126,48 @@ def engines() -> list[Any]:
     return [get_engine("pure")] + ([] if mcl_unavailable_reason() else [get_engine("mcl")])
 
 
+def profiled_engines() -> dict[str, Any]:
+    """The profile's columns: pure; mcl one MSM at a time on one thread (each MSM's own cost),
+    then mcl as `zkt prove` runs it (MSMs on threads, overlapping the polynomial work)."""
+    from toolchain.native.engine_mcl import MclEngine
+
+    columns = {}
+    for engine in engines():
+        if engine.name == MclEngine.name:
+            columns["mcl, 1 thread"] = MclEngine(workers=1)
+        columns[engine.name] = engine
+    return columns
+
+
 def profile_stages(circuit: Keyed, engine: Any, repeat: int = REPEAT) -> dict[str, float]:
-    """Median seconds of every stage of one proof: key decode, witness, the prover's stages."""
+    """Median seconds of every stage of one proof: the key read in the engine's layout, the
+    witness, the prover's stages, then the check of the proof against the key."""
+    from toolchain.backends.native import check_made_proof, load_key
     from toolchain.formats.zkey import read_zkey
-    from toolchain.native.prover import create_proof
+    from toolchain.native.prover import create_proof, public_signals
     from toolchain.native.stages import StageTimer
     from toolchain.witness.calculator import WitnessCalculator
 
     calculator = WitnessCalculator(circuit.wasm, sym_path=circuit.sym)
     seconds = {
-        "key load/decode": median_time(lambda: read_zkey(circuit.zkey), repeat),
+        "key load/decode": median_time(lambda: read_zkey(circuit.zkey, engine.key_layout), repeat),
         "witness": median_time(lambda: calculator.calculate(circuit.inputs), repeat),
     }
-    zkey = read_zkey(circuit.zkey)
+    key = load_key(circuit.zkey, engine)
     runs: list[dict[str, float]] = []
     for _ in range(repeat):
         timer = StageTimer()
         started = time.perf_counter()
-        create_proof(zkey, circuit.witness, *BLINDING, engine, timer)
+        proof = create_proof(key.zkey, circuit.witness, *BLINDING, engine, timer)
         elapsed = time.perf_counter() - started
         runs.append(
             {**timer.seconds, "prover, between stages": elapsed - sum(timer.seconds.values())}
         )
     for stage in runs[0]:
         seconds[stage] = statistics.median(run[stage] for run in runs)
+    public = public_signals(key.zkey, circuit.witness)
+    check = partial(check_made_proof, circuit.zkey, "bench", key.vkey, public, proof, engine)
+    seconds["check of the proof against the key"] = median_time(check, repeat)
     return seconds
 
 
@@ -158,20 +177,23 @@ def bench_profile(fresh_project: Callable[[Path], Path]) -> str:
     circuits = keyed_circuits(fresh_project, PROFILE_CIRCUITS)
     columns: dict[str, dict[str, float]] = {}
     for circuit in circuits.values():
-        for engine in engines():
-            columns[f"{circuit.name} {engine.name}"] = profile_stages(circuit, engine)
+        for label, engine in profiled_engines().items():
+            columns[f"{circuit.name} {label}"] = profile_stages(circuit, engine)
     return _stage_table(columns, load)
 
 
 def _stage_table(columns: dict[str, dict[str, float]], load: float) -> str:
-    """Rows of stages, a seconds and a share column per circuit and engine, then the total."""
-    stages = list(next(iter(columns.values())))
+    """Rows of stages (a stage a column lacks shows –), a seconds and a share column per
+    circuit and engine, then the total."""
+    stages = list(dict.fromkeys(stage for seconds in columns.values() for stage in seconds))
     totals = {label: sum(seconds.values()) for label, seconds in columns.items()}
     head = " | ".join(f"{label} s | %" for label in columns)
     lines = [f"| stage | {head} |", "|---|" + "---:|---:|" * len(columns)]
     for stage in stages:
         cells = " | ".join(
             f"{seconds[stage]:.3f} | {100 * seconds[stage] / totals[label]:.0f}%"
+            if stage in seconds
+            else "– | –"
             for label, seconds in columns.items()
         )
         lines.append(f"| {stage} | {cells} |")
@@ -182,9 +204,14 @@ def _stage_table(columns: dict[str, dict[str, float]], load: float) -> str:
         "",
         f"Median of {REPEAT} runs per stage, in process, fixed blinding; load average (1 min)"
         f" {load:.1f} at the start on {os.cpu_count()} cores shared with other jobs. key:"
-        " `read_zkey` of the .zkey file; witness: the circuit's calculator kept (wasmtime);"
-        " poly: the A·B−C witness map (A, B and C moved to the odd coset: a convolution each"
-        " with gmpy2, else an inverse NTT, the shift and an NTT; then the pointwise product);"
-        " MSM B2 is in G2; C (L) is the private-signal query.",
+        " `read_zkey` of the .zkey in the engine's layout (pure: checked affine tuples; mcl:"
+        " its structs, coordinates checked below p); witness: the circuit's calculator kept"
+        " (wasmtime); poly: the A·B−C witness map (A, B and C moved to the odd coset: a"
+        " convolution each with gmpy2, else an inverse NTT, the shift and an NTT; then the"
+        " pointwise product); MSM B2 is in G2; C (L) is the private-signal query. `mcl, 1"
+        " thread` runs one MSM at a time, each timed; `mcl` (what `zkt prove` runs) starts the"
+        " A, B1, B2 and C MSMs on threads at once, so beside MSM H (on all threads, after the"
+        " polynomial work) its MSM row is only this thread's wait for them. Last, the check"
+        " every native proof gets against its key before it is kept.",
     ]
     return "\n".join(lines)

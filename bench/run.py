@@ -198,7 +198,7 @@ def _measure_circuit(ws: Any, name: str, ptau: Path, tools: Path, out: Path) -> 
         "verify": ("groth16", "verify", p.vkey(name), public, proof),
     }
     theirs = {step: median_time(partial(snarkjs, tools, *map(str, a))) for step, a in args.items()}
-    zkey, witness = read_zkey(p.zkey(name)), read_wtns(wtns)
+    witness = read_wtns(wtns)
     vk, signals, parsed = (
         read_verification_key(p.vkey(name)),
         read_public(public),
@@ -208,7 +208,9 @@ def _measure_circuit(ws: Any, name: str, ptau: Path, tools: Path, out: Path) -> 
     ours = {
         engine.name: {
             "witness": witness_time,
-            "prove": median_time(partial(prove, zkey, witness, engine)),
+            "prove": median_time(
+                partial(prove, read_zkey(p.zkey(name), engine.key_layout), witness, engine)
+            ),
             "verify": median_time(partial(verify_proof, vk, signals, parsed, engine)),
         }
         for engine in engines()

@@ -15,26 +15,42 @@ the public-input rows snarkjs adds to A have zero B.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
+from typing import Protocol, TypeVar
 
 from toolchain.errors import InvalidValueError
 from toolchain.native.curve import G1Affine, G2Affine
 from toolchain.native.engine import Engine
 from toolchain.native.engines import get_engine
 from toolchain.native.field import R
-from toolchain.native.groth16 import Coefficient, Proof, Zkey
+from toolchain.native.groth16 import CoefficientColumns, Proof, Zkey
 from toolchain.native.stages import Stages, untimed
+
+T = TypeVar("T")
+# The stage of the wait for MSMs run on threads (their own stages are timed only inline).
+WAIT_STAGE = "MSMs on threads: the wait"
+
+
+class _Run(Protocol):
+    """Start one MSM, named as its stage: `run("MSM A", engine.msm_g1, points, scalars)`."""
+
+    def __call__(self, stage: str, msm: Callable[..., T], *args: object) -> Future[T]:
+        """Return the MSM's future (already done when it ran inline)."""
 
 
 def evaluate_ab(
-    coefficients: Sequence[Coefficient], witness: Sequence[int], domain_size: int
+    coefficients: CoefficientColumns, witness: Sequence[int], domain_size: int
 ) -> tuple[list[int], list[int]]:
-    """A·w and B·w on every constraint row, from the zkey's coefficient section."""
+    """A·w and B·w on every constraint row, from the zkey's coefficient section: the stored
+    values summed as they are, each row reduced and scaled once."""
     rows: tuple[list[int], list[int]] = ([0] * domain_size, [0] * domain_size)
-    for coef in coefficients:
-        row = rows[coef.matrix]
-        row[coef.constraint] = (row[coef.constraint] + coef.value * witness[coef.signal]) % R
-    return rows
+    c = coefficients
+    for matrix, row, signal, stored in zip(c.matrices, c.rows, c.signals, c.stored, strict=True):
+        rows[matrix][row] += stored * witness[signal]
+    a, b = ([x * c.scale % R for x in sums] for sums in rows)
+    return a, b
 
 
 def check_witness(zkey: Zkey, witness: Sequence[int]) -> None:
@@ -55,28 +71,55 @@ def create_proof(
 ) -> Proof:
     """The Groth16 proof for `witness` with explicit blinding scalars r and s (deterministic).
 
-    `stages` surrounds each stage (witness check, the A and B rows, the polynomial steps, each
-    MSM, the blinding); the default records nothing.
+    The four MSMs over the witness (A, B1, B2, C) need nothing else, so where the engine runs
+    MSMs on threads (`Engine.concurrent_msms`) they start at once, one thread each, and run
+    while this thread does the polynomial work that the fifth (H) needs; H then runs here on
+    all the engine's threads. `stages` surrounds each stage (the witness check, the A and B
+    rows, the polynomial steps, each MSM run here, the wait for those on threads, and the
+    blinding); the default records nothing.
     """
     with stages("check witness"):
         check_witness(zkey, witness)
     h = zkey.header
-    with stages("A, B rows; C = A·B"):
-        a, b = evaluate_ab(zkey.coefficients, witness, h.domain_size)
-        c = [x * y % R for x, y in zip(a, b, strict=True)]
-    h_values = engine.h_evaluations(a, b, c, stages)
-    with stages("MSM A"):
-        pi_a = engine.msm_g1(zkey.a_query, witness)
-    with stages("MSM B1"):
-        pi_b1 = engine.msm_g1(zkey.b_g1_query, witness)
-    with stages("MSM B2 (G2)"):
-        pi_b = engine.msm_g2(zkey.b_g2_query, witness)
-    with stages("MSM C (L)"):
-        pi_l = engine.msm_g1(zkey.l_query, witness[h.n_public + 1 :])
-    with stages("MSM H"):
-        pi_h = engine.msm_g1(zkey.h_query, h_values)
+    slots, single = engine.concurrent_msms()
+    with _msm_runner(slots, stages) as run:
+        sum_b2 = run("MSM B2 (G2)", single.msm_g2, zkey.b_g2_query, witness)  # the longest
+        sum_a = run("MSM A", single.msm_g1, zkey.a_query, witness)
+        sum_b1 = run("MSM B1", single.msm_g1, zkey.b_g1_query, witness)
+        sum_l = run("MSM C (L)", single.msm_g1, zkey.l_query, witness[h.n_public + 1 :])
+        with stages("A, B rows; C = A·B"):
+            a, b = evaluate_ab(zkey.coefficients, witness, h.domain_size)
+            c = [x * y % R for x, y in zip(a, b, strict=True)]
+        h_values = engine.h_evaluations(a, b, c, stages)
+        with stages("MSM H"):  # last: on every thread the engine has, beside what still runs
+            pi_h = engine.msm_g1(zkey.h_query, h_values)
+        with stages(WAIT_STAGE) if slots > 1 else untimed(WAIT_STAGE):
+            sums = (sum_a.result(), sum_b1.result(), sum_b2.result(), sum_l.result())
     with stages("blinding"):
-        return _blind(zkey, engine, (pi_a, pi_b1, pi_b, engine.add_g1(pi_l, pi_h)), r, s)
+        pi_a, pi_b1, pi_b2, pi_l = sums
+        return _blind(zkey, engine, (pi_a, pi_b1, pi_b2, engine.add_g1(pi_l, pi_h)), r, s)
+
+
+@contextmanager
+def _msm_runner(slots: int, stages: Stages) -> Iterator[_Run]:
+    """Run MSMs on `slots` threads (each call returns its future at once), or inline when
+    there is one slot (each call timed as its stage)."""
+    if slots <= 1:
+
+        def inline(stage: str, msm: Callable[..., T], *args: object) -> Future[T]:
+            done: Future[T] = Future()
+            with stages(stage):
+                done.set_result(msm(*args))
+            return done
+
+        yield inline
+        return
+    with ThreadPoolExecutor(max_workers=slots, thread_name_prefix="msm") as pool:
+
+        def submit(stage: str, msm: Callable[..., T], *args: object) -> Future[T]:
+            return pool.submit(msm, *args)
+
+        yield submit
 
 
 def _blind(
