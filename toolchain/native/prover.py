@@ -43,13 +43,13 @@ class _Run(Protocol):
 def evaluate_ab(
     coefficients: CoefficientColumns, witness: Sequence[int], domain_size: int
 ) -> tuple[list[int], list[int]]:
-    """A·w and B·w on every constraint row, from the zkey's coefficient section: the stored
-    values summed as they are, each row reduced and scaled once."""
+    """A·w and B·w on every constraint row from the zkey's coefficient section, each divided by
+    the section's `scale`: the stored values summed as they are, each row reduced once."""
     rows: tuple[list[int], list[int]] = ([0] * domain_size, [0] * domain_size)
     c = coefficients
     for matrix, row, signal, stored in zip(c.matrices, c.rows, c.signals, c.stored, strict=True):
         rows[matrix][row] += stored * witness[signal]
-    a, b = ([x * c.scale % R for x in sums] for sums in rows)
+    a, b = ([x % R for x in sums] for sums in rows)
     return a, b
 
 
@@ -87,17 +87,24 @@ def create_proof(
         sum_a = run("MSM A", single.msm_g1, zkey.a_query, witness)
         sum_b1 = run("MSM B1", single.msm_g1, zkey.b_g1_query, witness)
         sum_l = run("MSM C (L)", single.msm_g1, zkey.l_query, witness[h.n_public + 1 :])
-        with stages("A, B rows; C = A·B"):
+        with stages("A, B rows; C = A·B"):  # A and B over scale, so C over scale²
             a, b = evaluate_ab(zkey.coefficients, witness, h.domain_size)
             c = [x * y % R for x, y in zip(a, b, strict=True)]
-        h_values = engine.h_evaluations(a, b, c, stages)
+        h_values = engine.h_evaluations(a, b, c, stages)  # over scale² too: it is A·B − C
         with stages("MSM H"):  # last: on every thread the engine has, beside what still runs
-            pi_h = engine.msm_g1(zkey.h_query, h_values)
+            pi_h = _rescaled(engine, engine.msm_g1(zkey.h_query, h_values), zkey.coefficients)
         with stages(WAIT_STAGE) if slots > 1 else untimed(WAIT_STAGE):
             sums = (sum_a.result(), sum_b1.result(), sum_b2.result(), sum_l.result())
     with stages("blinding"):
         pi_a, pi_b1, pi_b2, pi_l = sums
         return _blind(zkey, engine, (pi_a, pi_b1, pi_b2, engine.add_g1(pi_l, pi_h)), r, s)
+
+
+def _rescaled(engine: Engine, sum_h: G1Affine, coefficients: CoefficientColumns) -> G1Affine:
+    """The H sum from values over scale² (`evaluate_ab`): one scalar multiplication by scale²
+    instead of a multiplication per row and value."""
+    scale = coefficients.scale
+    return sum_h if scale == 1 else engine.mul_g1(sum_h, scale * scale % R)
 
 
 @contextmanager

@@ -290,6 +290,48 @@ def test_coefficient_errors(tmp_path: Path) -> None:
         open_zkey(damaged(tmp_path, "poly", 4, bad_value)).read_coefficients()
 
 
+ENTRY = 44  # matrix, constraint, signal (u32 each), value (32 bytes)
+
+
+def _entry_fault(coefs: bytes, index: int, field: str) -> bytes:
+    """Section 4 with entry `index` out of range in one field."""
+    at = 4 + index * ENTRY
+    faults = {
+        "matrix": (at, struct.pack("<I", 2)),
+        "row": (at + 4, struct.pack("<I", 1 << 20)),
+        "value": (at + 12, R.to_bytes(32, "little")),
+    }
+    return patch(coefs, *faults[field])
+
+
+@pytest.mark.parametrize(
+    ("faults", "message"),
+    [
+        ([(1, "value"), (3, "row")], "coefficient 1 has a value >= r"),
+        ([(3, "value"), (1, "matrix")], "coefficient 1 (matrix 2, constraint"),
+        ([(2, "row"), (2, "value")], "coefficient 2 (matrix"),  # both in one: the range first
+    ],
+)
+def test_the_first_bad_coefficient_is_named_by_every_reader(
+    tmp_path: Path, faults: list[tuple[int, str]], message: str
+) -> None:
+    coefs = section("poly", 4)
+    for index, field in faults:
+        coefs = _entry_fault(coefs, index, field)
+    zf = open_zkey(damaged(tmp_path, "poly", 4, coefs))
+    for read in (zf.read_coefficients, zf.check_coefficients, zf.read_coefficient_columns):
+        with pytest.raises(InvalidValueError) as caught:
+            read()
+        assert str(caught.value).startswith(f"{zf.path}: {message}"), str(caught.value)
+
+
+def test_a_value_just_below_r_passes_the_quick_check(tmp_path: Path) -> None:
+    coefs = patch(section("poly", 4), 4 + 12, (R - 1).to_bytes(32, "little"))
+    zf = open_zkey(damaged(tmp_path, "poly", 4, coefs))
+    zf.check_coefficients()
+    assert zf.read_coefficient_columns().stored[0] == R - 1
+
+
 def mpc_with(params: bytes, kind: int = 0, count: int = 1) -> bytes:
     """A section 10 with one contribution (points all identity) and the given parameters."""
     body = bytes(3 * 64 + 128 + 64) + struct.pack("<II", kind, len(params)) + params
