@@ -36,6 +36,7 @@ before a key is handed to snarkjs: everything but the big point sections.
 from __future__ import annotations
 
 import struct
+from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -346,10 +347,10 @@ def _check_coefficients_size(container: BinFile, fh: BinaryIO) -> int:
 
 
 def _coefficient_columns(zf: ZkeyFile, data: bytes) -> CoefficientColumns:
-    """Section 4's entries as columns (C-level slicing, no object per entry), every range
-    checked; the first bad entry is named, as a loop over the entries would."""
+    """Section 4's entries as columns (C-level slicing into 4-byte arrays; an int per value
+    only), every range checked; the first bad entry is named, as a loop over them would."""
     words = memoryview(data).cast("I")  # an entry is 11 words: matrix, row, signal, value
-    matrices, rows, signals = (words[k::_COEFFICIENT_WORDS].tolist() for k in range(3))
+    matrices, rows, signals = (array("I", words[k::_COEFFICIENT_WORDS]) for k in range(3))
     stored = [
         int.from_bytes(data[i : i + N8], "little") for i in range(12, len(data), _COEFFICIENT.size)
     ]

@@ -104,9 +104,9 @@ class CoefficientColumns:
     iterating decodes each entry into a `Coefficient` with v itself.
     """
 
-    matrices: list[int]
-    rows: list[int]
-    signals: list[int]
+    matrices: Sequence[int]
+    rows: Sequence[int]
+    signals: Sequence[int]
     stored: list[int]
     scale: int = 1
 
