@@ -145,10 +145,25 @@ def _coset_kernel(k: int, shift: int) -> tuple[Any, int]:
     K[d] = ((s^n − 1)/n) / (s·ω^d − 1). A slot holds a sum of n products below r², exactly.
     """
     n = 1 << k
-    denominators = [(shift * w - 1) % R for w in _domain_powers(k, n)]
     scale = (pow(shift, n, R) - 1) * inverse(n) % R
     slot = (2 * R.bit_length() + k) // 8 + 1
-    return _pack([scale * x % R for x in batch_inverse(denominators)], slot), slot
+    if n > 1 and shift * shift % R == root_of_unity(k):
+        kernel = _odd_coset_kernel(k, shift, scale)
+    else:
+        denominators = [(shift * w - 1) % R for w in _domain_powers(k, n)]
+        kernel = [scale * x % R for x in batch_inverse(denominators)]
+    return _pack(kernel, slot), slot
+
+
+def _odd_coset_kernel(k: int, shift: int, scale: int) -> list[int]:
+    """K for the odd coset (s² = ω), half of it inverted: with z = s·ω^d = s^(2d+1),
+    s·ω^(n−1−d) = s^(−2d−1) = 1/z, and 1/(1/z − 1) = −1 − 1/(z − 1), so
+    K[n−1−d] = −scale − K[d]."""
+    half = [
+        scale * x % R
+        for x in batch_inverse([(shift * w - 1) % R for w in _domain_powers(k, (1 << k) // 2)])
+    ]
+    return half + [(-scale - x) % R for x in reversed(half)]
 
 
 def _to_coset_by_convolution(evaluations: Sequence[int], shift: int) -> list[int]:
