@@ -18,7 +18,7 @@ from typing import Protocol
 
 from toolchain.native.curve import G1Affine, G2Affine
 from toolchain.native.field import R
-from toolchain.native.pairing import Fp12, snarkjs_pairing
+from toolchain.native.pairing import Fp12
 
 
 @dataclass(frozen=True)
@@ -52,6 +52,8 @@ class VerificationKey:
         """e(α, β) as snarkjs writes it: the file's, or computed once."""
         if self.stored_alphabeta is not None:
             return self.stored_alphabeta
+        from toolchain.native.pairing import snarkjs_pairing  # py_ecc: only when exported
+
         return snarkjs_pairing(self.alpha_g1, self.beta_g2)
 
     @property
