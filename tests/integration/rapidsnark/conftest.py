@@ -11,7 +11,7 @@ from tests.integration.rapidsnark.binary import FIXTURE, report_line
 from toolchain.backends.rapidsnark import find_program
 from toolchain.errors import UsageError
 
-_COUNT = pytest.StashKey[int]()
+_LINE = pytest.StashKey[str]()
 
 
 def _program() -> Path | None:
@@ -19,19 +19,21 @@ def _program() -> Path | None:
     try:
         return find_program()
     except UsageError as exc:
-        raise pytest.UsageError(str(exc)) from None
+        pytest.exit(str(exc), returncode=pytest.ExitCode.USAGE_ERROR)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     needing = [item for item in items if FIXTURE in getattr(item, "fixturenames", ())]
-    config.stash[_COUNT] = len(needing)
-    if needing and _program() is None:
+    program = _program()
+    config.stash[_LINE] = report_line(len(needing))
+    if needing and program is None:
         items[:] = [item for item in items if FIXTURE not in getattr(item, "fixturenames", ())]
         config.hook.pytest_deselected(items=needing)
 
 
-def pytest_report_collectionfinish(config: pytest.Config) -> str:
-    return report_line(config.stash.get(_COUNT, 0))
+def pytest_report_collectionfinish(config: pytest.Config) -> list[str]:
+    """After the collection count: the binary the tests run, or that they were not run."""
+    return [config.stash[_LINE]] if _LINE in config.stash else []
 
 
 @pytest.fixture(scope="session")
