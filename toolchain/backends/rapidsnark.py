@@ -45,6 +45,8 @@ def fault_line(done: command.Completed) -> str:
     """rapidsnark's last output line (it prints the C++ exception's message), or its signal."""
     if done.returncode < 0:
         return f"killed by {signal.Signals(-done.returncode).name}"
+    if done.returncode == 0:
+        return "it exited 0 without writing proof.json and public.json"
     lines = [line.strip() for line in (done.stdout + done.stderr).splitlines() if line.strip()]
     if not lines:
         return f"exit code {done.returncode} and no message"
@@ -102,8 +104,8 @@ class RapidsnarkBackend:
             proof, public = Path(tmp) / "proof.json", Path(tmp) / "public.json"
             argv = [str(program), str(zkey), str(wtns), str(proof), str(public)]
             done = command.run(argv, check=False)
-            if done.returncode != 0:
-                raise RapidsnarkError(done, zkey)
+            if done.returncode != 0 or not (proof.is_file() and public.is_file()):
+                raise RapidsnarkError(done, zkey)  # v0.0.6 exits 0 when it cannot write them
             add_curve(proof)
             parsed, inputs = check_proof_from(zkey, proof, public, maker="rapidsnark")
         write_atomic(proof_out, dump_proof(parsed).encode())

@@ -25,6 +25,7 @@ KEY, WITNESS = VECTOR / "multiplier_final.zkey", VECTOR / "witness.wtns"
          "Invalid file type. It should be zkey"),
         ("kill -SEGV $$", "killed by SIGSEGV"),
         ("exit 3", "exit code 3 and no message"),
+        ("exit 0", "it exited 0 without writing proof.json and public.json"),
     ],
 )  # fmt: skip
 def test_a_failing_binary_is_one_line_of_the_command_family(
