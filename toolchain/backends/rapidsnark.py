@@ -42,7 +42,8 @@ class RapidsnarkError(CommandError):
 
 
 def fault_line(done: command.Completed) -> str:
-    """rapidsnark's last output line (it prints the C++ exception's message), or its signal."""
+    """rapidsnark's last output line (it prints the C++ exception's message), its signal, or that
+    it exited 0 without its files."""
     if done.returncode < 0:
         return f"killed by {signal.Signals(-done.returncode).name}"
     if done.returncode == 0:
