@@ -5,7 +5,9 @@ snarkjs CLI (`groth16 prove`, a whole `node` process), by snarkjs in a persisten
 with the key loaded (`runner.snarkjs_worker`, one warm-up proof first), by our native prover in
 process (every engine, key decoded) and by groth16py (arkworks, from the `bench` extra: its
 `import_zkey` reads the snarkjs .zkey itself, and its proof is checked against our verification
-key); the median of REPEAT proofs each and its ratio to the snarkjs CLI.
+key) and, where its binary is found ($ZKT_RAPIDSNARK, else `rapidsnark` or `prover` on PATH), by
+rapidsnark (a whole `prover` process; its first proof made through the backend, which checks it
+against the key); the median of REPEAT proofs each and its ratio to the snarkjs CLI.
 """
 
 from __future__ import annotations
@@ -75,6 +77,32 @@ def _n_public(circuit: Keyed) -> int:
     return int(json.loads(circuit.vkey.read_text())["nPublic"])
 
 
+def rapidsnark(circuit: Keyed, program: Path) -> float:
+    """Median seconds of a whole rapidsnark `prover` process; its first proof is made through
+    the backend (kept only when it verifies natively against the key)."""
+    from toolchain.backends.rapidsnark import RapidsnarkBackend
+
+    out = circuit.wtns.parent
+    proof, public = out / f"{circuit.name}.rs.proof.json", out / f"{circuit.name}.rs.public.json"
+    RapidsnarkBackend().prove(circuit.zkey, circuit.wtns, proof, public)
+    argv = [str(program), *map(str, (circuit.zkey, circuit.wtns, proof, public))]
+    return median_time(partial(subprocess.run, argv, check=True, capture_output=True))
+
+
+def rapidsnark_rows(circuit: Keyed, program: Path | None) -> dict[str, float]:
+    """The rapidsnark row, or none where no binary is found."""
+    if program is None:
+        return {}
+    return {"rapidsnark (whole `prover` process)": rapidsnark(circuit, program)}
+
+
+def rapidsnark_note(program: Path | None) -> str:
+    """Which rapidsnark binary ran, or that none was found."""
+    if program is None:
+        return "rapidsnark: not found (set ZKT_RAPIDSNARK or put prover on PATH): no row."
+    return f"rapidsnark: {program}."
+
+
 def native(circuit: Keyed, engine: Any) -> float:
     """Median seconds of our prover in process (key decoded beforehand, fixed blinding)."""
     from toolchain.formats.zkey import read_zkey
@@ -86,12 +114,15 @@ def native(circuit: Keyed, engine: Any) -> float:
 
 def bench_peers(fresh_project: Callable[[Path], Path]) -> str:
     """Every prover on the same key and witness, seconds and ratio to the snarkjs CLI."""
+    from toolchain.backends.rapidsnark import find_program
+
     load = os.getloadavg()[0]
     lines = [
         "| circuit | constraints | prover | s/proof | vs snarkjs CLI |",
         "|---|---:|---|---:|---:|",
     ]
     notes = []
+    program = find_program()
     for circuit in keyed_circuits(fresh_project, PEER_CIRCUITS).values():
         cli = snarkjs_cli(circuit)
         imported, arkworks = groth16py_prove(circuit)
@@ -99,6 +130,7 @@ def bench_peers(fresh_project: Callable[[Path], Path]) -> str:
             "snarkjs CLI (whole `node` process)": cli,
             "snarkjs, persistent node process, key loaded": snarkjs_worker(circuit),
             "groth16py (arkworks), key imported": arkworks,
+            **rapidsnark_rows(circuit, program),
             **{
                 f"zkt native {e.name}, in process, key decoded": native(circuit, e)
                 for e in engines()
@@ -116,6 +148,7 @@ def bench_peers(fresh_project: Callable[[Path], Path]) -> str:
         " jobs. vs snarkjs CLI: how many times faster than a whole `snarkjs groth16 prove`."
         " groth16py reads the snarkjs .zkey itself (`import_zkey`, not timed in its row: "
         + ", ".join(notes)
-        + "), and its proofs verify under the same verification key.",
+        + "), and its proofs verify under the same verification key. "
+        + rapidsnark_note(program),
     ]
     return "\n".join(lines)

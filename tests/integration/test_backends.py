@@ -73,6 +73,7 @@ def fake_rapidsnark(bin_dir: Path, log: Path, proof_source: Path, public_source:
 def test_rapidsnark_argument_handling(
     tools: Tools, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.delenv("ZKT_RAPIDSNARK", raising=False)  # the fake on PATH, not a real one
     v = vector("multiplier")
     bin_dir, log = tmp_path / "bin", tmp_path / "argv.log"
     bin_dir.mkdir()
@@ -94,6 +95,7 @@ def test_rapidsnark_argument_handling(
 def test_auto_without_rapidsnark_picks_the_faster_of_native_and_snarkjs(
     tools: Tools, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.delenv("ZKT_RAPIDSNARK", raising=False)
     if RapidsnarkBackend().available():
         pytest.fail("a real rapidsnark is on PATH: this test expects none")
     monkeypatch.setenv("ZKT_ENGINE", "pure")

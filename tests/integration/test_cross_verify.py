@@ -45,7 +45,7 @@ def test_snarkjs_proof_verifies_natively(keyed: Workspace, name: str, tmp_path: 
 def test_cli_prove_then_verify_and_reject_tampering(keyed: Workspace, tmp_path: Path) -> None:
     root = keyed.project.root
     args = ("prove", "merkle_4", str(valid_input("merkle_4")), "--out", str(tmp_path))
-    done = zkt(*args, cwd=root, env={"ZKT_ENGINE": "pure"})
+    done = zkt(*args, cwd=root, env={"ZKT_ENGINE": "pure", "ZKT_RAPIDSNARK": ""})
     assert done.returncode == 0, done.stderr
     assert "merkle_4: proof by snarkjs" in done.stderr  # auto: no rapidsnark, no mcl
     proof, public = tmp_path / "proof.json", tmp_path / "public.json"

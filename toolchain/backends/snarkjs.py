@@ -30,6 +30,7 @@ from toolchain.formats.universal_zkey import (
 from toolchain.formats.zkey import open_zkey, zkey_protocol
 from toolchain.fsutil import write_atomic
 from toolchain.native.engines import get_engine
+from toolchain.native.groth16 import Proof
 from toolchain.runner import command
 from toolchain.runner import snarkjs as snarkjs_args
 from toolchain.runner.tools import Tools
@@ -92,18 +93,22 @@ class SnarkjsBackend:
         return snarkjs_args.verify_succeeded(done.returncode, done.stdout + done.stderr, protocol)
 
 
-def check_proof_from(zkey: Path, proof: Path, public: Path) -> None:
-    """snarkjs proves from a damaged key without a word: keep its proof only when it parses
-    strictly and verifies natively against the key it was made from."""
+def check_proof_from(
+    zkey: Path, proof: Path, public: Path, maker: str = "snarkjs"
+) -> tuple[Proof, list[int]]:
+    """snarkjs (and rapidsnark, the `maker`) prove from a damaged key without a word: keep a
+    proof only when it parses strictly and verifies natively against the key it was made from.
+    Returns the checked proof and public signals."""
     try:
         parsed, inputs = read_proof(proof), read_public(public)
     except FormatError as exc:
         fault = str(exc).removeprefix(f"{proof}: ").removeprefix(f"{public}: ")
         raise InvalidValueError(
-            f"{zkey}: snarkjs made a proof whose {fault}: the key is damaged"
+            f"{zkey}: {maker} made a proof whose {fault}: the key is damaged"
         ) from None
     vk = verification_key_from_zkey(open_zkey(zkey))
-    check_made_proof(zkey, "snarkjs", vk, inputs, parsed, get_engine(engine_name(None)))
+    check_made_proof(zkey, maker, vk, inputs, parsed, get_engine(engine_name(None)))
+    return parsed, inputs
 
 
 def check_universal_proof_from(

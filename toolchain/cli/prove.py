@@ -56,9 +56,9 @@ PROVE_BACKEND = click.option(
     type=LazyChoice(_backends),
     default="auto",
     show_default=True,
-    help="Prover; auto takes the fastest available: for Groth16 rapidsnark (if on PATH), then "
-    "native on mcl, then snarkjs, then native on pure Python; PLONK and fflonk circuits are "
-    "proved by snarkjs only.",
+    help="Prover; auto takes the fastest available: for Groth16 rapidsnark (the binary "
+    "$ZKT_RAPIDSNARK names, else rapidsnark or prover on PATH), then native on mcl, then "
+    "snarkjs, then native on pure Python; PLONK and fflonk circuits are proved by snarkjs only.",
 )
 VERIFY_BACKEND = click.option(
     "--backend",

@@ -41,7 +41,8 @@ def test_auto_proves_universal_circuits_with_snarkjs_only(protocol: Protocol) ->
         prover_backend("snarkjs", NO_TOOLS, None, protocol)
 
 
-def test_groth16_selection_is_unchanged() -> None:
+def test_groth16_selection_is_unchanged(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("ZKT_RAPIDSNARK", raising=False)
     assert prover_backend("native", NO_TOOLS).name == "native"
     assert prover_backend("auto", NO_TOOLS).name == "native"  # no rapidsnark, no snarkjs here
     assert verifier_backend("auto", NO_TOOLS).name == "native"
