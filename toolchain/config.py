@@ -159,6 +159,10 @@ class Registry(_Strict):
         """The named entries in the order given, or all entries when `names` is empty."""
         return [self.get(n) for n in names] if names else list(self.circuit)
 
+    def first_universal(self, names: list[str]) -> CircuitEntry | None:
+        """The first PLONK or fflonk circuit among `names` (each checked to exist), if any."""
+        return next((entry for entry in map(self.get, names) if entry.universal), None)
+
 
 def read_registry(path: Path) -> Registry:
     """Parse and validate circuits.toml; errors name the file, the entry and the key."""

@@ -87,13 +87,12 @@ def refuse_contributed(ws: Workspace, circuits: list[str]) -> None:
 
 def refuse_universal(ws: Workspace, circuits: list[str]) -> None:
     """UsageError for the first PLONK or fflonk circuit: a coordinator runs phase 2 only."""
-    for circuit in circuits:
-        entry = ws.registry.get(circuit)
-        if entry.universal:
-            raise UsageError(
-                f"{circuit} uses {entry.protocol}: its key comes from a universal setup (`zkt"
-                f" setup {circuit}`), not a ceremony: list only Groth16 circuits in ceremony.toml"
-            )
+    entry = ws.registry.first_universal(circuits)
+    if entry is not None:
+        raise UsageError(
+            f"{entry.name} uses {entry.protocol}: its key comes from a universal setup (`zkt"
+            f" setup {entry.name}`), not a ceremony: list only Groth16 circuits in ceremony.toml"
+        )
 
 
 def start(ws: Workspace, data: Path | None, report: Reporter) -> Coordinator:

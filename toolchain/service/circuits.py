@@ -72,10 +72,9 @@ def locked_circuits(ws: Workspace, backend: str, report: Reporter) -> dict[str, 
 def refuse_universal(ws: Workspace, names: list[str]) -> None:
     """UsageError naming the first PLONK or fflonk circuit among `names`: /v1/verify and the
     workers' checks are Groth16's."""
-    for name in names:
-        entry = ws.registry.get(name)
-        if entry.universal:
-            raise UsageError(
-                f"{name} is a {entry.protocol} circuit: zkt serve serves Groth16 circuits only;"
-                f" prove it with `zkt prove {name}` (or --inputs DIR for a batch)"
-            )
+    entry = ws.registry.first_universal(names)
+    if entry is not None:
+        raise UsageError(
+            f"{entry.name} is a {entry.protocol} circuit: zkt serve serves Groth16 circuits only;"
+            f" prove it with `zkt prove {entry.name}` (or --inputs DIR for a batch)"
+        )
