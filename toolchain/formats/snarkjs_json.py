@@ -57,7 +57,6 @@ from toolchain.native.curve import (
 )
 from toolchain.native.field import P, R
 from toolchain.native.groth16 import Proof, VerificationKey
-from toolchain.native.pairing import snarkjs_pairing
 from toolchain.native.verifier import check_points
 from toolchain.textlimits import JsonRefusal, load_json
 
@@ -344,6 +343,8 @@ def _block(opening: str, items: list[str], closing: str, depth: int) -> str:
 
 def verification_key_from_zkey(zkey: ZkeyFile) -> VerificationKey:
     """The key `snarkjs zkey export verificationkey` derives from a .zkey, alphabeta included."""
+    from toolchain.native.pairing import snarkjs_pairing  # py_ecc: only this derivation needs it
+
     header = zkey.header
     return VerificationKey(
         alpha_g1=header.alpha_g1,

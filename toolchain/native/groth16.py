@@ -8,9 +8,12 @@ them and never see bytes. Field names follow the Groth16 paper; snarkjs's names 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from toolchain.native.curve import G1Affine, G2Affine
-from toolchain.native.pairing import Fp12
+
+if TYPE_CHECKING:  # pairing loads py_ecc: a prover on mcl never needs it
+    from toolchain.native.pairing import Fp12
 
 
 @dataclass(frozen=True)
