@@ -22,14 +22,12 @@ import ctypes
 import hashlib
 import importlib.util
 import logging
-import os
 import shutil
-import stat
 import tempfile
 from pathlib import Path
 from types import ModuleType
 
-from toolchain.fsutil import write_atomic
+from toolchain.fsutil import private_problem, write_atomic
 from toolchain.paths import cache_dir
 
 log = logging.getLogger(__name__)
@@ -96,7 +94,7 @@ def _wheel_library() -> ctypes.CDLL:
 
 def distrust(entry: Path) -> str | None:
     """Why the cache entry must not be loaded, or None when it is ours, private and intact."""
-    problem = _not_private(entry, folder=True) or _not_private(entry / SUMS, folder=False)
+    problem = private_problem(entry, folder=True) or private_problem(entry / SUMS)
     if problem is not None:
         return problem
     try:
@@ -112,25 +110,10 @@ def distrust(entry: Path) -> str | None:
 def _file_problem(entry: Path, name: str, digest: str) -> str | None:
     """Why the entry's file `name` (or a folder on its way) is not private or not `digest`."""
     for up in Path(name).parents:
-        problem = None if up == Path(".") else _not_private(entry / up, folder=True)
+        problem = None if up == Path(".") else private_problem(entry / up, folder=True)
         if problem is not None:
             return problem
-    return _not_private(entry / name, folder=False) or _mismatch(entry / name, digest)
-
-
-def _not_private(path: Path, *, folder: bool) -> str | None:
-    """Why `path` is not a folder (or regular file) of this user's that no one else can write."""
-    try:
-        st = path.lstat()
-    except OSError as exc:
-        return f"{path}: {exc.strerror or exc}"
-    if not (stat.S_ISDIR if folder else stat.S_ISREG)(st.st_mode):
-        return f"{path}: not a {'folder' if folder else 'regular file'}"
-    if st.st_uid != os.getuid():
-        return f"{path}: owned by uid {st.st_uid}, not by this user"
-    if st.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
-        return f"{path}: writable by others (mode {stat.S_IMODE(st.st_mode):o})"
-    return None
+    return private_problem(entry / name) or _mismatch(entry / name, digest)
 
 
 def _read_sums(path: Path) -> dict[str, str]:

@@ -121,7 +121,7 @@ def test_files_of_another_user_are_not_trusted(
     load_library()
     entry = _entry()
     uid = os.getuid()
-    monkeypatch.setattr(mcl_library.os, "getuid", lambda: uid + 1)
+    monkeypatch.setattr(os, "getuid", lambda: uid + 1)
     assert distrust(entry) == f"{entry}: owned by uid {uid}, not by this user"
 
 
