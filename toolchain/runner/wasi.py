@@ -2,6 +2,10 @@
 
 Compiling circom.wasm (9 MB) takes seconds; the compiled module is serialised under
 <cache>/wasmtime/<sha256 of the wasm>-<wasmtime version>.cwasm so later starts take milliseconds.
+A compiled module is machine code that wasmtime maps and runs without checking it, so a cached
+one is loaded only when we wrote it: the file and its folder are this user's and writable by no
+one else (`fsutil.private_problem`), and its first 32 bytes are the sha256 of the rest. Anything
+else is compiled again and the entry rewritten.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from pathlib import Path
 import wasmtime
 
 from toolchain.errors import FormatError
-from toolchain.fsutil import write_atomic
+from toolchain.fsutil import private_problem, write_atomic
 from toolchain.paths import cache_dir
 
 log = logging.getLogger(__name__)
@@ -73,9 +77,10 @@ def _file_key(path: Path) -> tuple[str, int, int, int] | None:
 
 
 def _compile_or_deserialize(wasm_path: Path, wasm: bytes, cached: Path) -> wasmtime.Module:
-    if cached.is_file():
+    serialized = _ours(cached)
+    if serialized is not None:
         try:
-            return wasmtime.Module.deserialize_file(shared_engine(), str(cached))
+            return wasmtime.Module.deserialize(shared_engine(), serialized)
         except wasmtime.WasmtimeError:
             log.warning("ignoring unusable cached module %s", cached)
     try:
@@ -86,10 +91,31 @@ def _compile_or_deserialize(wasm_path: Path, wasm: bytes, cached: Path) -> wasmt
     return module
 
 
+_DIGEST_BYTES = 32  # a cached module starts with the sha256 of the serialised module after it
+
+
+def _ours(cached: Path) -> bytes | None:
+    """The serialised module in `cached` if we wrote it (private, sha256 intact), else None."""
+    if not cached.exists():
+        return None
+    problem = private_problem(cached.parent, folder=True) or private_problem(cached)
+    if problem is not None:
+        log.warning("ignoring cached module: %s", problem)
+        return None
+    data = cached.read_bytes()
+    serialized = data[_DIGEST_BYTES:]
+    if hashlib.sha256(serialized).digest() != data[:_DIGEST_BYTES]:
+        log.debug("recompiling %s: not whole, or not written by this version", cached)
+        return None
+    return serialized
+
+
 def _store(path: Path, data: bytes) -> None:
     # The cache only saves time: a read-only or full disk must not stop the work.
     try:
-        write_atomic(path, data)
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        path.parent.chmod(0o700)  # a folder others can write voids every module in it
+        write_atomic(path, hashlib.sha256(data).digest() + data)
     except OSError as exc:
         log.warning("could not cache compiled module at %s: %s", path, exc)
 
