@@ -1,4 +1,4 @@
-"""The compiled-module cache loads only modules we wrote: private to this user, sha256 intact."""
+"""The compiled-module cache loads only modules we wrote: private to this user, sha256 as named."""
 
 from __future__ import annotations
 
@@ -26,16 +26,16 @@ def wasm(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 @pytest.fixture
-def deserialized(monkeypatch: pytest.MonkeyPatch) -> list[bytes]:
-    """Every module wasmtime deserialises from the cache (it still does)."""
-    seen: list[bytes] = []
-    real = wasmtime.Module.deserialize
+def deserialized(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every cache file wasmtime deserialises (it still does)."""
+    seen: list[str] = []
+    real = wasmtime.Module.deserialize_file
 
-    def spy(engine: wasmtime.Engine, encoded: bytes) -> wasmtime.Module:
-        seen.append(bytes(encoded))
-        return real(engine, encoded)
+    def spy(engine: wasmtime.Engine, path: str) -> wasmtime.Module:
+        seen.append(path)
+        return real(engine, path)
 
-    monkeypatch.setattr(wasmtime.Module, "deserialize", spy)
+    monkeypatch.setattr(wasmtime.Module, "deserialize_file", spy)
     return seen
 
 
@@ -52,23 +52,25 @@ def _answer(module: wasmtime.Module) -> object:
     return answer(store)
 
 
-def test_a_cached_module_starts_with_the_sha256_of_the_rest_in_a_private_folder(
-    wasm: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, deserialized: list[bytes]
+def test_a_cached_module_is_named_by_its_sha256_in_a_private_folder(
+    wasm: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, deserialized: list[str]
 ) -> None:
     load_module(wasm, tmp_path / "cache")
     [cached] = (tmp_path / "cache" / "wasmtime").iterdir()
-    data = cached.read_bytes()
-    assert hashlib.sha256(data[32:]).digest() == data[:32]
+    digest = hashlib.sha256(wasm.read_bytes()).hexdigest()
+    stem, named, suffix = cached.name.rsplit(".", 2)
+    assert stem.startswith(f"{digest}-") and suffix == "cwasm"
+    assert hashlib.sha256(cached.read_bytes()).hexdigest() == named
     assert stat.S_IMODE(cached.parent.stat().st_mode) == 0o700
     assert _answer(_reload(wasm, tmp_path / "cache", monkeypatch)) == 42
-    assert deserialized == [data[32:]]
+    assert deserialized == [str(cached)]
 
 
 def test_a_module_others_can_write_is_compiled_again_not_loaded(
     wasm: Path,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
-    deserialized: list[bytes],
+    deserialized: list[str],
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     load_module(wasm, tmp_path / "cache")
@@ -83,7 +85,7 @@ def test_a_module_others_can_write_is_compiled_again_not_loaded(
 
 
 def test_a_module_in_a_folder_others_can_write_is_not_loaded(
-    wasm: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, deserialized: list[bytes]
+    wasm: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, deserialized: list[str]
 ) -> None:
     load_module(wasm, tmp_path / "cache")
     folder = tmp_path / "cache" / "wasmtime"
@@ -94,7 +96,7 @@ def test_a_module_in_a_folder_others_can_write_is_not_loaded(
 
 
 def test_a_module_of_another_user_is_not_loaded(
-    wasm: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, deserialized: list[bytes]
+    wasm: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, deserialized: list[str]
 ) -> None:
     load_module(wasm, tmp_path / "cache")
     uid = os.getuid()
@@ -103,13 +105,30 @@ def test_a_module_of_another_user_is_not_loaded(
     assert deserialized == []
 
 
-def test_a_module_whose_hash_does_not_match_is_compiled_again(
-    wasm: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, deserialized: list[bytes]
+def test_a_module_whose_hash_is_not_its_name_is_compiled_again(
+    wasm: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    deserialized: list[str],
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     load_module(wasm, tmp_path / "cache")
     [cached] = (tmp_path / "cache" / "wasmtime").iterdir()
     whole = cached.read_bytes()
-    cached.write_bytes(whole[:32] + bytes([whole[32] ^ 1]) + whole[33:])
+    cached.write_bytes(whole[:100] + bytes([whole[100] ^ 1]) + whole[101:])
     assert _answer(_reload(wasm, tmp_path / "cache", monkeypatch)) == 42
     assert deserialized == []
+    assert f"ignoring cached module: {cached}: its sha256 is " in caplog.text
     assert cached.read_bytes() == whole
+
+
+def test_an_entry_of_the_old_unnamed_format_is_replaced(
+    wasm: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, deserialized: list[str]
+) -> None:
+    load_module(wasm, tmp_path / "cache")
+    [cached] = (tmp_path / "cache" / "wasmtime").iterdir()
+    old = cached.with_name(cached.name.rsplit(".", 2)[0] + ".cwasm")
+    cached.rename(old)
+    _reload(wasm, tmp_path / "cache", monkeypatch)
+    assert deserialized == []
+    assert [p.name for p in old.parent.iterdir()] == [cached.name]
