@@ -159,3 +159,21 @@ def test_without_a_writable_cache_the_wheel_library_is_used(
 
     assert load_library() is wheel.lib
     assert "could not cache the mcl library" in caplog.text
+
+
+def test_a_checked_library_that_does_not_load_falls_back_to_the_wheel_and_stays(
+    cache: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    load_library()
+    entry = _entry()
+    before = {p: p.stat().st_mtime_ns for p in entry.rglob("*")}
+
+    def noexec(path: str, *_args: Any, **_kwargs: Any) -> None:
+        raise OSError(f"{path}: failed to map segment from shared object")
+
+    monkeypatch.setattr(mcl_library.ctypes, "CDLL", noexec)
+    from mclbn256 import mclbn256 as wheel
+
+    assert load_library() is wheel.lib
+    assert "cannot load the cached mcl library" in caplog.text
+    assert {p: p.stat().st_mtime_ns for p in entry.rglob("*")} == before  # not rewritten
