@@ -63,7 +63,8 @@ _TOML_SKIP = re.compile(
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # defer_build: ceremony.toml's models are built only by the commands that read it
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class CircomOptions(_Strict):

@@ -9,6 +9,7 @@ public.json) are written into a private staging folder beside them and moved in 
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
@@ -61,6 +62,25 @@ def refuse_existing(output: Path, *inputs: Path, force: bool = False) -> None:
         raise UsageError(f"{output} is a folder: give a file path")
     if output.exists() and not force:
         raise UsageError(f"{output} exists: choose another path (--force replaces it)")
+
+
+def private_problem(path: Path, *, folder: bool = False) -> str | None:
+    """Why `path` is not a regular file (or a folder) of this user's that no one else can write.
+
+    None when it is. Caches of code (shared libraries, compiled modules) load only such files:
+    whoever can write one can run code in every process that loads it.
+    """
+    try:
+        st = path.lstat()
+    except OSError as exc:
+        return f"{path}: {exc.strerror or exc}"
+    if not (stat.S_ISDIR if folder else stat.S_ISREG)(st.st_mode):
+        return f"{path}: not a {'folder' if folder else 'regular file'}"
+    if st.st_uid != os.getuid():
+        return f"{path}: owned by uid {st.st_uid}, not by this user"
+    if st.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+        return f"{path}: writable by others (mode {stat.S_IMODE(st.st_mode):o})"
+    return None
 
 
 def fsync_file(path: Path) -> None:

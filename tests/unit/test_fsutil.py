@@ -89,3 +89,31 @@ def test_a_forced_set_drops_the_old_file_not_written_again(tmp_path: Path) -> No
         (stage / "x").write_text("new x")
         (stage / "y").write_text("new y")
     assert {p.name: p.read_text() for p in tmp_path.iterdir()} == {"x": "new x", "y": "new y"}
+
+
+def test_private_problem_names_what_makes_a_cached_file_untrusted(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder, code = tmp_path / "cache", tmp_path / "cache" / "module.so"
+    folder.mkdir(mode=0o700)
+    code.write_bytes(b"code")
+    code.chmod(0o600)
+    assert fsutil.private_problem(folder, folder=True) is None
+    assert fsutil.private_problem(code) is None
+    assert fsutil.private_problem(folder) == f"{folder}: not a regular file"
+    assert fsutil.private_problem(code, folder=True) == f"{code}: not a folder"
+    assert (
+        fsutil.private_problem(tmp_path / "absent")
+        == f"{tmp_path / 'absent'}: No such file or directory"
+    )
+    (tmp_path / "link.so").symlink_to(code)
+    assert (
+        fsutil.private_problem(tmp_path / "link.so")
+        == f"{tmp_path / 'link.so'}: not a regular file"
+    )
+    code.chmod(0o620)
+    assert fsutil.private_problem(code) == f"{code}: writable by others (mode 620)"
+    code.chmod(0o600)
+    uid = os.getuid()
+    monkeypatch.setattr(os, "getuid", lambda: uid + 1)
+    assert fsutil.private_problem(code) == f"{code}: owned by uid {uid}, not by this user"

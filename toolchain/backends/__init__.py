@@ -55,9 +55,19 @@ def prover_backend(
             f"the {name} backend proves Groth16 only, not {protocol}: use --backend snarkjs"
             " (or auto)"
         )
-    # Ordering the Groth16 provers loads mcl (≈ 0.4 s): not needed when snarkjs alone proves.
-    every = all_backends(tools, engine) if protocol == "groth16" else [SnarkjsBackend(tools)]
+    every = _candidates(name, tools, engine, protocol)
     return _pick(name, tools, [b for b in every if b.can_prove and protocol in PROVES[b.name]])
+
+
+def _candidates(
+    name: str, tools: Tools, engine: str | None, protocol: Protocol
+) -> list[ProverBackend]:
+    """The provers `name` is looked up in: ordered (which loads mcl) only for `auto`."""
+    if protocol != "groth16":  # snarkjs alone proves PLONK and fflonk
+        return [SnarkjsBackend(tools)]
+    if name == "auto":
+        return all_backends(tools, engine)
+    return [RapidsnarkBackend(), NativeBackend(engine), SnarkjsBackend(tools)]
 
 
 def verifier_backend(

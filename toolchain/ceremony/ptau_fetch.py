@@ -18,21 +18,22 @@ import sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-
-import httpx
-from tqdm import tqdm
+from typing import TYPE_CHECKING
 
 from toolchain.errors import ConfigError, IntegrityError, UsageError, ZktError
 from toolchain.formats.r1cs import setup_power
 from toolchain.hashing import hash_file
 from toolchain.paths import cache_dir
 
+if TYPE_CHECKING:  # httpx (and tqdm) load when a download starts: not for every `zkt prove`
+    import httpx
+
 SOURCES = Path(__file__).with_name("ptau_sources.tsv")
 MIRRORS_ENV = "ZKT_PTAU_MIRRORS"
 # The snarkjs README linked these same file names and hashes here until commit 293ad55
 # ("Bucket migration to GCP", Nov 2023); the hash check makes a stale or hostile copy harmless.
 PUBLIC_MIRRORS = ("https://hermez.s3-eu-west-1.amazonaws.com",)
-TIMEOUT = httpx.Timeout(60.0, connect=15.0)
+TIMEOUT_SECONDS, CONNECT_TIMEOUT_SECONDS = 60.0, 15.0
 # Raw bytes on disk must be the bytes the hash, Content-Length and Range offsets talk about.
 REQUEST_HEADERS = {"Accept-Encoding": "identity", "User-Agent": "zk-toolchain"}
 _COUNT = re.compile(r"(\d+)([kM]?)")
@@ -163,7 +164,7 @@ def fetch_ptau(
     dest.parent.mkdir(parents=True, exist_ok=True)
     part = dest.with_suffix(".ptau.part")
     failures: list[str] = []
-    with httpx.Client(follow_redirects=True, timeout=TIMEOUT, headers=REQUEST_HEADERS) as client:
+    with _client() as client:
         for base in bases:
             url = f"{base}/{release.file_name}"
             try:
@@ -174,6 +175,14 @@ def fetch_ptau(
             os.replace(part, dest)
             return dest
     raise DownloadError(_all_failed_message(release, part, failures))
+
+
+def _client() -> httpx.Client:
+    """The mirrors' HTTP client (httpx is imported here: only a download needs it)."""
+    import httpx
+
+    timeout = httpx.Timeout(TIMEOUT_SECONDS, connect=CONNECT_TIMEOUT_SECONDS)
+    return httpx.Client(follow_redirects=True, timeout=timeout, headers=REQUEST_HEADERS)
 
 
 def _check_existing(dest: Path, release: PtauRelease) -> None:
@@ -217,6 +226,8 @@ def _size(path: Path) -> int:
 def download_part(client: httpx.Client, url: str, part: Path, progress: bool) -> None:
     """GET `url` into `part`, continuing what it already holds with `Range: bytes=N-` (a 200
     starts over); DownloadError on a failure, the partial kept where a Range can continue it."""
+    import httpx
+
     offset = _size(part)
     headers = {"Range": f"bytes={offset}-"} if offset else {}
     try:
@@ -227,6 +238,8 @@ def download_part(client: httpx.Client, url: str, part: Path, progress: bool) ->
 
 
 def _receive(response: httpx.Response, part: Path, offset: int, progress: bool) -> None:
+    import httpx
+
     if response.status_code == 416 and offset:
         return  # nothing left to send: the partial is whole or bad, and the hash check tells
     start = _body_offset(response, offset)
@@ -255,6 +268,8 @@ def _accepts_ranges(response: httpx.Response) -> bool:
 
 
 def _write_body(response: httpx.Response, part: Path, start: int, progress: bool) -> None:
+    from tqdm import tqdm
+
     length = response.headers.get("content-length")
     expected = start + int(length) if length is not None and length.isdigit() else None
     show = progress and sys.stderr.isatty()

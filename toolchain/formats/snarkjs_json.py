@@ -95,7 +95,8 @@ GtJson = tuple[tuple[Fp2Json, Fp2Json, Fp2Json], tuple[Fp2Json, Fp2Json, Fp2Json
 class ProofJson(BaseModel):
     """proof.json exactly as snarkjs writes it (values validated, not yet points)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # defer_build: built on first use (a native `zkt prove` writes proof JSON, reads none)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     pi_a: G1Json
     pi_b: G2Json
@@ -107,7 +108,7 @@ class ProofJson(BaseModel):
 class VerificationKeyJson(BaseModel):
     """verification_key.json exactly as `snarkjs zkey export verificationkey` writes it."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     protocol: Literal["groth16"]
     curve: Literal["bn128"]

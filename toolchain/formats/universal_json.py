@@ -55,7 +55,8 @@ _Power = Annotated[int, Strict(), Field(ge=1, le=MAX_POWER)]
 
 
 class _Json(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # defer_build: built on first use (a Groth16 process never validates these)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class PlonkProofJson(_Json):

@@ -266,13 +266,15 @@ def check_curve(mcl: Mcl) -> None:
 @cache
 def load_mcl() -> Mcl:
     """Return mcl initialised for alt_bn128 and checked; ToolError if unavailable or wrong."""
+    from toolchain.native.mcl_library import load_library  # the wheel's libraries, cached
+
     try:
-        from mclbn256 import mclbn256 as wheel
+        library = load_library()
     except (ImportError, OSError) as exc:  # OSError: the embedded library failed to load
         raise ToolError(
             f"the mcl engine needs the mclbn256 wheel ({exc}): pip install 'zk-toolchain[fast]'"
         ) from exc
-    mcl = _bind_library(wheel.lib)
+    mcl = _bind_library(library)
     if not mcl.init_alt_bn128():
         raise ToolError("mclBn_init(MCL_BN_SNARK1) failed: this mcl build lacks alt_bn128")
     check_curve(mcl)

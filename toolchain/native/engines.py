@@ -10,7 +10,8 @@ from toolchain.errors import ToolError, UsageError
 from toolchain.native import engine_mcl
 from toolchain.native.engine import Engine
 from toolchain.native.engine_mcl import MclEngine
-from toolchain.native.engine_pure import PureEngine
+
+PURE = "pure"
 
 
 def mcl_unavailable_reason() -> str | None:
@@ -26,8 +27,11 @@ def get_engine(name: str) -> Engine:
     """Return the engine called `name`; "auto" is mcl if it loads, else pure."""
     chosen = name
     if chosen == "auto":
-        chosen = "pure" if mcl_unavailable_reason() else MclEngine.name
-    if chosen == PureEngine.name:
+        chosen = PURE if mcl_unavailable_reason() else MclEngine.name
+    if chosen == PURE:
+        # py_ecc's pairing and a process pool: loaded only where the pure engine runs
+        from toolchain.native.engine_pure import PureEngine
+
         return PureEngine()
     if chosen == MclEngine.name:
         return MclEngine()  # ToolError naming the missing wheel when it is not installed

@@ -14,11 +14,13 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from toolchain.native.curve import G1Affine, G2Affine
 from toolchain.native.field import R
-from toolchain.native.pairing import Fp12
+
+if TYPE_CHECKING:  # pairing loads py_ecc: a prover on mcl never needs it
+    from toolchain.native.pairing import Fp12
 
 
 @dataclass(frozen=True)

@@ -42,8 +42,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from Crypto.Hash import keccak
-
 from toolchain.errors import InvalidValueError
 from toolchain.native.curve import (
     G1_GENERATOR,
@@ -133,6 +131,8 @@ def _fr_bytes(value: int) -> bytes:
 
 def _challenge(*parts: bytes) -> int:
     """Keccak-256 of the concatenated parts, read big-endian, reduced mod r."""
+    from Crypto.Hash import keccak  # pycryptodome loads cffi: only PLONK verification needs it
+
     digest = keccak.new(digest_bits=256, data=b"".join(parts)).digest()
     return int.from_bytes(digest, "big") % R
 

@@ -1,7 +1,11 @@
 """Run WebAssembly in process with wasmtime: a shared engine and an on-disk compiled-module cache.
 
 Compiling circom.wasm (9 MB) takes seconds; the compiled module is serialised under
-<cache>/wasmtime/<sha256 of the wasm>-<wasmtime version>.cwasm so later starts take milliseconds.
+<cache>/wasmtime/<sha256 of the wasm>-<wasmtime version>.<sha256 of the module>.cwasm so later
+starts take milliseconds. A compiled module is machine code that wasmtime maps and runs without
+checking it, so a cached one is loaded only when we wrote it: the file and its folder are this
+user's and writable by no one else (`fsutil.private_problem`), and the file's sha256 is the one
+in its name. Anything else is compiled again and the entry rewritten.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from pathlib import Path
 import wasmtime
 
 from toolchain.errors import FormatError
-from toolchain.fsutil import write_atomic
+from toolchain.fsutil import private_problem, write_atomic
 from toolchain.paths import cache_dir
 
 log = logging.getLogger(__name__)
@@ -39,17 +43,23 @@ def shared_engine() -> wasmtime.Engine:
 _LOADED: dict[tuple[str, int, int, int], wasmtime.Module] = {}
 _LOADED_MAX = 32
 _LOADED_LOCK = threading.Lock()
+SUFFIX = ".cwasm"
 
 
 def load_module(wasm_path: Path, cache_root: Path | None = None) -> wasmtime.Module:
     """Compile `wasm_path`, or load its compiled form from the cache (default `cache_dir()`)."""
     wasm = Path(wasm_path).read_bytes()
-    digest = hashlib.sha256(wasm).hexdigest()
-    cached = (cache_root or cache_dir()) / "wasmtime" / f"{digest}-{_wasmtime_version()}.cwasm"
-    key = _file_key(cached)
-    if key is not None and key in _LOADED:
-        return _LOADED[key]
-    module = _compile_or_deserialize(wasm_path, wasm, cached)
+    folder = (cache_root or cache_dir()) / "wasmtime"
+    stem = f"{hashlib.sha256(wasm).hexdigest()}-{_wasmtime_version()}"
+    entries = sorted(folder.glob(f"{stem}.*{SUFFIX}"))
+    loaded = next((_LOADED[k] for k in map(_file_key, entries) if k in _LOADED), None)
+    if loaded is not None:  # checked when it was loaded, and the file is unchanged since
+        return loaded
+    cached = _ours(folder, stem, entries)
+    module = _deserialize(cached)
+    if module is None:
+        module = _compile(wasm_path, wasm)
+        cached = _store(folder, stem, bytes(module.serialize()))
     key = _file_key(cached)
     if key is not None:
         with _LOADED_LOCK:
@@ -64,34 +74,66 @@ def _wasmtime_version() -> str:
     return version("wasmtime")  # parses the package metadata: ~0.2 ms, once
 
 
-def _file_key(path: Path) -> tuple[str, int, int, int] | None:
+def _file_key(path: Path | None) -> tuple[str, int, int, int] | None:
     try:
-        stat = path.stat()
+        stat = path.stat() if path is not None else None
     except OSError:
         return None
-    return str(path), stat.st_size, stat.st_mtime_ns, stat.st_ino
+    return None if stat is None else (str(path), stat.st_size, stat.st_mtime_ns, stat.st_ino)
 
 
-def _compile_or_deserialize(wasm_path: Path, wasm: bytes, cached: Path) -> wasmtime.Module:
-    if cached.is_file():
-        try:
-            return wasmtime.Module.deserialize_file(shared_engine(), str(cached))
-        except wasmtime.WasmtimeError:
-            log.warning("ignoring unusable cached module %s", cached)
+def _ours(folder: Path, stem: str, entries: list[Path]) -> Path | None:
+    """The entry of `stem` that we wrote: private, its sha256 the one in its name; or None."""
+    if not entries:
+        return None
+    problem = private_problem(folder, folder=True)
+    for path in entries if problem is None else []:
+        named = path.name[len(stem) + 1 : -len(SUFFIX)]
+        problem = private_problem(path) or _mismatch(path, named)
+        if problem is None:
+            return path
+    log.warning("ignoring cached module: %s", problem)
+    return None
+
+
+def _mismatch(path: Path, digest: str) -> str | None:
+    with path.open("rb") as fh:
+        actual = hashlib.file_digest(fh, "sha256").hexdigest()
+    return None if actual == digest else f"{path}: its sha256 is {actual[:16]}..."
+
+
+def _deserialize(cached: Path | None) -> wasmtime.Module | None:
+    if cached is None:
+        return None
     try:
-        module = wasmtime.Module(shared_engine(), wasm)
+        return wasmtime.Module.deserialize_file(shared_engine(), str(cached))
+    except wasmtime.WasmtimeError:
+        log.warning("ignoring unusable cached module %s", cached)
+        return None
+
+
+def _compile(wasm_path: Path, wasm: bytes) -> wasmtime.Module:
+    try:
+        return wasmtime.Module(shared_engine(), wasm)
     except wasmtime.WasmtimeError as exc:
         raise FormatError(f"{wasm_path}: not a valid WebAssembly module: {exc}") from exc
-    _store(cached, bytes(module.serialize()))
-    return module
 
 
-def _store(path: Path, data: bytes) -> None:
+def _store(folder: Path, stem: str, data: bytes) -> Path | None:
+    """`data` as <stem>.<its sha256>.cwasm in `folder` (0700), other entries of `stem` removed."""
+    path = folder / f"{stem}.{hashlib.sha256(data).hexdigest()}{SUFFIX}"
     # The cache only saves time: a read-only or full disk must not stop the work.
     try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        folder.chmod(0o700)  # a folder others can write voids every module in it
         write_atomic(path, data)
+        for stale in [*folder.glob(f"{stem}.*{SUFFIX}"), folder / f"{stem}{SUFFIX}"]:
+            if stale != path:
+                stale.unlink(missing_ok=True)
     except OSError as exc:
         log.warning("could not cache compiled module at %s: %s", path, exc)
+        return None
+    return path
 
 
 @dataclass(frozen=True)

@@ -66,3 +66,15 @@ def test_fflonk_proofs_are_verified_by_snarkjs() -> None:
         verifier_backend("auto", NO_TOOLS, None, "fflonk")
     # a named verifier is asked whatever the protocol: it refuses what it cannot check
     assert verifier_backend("native", NO_TOOLS, None, "fflonk").name == "native"
+
+
+@pytest.mark.parametrize("backend", ["snarkjs", "native"])
+def test_a_named_groth16_prover_is_found_without_loading_mcl(
+    backend: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_mcl() -> None:
+        raise AssertionError("mcl was loaded to pick a backend given by name")
+
+    monkeypatch.setattr("toolchain.native.engine_mcl.load_mcl", no_mcl)
+    installed = Tools(Path(os.environ["ZKT_TOOLS_DIR"]))  # found on disk: nothing is started
+    assert prover_backend(backend, installed).name == backend
