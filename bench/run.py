@@ -46,8 +46,9 @@ requests, idle and while an upload is verified (bench/coordinator_load.py): requ
 service: `zkt serve` under a bounded loopback load; see bench/service.py.
 
 profile: one native proof split into its stages (bench/prove_profile.py); peers: snarkjs CLI,
-snarkjs worker, groth16py and native on one key and witness (bench/peers.py); growth: 2^10 →
-2^16 per constraint and one proof's peak RSS (bench/growth.py).
+snarkjs worker, groth16py, rapidsnark (where its binary is found: $ZKT_RAPIDSNARK or PATH) and
+native on one key and witness (bench/peers.py); growth: 2^10 → 2^16 per constraint and one
+proof's peak RSS (bench/growth.py).
 """
 
 from __future__ import annotations
