@@ -8,7 +8,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.conftest import STAMP
 from toolchain.runner.tools import Tools
+
+# What a JavaScript stack trace leaks into output: none may reach a user.
+JS_STACK = ("    at ", "node:internal", "cli.cjs:", "snarkjs_worker.cjs:")
 
 
 def zkt(
@@ -47,3 +51,36 @@ def snarkjs_r1cs_info(r1cs: Path) -> dict[str, int]:
     }
     found = dict(re.findall(r"# of ([A-Za-z ]+): (\d+)", text))
     return {key: int(found[label]) for label, key in labels.items()}
+
+
+def error_line(done: subprocess.CompletedProcess[str], code: int) -> str:
+    """The message of a refused run's one `zkt: error:` line: the exit code is `code`, the
+    line is the last of stderr, and no traceback or JavaScript stack was printed."""
+    output = done.stdout + done.stderr
+    assert done.returncode == code, output
+    errors = [line for line in done.stderr.splitlines() if line.startswith("zkt: error: ")]
+    assert len(errors) == 1 and done.stderr.rstrip().endswith(errors[0]), output
+    assert "Traceback" not in output and not any(mark in output for mark in JS_STACK), output
+    return errors[0].removeprefix("zkt: error: ")
+
+
+def snapshot(*roots: Path) -> dict[Path, tuple[bytes, int]]:
+    """Every file under `roots` with its bytes and mtime (the compile stamps, the cache's own
+    bookkeeping, left out): to show that nothing was created, changed or rewritten."""
+    return {
+        path: (path.read_bytes(), path.stat().st_mtime_ns)
+        for root in roots
+        for path in sorted(root.rglob("*"))
+        if path.is_file() and path.name != STAMP
+    }
+
+
+def refused(args: list[str], cwd: Path, code: int, *roots: Path) -> str:
+    """Run zkt: refused in one line (`error_line`), nothing under `roots` created or changed;
+    the message."""
+    before = snapshot(*roots)
+    message = error_line(zkt(*args, cwd=cwd), code)
+    after = snapshot(*roots)
+    assert after.keys() == before.keys(), sorted(after.keys() ^ before.keys())
+    assert after == before, [path for path in before if after[path] != before[path]]
+    return message

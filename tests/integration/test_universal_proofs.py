@@ -21,8 +21,9 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import REPO, ceremony_project, exactly, tree
-from tests.integration.helpers import snarkjs, zkt
+from tests.conftest import REPO, ceremony_project, exactly
+from tests.integration.helpers import refused as refused_by_zkt
+from tests.integration.helpers import snapshot, snarkjs, zkt
 from toolchain.api.ceremony import setup
 from toolchain.api.workspace import Workspace, open_workspace
 from toolchain.backends.native import FFLONK_REFUSAL
@@ -52,7 +53,6 @@ OTHER_PROTOCOL = {
     "poseidon_preimage_1_plonk": "poseidon_preimage_1_fflonk",
     "poseidon_preimage_1_fflonk": "poseidon_preimage_1_plonk",
 }
-JS_STACK = ("    at ", "node:internal", "cli.cjs:", "snarkjs_worker.cjs:")
 VERIFIERS = ("auto", "snarkjs", "all")
 
 
@@ -92,21 +92,10 @@ def universal(tmp_path_factory: pytest.TempPathFactory) -> Universal:
     return Universal(ws, proofs, tmp_path_factory.mktemp("hostile"))
 
 
-def _snapshot(*roots: Path) -> dict[str, bytes]:
-    return {f"{root}:{path}": data for root in roots for path, data in tree(root).items()}
-
-
 def refused(lab: Universal, args: list[str], code: int, message: str) -> None:
-    """zkt refuses: the exit family, exactly one error line matching, no stack, nothing written."""
-    before = _snapshot(lab.root, lab.files)
-    done = zkt(*args, cwd=lab.root)
-    output = done.stdout + done.stderr
-    assert done.returncode == code, output
-    errors = [line for line in done.stderr.splitlines() if line.startswith("zkt: error: ")]
-    assert len(errors) == 1 and done.stderr.rstrip().endswith(errors[0]), output
-    assert re.fullmatch(message, errors[0].removeprefix("zkt: error: ")), errors[0]
-    assert "Traceback" not in output and not any(mark in output for mark in JS_STACK), output
-    assert _snapshot(lab.root, lab.files) == before
+    """zkt refuses (helpers.refused) with exactly `message`, a regular expression."""
+    got = refused_by_zkt(args, lab.root, code, lab.root, lab.files)
+    assert re.fullmatch(message, got), got
 
 
 def _verify_args(name: str, proof: Path, public: Path, backend: str) -> list[str]:
@@ -156,7 +145,7 @@ def test_an_input_the_circuit_refuses_leaves_nothing(universal: Universal, name:
     """As for Groth16, before snarkjs runs: the circuit's own assert message (circom's two
     lines: the assert, then the template and line)."""
     invalid = sorted(universal.inputs(name).glob("invalid_*.json"))[0]
-    before = _snapshot(universal.root, universal.files)
+    before = snapshot(universal.root, universal.files)
     args = ["prove", name, str(invalid), "--out", str(universal.files / "never")]
     done = zkt(*args, cwd=universal.root)
     assert done.returncode == 4, done.stderr
@@ -164,7 +153,7 @@ def test_an_input_the_circuit_refuses_leaves_nothing(universal: Universal, name:
     assert errors == [f"zkt: error: {name}.wasm: Assert Failed."], done.stderr
     assert re.search(r"\nError in template \w+ line: \d+\n$", done.stderr), done.stderr
     assert "Traceback" not in done.stderr and "snarkjs" not in done.stderr
-    assert _snapshot(universal.root, universal.files) == before
+    assert snapshot(universal.root, universal.files) == before
 
 
 @pytest.mark.parametrize("backend", ["native", "rapidsnark"])

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import tree
-from tests.integration.helpers import snarkjs, zkt
+from tests.integration.helpers import error_line, snarkjs, zkt
 from toolchain.api.workspace import Workspace, open_workspace
 from toolchain.ceremony.devptau import write_dev_ptau
 from toolchain.ceremony.entropy import fresh_entropy
@@ -35,14 +35,6 @@ def _project(target: Path) -> Path:
     return target
 
 
-def _one_error_line(done: Run, message: str, exit_code: int) -> None:
-    assert done.returncode == exit_code
-    stderr: str = done.stderr
-    assert "Traceback" not in stderr and "    at " not in stderr
-    errors = [line for line in stderr.splitlines() if line.startswith("zkt: error:")]
-    assert errors == [f"zkt: error: {message}"]
-
-
 @pytest.fixture(scope="module")
 def audited(tmp_path_factory: pytest.TempPathFactory) -> Audited:
     """The tiny project audited once by the real CLI: (root, the run, verdict per circuit)."""
@@ -54,11 +46,9 @@ def audited(tmp_path_factory: pytest.TempPathFactory) -> Audited:
 
 def test_the_run_fails_on_the_bugs_with_one_line(audited: Audited) -> None:
     _, done, _ = audited
-    _one_error_line(
-        done,
+    assert error_line(done, 1) == (
         "under-constrained: square_bug, iszero_bug, bits_bug (a second witness with the same"
-        " inputs satisfies every constraint; see the forged .wtns)",
-        1,
+        " inputs satisfies every constraint; see the forged .wtns)"
     )
 
 
@@ -153,7 +143,7 @@ def test_input_names_one_circuit(tmp_path: Path) -> None:
     before = tree(root)
     given = root / "circuits" / "inputs" / "bits_ok" / "valid.json"
     done = zkt("audit", "bits_ok", "bits_bug", "--input", str(given), cwd=root)
-    _one_error_line(done, "--input fits one circuit: name exactly one", 2)
+    assert error_line(done, 2) == "--input fits one circuit: name exactly one"
     assert tree(root) == before
 
 
@@ -162,10 +152,8 @@ def test_a_circuit_without_example_input_is_refused(tmp_path: Path) -> None:
     shutil.rmtree(root / "circuits" / "inputs" / "bits_ok")
     before = tree(root)
     done = zkt("audit", "bits_ok", cwd=root)
-    _one_error_line(
-        done,
-        "bits_ok: no example input circuits/inputs/bits_ok/valid*.json; give one with --input",
-        2,
+    assert error_line(done, 2) == (
+        "bits_ok: no example input circuits/inputs/bits_ok/valid*.json; give one with --input"
     )
     assert tree(root) == before
 
@@ -244,7 +232,7 @@ def test_refusals_are_one_line_and_leave_no_file(
         assert zkt("compile", "bits_ok", cwd=root).returncode == 0
     before = tree(root)
     done = zkt("audit", "bits_ok", *args, cwd=root)
-    _one_error_line(done, message, exit_code)
+    assert error_line(done, exit_code) == message
     assert tree(root) == before
 
 
