@@ -93,3 +93,10 @@ def test_a_table_indexes_like_a_list(layout: MclLayout) -> None:
     assert (len(table), table[-1], table[0:2]) == (2, G1_GENERATOR, [G1_IDENTITY, G1_GENERATOR])
     with pytest.raises(IndexError, match="point 2 of 2"):
         table[2]
+
+
+def test_an_empty_section_sums_to_the_identity(layout: MclLayout) -> None:
+    # A circuit whose signals are all public has no C query: its MSM is over no point at all.
+    engine = MclEngine(workers=2)
+    assert engine.msm_g1(layout.g1(b"", WHERE), []) == G1_IDENTITY
+    assert engine.msm_g2(layout.g2(b"", WHERE), []) == G2_IDENTITY
