@@ -16,7 +16,7 @@ import json
 import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TypeVar
 
@@ -35,6 +35,7 @@ from toolchain.formats.snarkjs_json import (
 from toolchain.formats.wtns import write_wtns
 from toolchain.formats.zkey import open_zkey
 from toolchain.hashing import hash_file
+from toolchain.native.engine import usable_cpus
 from toolchain.native.engines import get_engine
 from toolchain.native.groth16 import VerificationKey
 from toolchain.native.prover import create_proof, prove, public_signals
@@ -60,7 +61,9 @@ class ProverSpec:
 
     `backend` is a concrete backend name (not auto). `blinding` fixes the native prover's r and
     s so that tests can compare proofs byte for byte; None (always, outside tests) draws fresh
-    ones for every proof. `protocol` is the key's proof system (the circuit's).
+    ones for every proof. `protocol` is the key's proof system (the circuit's). `threads` caps
+    the native engine's MSM threads in a worker (None: every core); `share_cores` sets it for
+    workers side by side on one machine.
     """
 
     circuit: str
@@ -73,6 +76,16 @@ class ProverSpec:
     engine: str | None = None
     blinding: tuple[int, int] | None = None
     protocol: Protocol = "groth16"
+    threads: int | None = None
+
+
+def share_cores(spec: ProverSpec, workers: int) -> ProverSpec:
+    """The spec for one of `workers` processes on this machine: the usable cores split among
+    them (at least one thread each), so their MSM threads do not crowd each other out; a spec
+    that already caps its threads keeps its cap."""
+    if spec.threads is not None:
+        return spec
+    return replace(spec, threads=max(1, usable_cpus() // max(1, workers)))
 
 
 @dataclass(frozen=True)
@@ -120,7 +133,7 @@ class LoadedProver:
         self.spec = spec
         native_engine = spec.engine if spec.backend == NATIVE else None
         self.backend = prover_backend(spec.backend, spec.tools, native_engine, spec.protocol)
-        self.engine = get_engine(engine_name(spec.engine))
+        self.engine = get_engine(engine_name(spec.engine), spec.threads)
         self.calculator = WitnessCalculator(spec.wasm, sym_path=spec.sym)
         loaded = load_key(spec.zkey, self.engine) if spec.backend == NATIVE else None
         self.zkey = loaded.zkey if loaded else None

@@ -20,6 +20,7 @@ import logging
 import threading
 import time
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 
 from distributed import Client, KilledWorker, Worker, WorkerPlugin, get_worker
 from distributed import as_completed as dask_completed
@@ -59,9 +60,11 @@ class KeyPlugin(WorkerPlugin):
         self.idempotent = not replace
 
     def setup(self, worker: Worker) -> None:
-        """Load the prover from the spec's paths (why not is kept: IntegrityError, WorkerError)."""
+        """Load the prover from the spec's paths (why not is kept: IntegrityError, WorkerError),
+        its MSMs on as many threads as the worker has (its share of the machine)."""
         self.lock = threading.Lock()
-        self.prover = load_prover(self.spec)
+        threads = self.spec.threads or worker.state.nthreads
+        self.prover = load_prover(replace(self.spec, threads=threads))
 
     async def teardown(self, worker: Worker) -> None:
         """When the plugin is removed or replaced, or the worker closes: `close`, off the

@@ -25,6 +25,7 @@ from toolchain.backends.batch import (
     ProverSpec,
     WorkerError,
     load_prover,
+    share_cores,
 )
 from toolchain.errors import ToolError, UsageError, ZktError
 
@@ -61,11 +62,12 @@ def run_local(spec: ProverSpec, jobs: Sequence[Job], workers: int) -> Iterator[O
     """`jobs` on a pool of `workers` spawned processes, each loading `spec` once."""
     if not jobs:
         return
+    size = min(workers, len(jobs))
     pool = ProcessPoolExecutor(
-        max_workers=min(workers, len(jobs)),
+        max_workers=size,
         mp_context=multiprocessing.get_context("spawn"),
         initializer=load_worker,
-        initargs=(spec,),
+        initargs=(share_cores(spec, size),),
     )
     try:
         with sigint_blocked():  # the workers spawned here start with it blocked

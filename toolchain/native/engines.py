@@ -23,8 +23,9 @@ def mcl_unavailable_reason() -> str | None:
     return None
 
 
-def get_engine(name: str) -> Engine:
-    """Return the engine called `name`; "auto" is mcl if it loads, else pure."""
+def get_engine(name: str, threads: int | None = None) -> Engine:
+    """Return the engine called `name`; "auto" is mcl if it loads, else pure. `threads` caps
+    the threads (mcl) or processes (pure) its MSMs use (None: every usable core)."""
     chosen = name
     if chosen == "auto":
         chosen = PURE if mcl_unavailable_reason() else MclEngine.name
@@ -32,8 +33,8 @@ def get_engine(name: str) -> Engine:
         # py_ecc's pairing and a process pool: loaded only where the pure engine runs
         from toolchain.native.engine_pure import PureEngine
 
-        return PureEngine()
+        return PureEngine(workers=threads)
     if chosen == MclEngine.name:
-        return MclEngine()  # ToolError naming the missing wheel when it is not installed
+        return MclEngine(workers=threads)  # ToolError naming the wheel when it is missing
     known = ", ".join(ENGINE_NAMES)
     raise UsageError(f"unknown engine {chosen!r} (by name or ${ENGINE_ENV}); known: {known}")

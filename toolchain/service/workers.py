@@ -17,7 +17,7 @@ import time
 from collections.abc import Sequence
 from multiprocessing.connection import Connection
 
-from toolchain.backends.batch import LoadedProver, Outcome, ProverSpec, load_prover
+from toolchain.backends.batch import LoadedProver, Outcome, ProverSpec, load_prover, share_cores
 from toolchain.errors import ZktError
 from toolchain.service.protocol import WorkerState
 
@@ -129,7 +129,7 @@ class LocalExecutor:
     name = "local"
 
     def __init__(self, specs: Sequence[ProverSpec], workers: int) -> None:
-        self.specs = tuple(specs)
+        self.specs = tuple(share_cores(spec, workers) for spec in specs)
         self.slots: list[WorkerProcess] = []
         self.size = workers
         self.load_seconds: dict[str, float] = {}

@@ -7,15 +7,19 @@ import signal
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
-from toolchain.backends.batch import LoadedProver, Outcome, ProverSpec, failure
+from toolchain.backends import batch
+from toolchain.backends.batch import LoadedProver, Outcome, ProverSpec, failure, share_cores
+from toolchain.backends.cluster import KeyPlugin
 from toolchain.backends.executors import dask_address, load_worker, prove_in_worker
 from toolchain.errors import CommandError, IntegrityError, UsageError, WitnessError
 from toolchain.formats.snarkjs_json import dump_proof, read_verification_key
 from toolchain.formats.zkey import read_zkey
 from toolchain.hashing import hash_file
+from toolchain.native.engine_mcl import MclEngine
 from toolchain.native.engines import get_engine
 from toolchain.native.prover import create_proof
 from toolchain.runner.tools import Tools
@@ -127,3 +131,28 @@ def test_executor_addresses(executor: str, address: str | None) -> None:
 def test_malformed_executors_are_refused(executor: str) -> None:
     with pytest.raises(UsageError, match=f"--executor {executor}: use local or dask://HOST:PORT"):
         dask_address(executor)
+
+
+@pytest.mark.parametrize(
+    ("cpus", "workers", "threads"), [(4, 2, 2), (4, 3, 1), (2, 8, 1), (2, 1, 2)]
+)
+def test_workers_side_by_side_share_the_cores(
+    spec: ProverSpec, monkeypatch: pytest.MonkeyPatch, cpus: int, workers: int, threads: int
+) -> None:
+    monkeypatch.setattr(batch, "usable_cpus", lambda: cpus)
+    assert share_cores(spec, workers).threads == threads
+    assert share_cores(replace(spec, threads=3), workers).threads == 3  # a cap is kept
+
+
+def test_a_worker_s_engine_uses_the_threads_its_spec_gives(spec: ProverSpec) -> None:
+    prover = LoadedProver(replace(spec, threads=1))
+    assert isinstance(prover.engine, MclEngine) and prover.engine.workers == 1
+    assert prover.engine.concurrent_msms()[0] == 1  # one thread: the MSMs run one by one
+    assert prover.prove(INPUTS, "a.json").ok
+
+
+def test_a_cluster_worker_proves_on_its_own_threads(spec: ProverSpec) -> None:
+    plugin = KeyPlugin(spec)
+    plugin.setup(SimpleNamespace(state=SimpleNamespace(nthreads=1)))  # type: ignore[arg-type]
+    assert isinstance(plugin.prover, LoadedProver)
+    assert isinstance(plugin.prover.engine, MclEngine) and plugin.prover.engine.workers == 1
