@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 
 from tests.conftest import REPO, tree
-from tests.integration.audit.test_audit import _dev_key, _one_error_line, _project, _registry
-from tests.integration.helpers import zkt
+from tests.integration.audit.test_audit import _dev_key, _project, _registry
+from tests.integration.helpers import error_line, zkt
 from toolchain.api.workspace import open_workspace
 
 KEYED = ("square_bug", "square_ok")
@@ -96,7 +96,7 @@ def _r1cs_row(stdout: str, name: str) -> str:
 def test_a_fail_circuit_that_is_under_constrained_is_not_locked(keyed: Path) -> None:
     before = tree(keyed)
     done = _lock(keyed)
-    _one_error_line(done, REFUSED, 1)
+    assert error_line(done, 1) == REFUSED
     assert not (keyed / "artifacts" / "manifest.json").exists()
     # The audit leaves its evidence in build/ (the forged witness); nothing else changes.
     after = tree(keyed)
@@ -108,7 +108,7 @@ def test_a_refused_relock_leaves_the_manifest_as_it_was(keyed: Path) -> None:
     _warn_locked(keyed)
     _fail_again(keyed)
     before = tree(keyed)
-    _one_error_line(_lock(keyed), REFUSED, 1)
+    assert error_line(_lock(keyed), 1) == REFUSED
     assert tree(keyed) == before
 
 
@@ -147,7 +147,7 @@ def test_verify_fails_a_unique_that_propagation_cannot_prove(keyed: Path) -> Non
     _edit_audit(keyed, "square_bug", {"policy": "warn", "verdict": "unique"})
     before = tree(keyed)
     done = zkt("artifacts", "verify", cwd=keyed)
-    _one_error_line(done, FAILED_R1CS, 6)
+    assert error_line(done, 6) == FAILED_R1CS
     claimed = "MISMATCH  locked as audit unique, but propagation leaves main.y undetermined"
     assert _r1cs_row(done.stdout, "square_bug").endswith(claimed)
     assert tree(keyed) == before
@@ -158,7 +158,7 @@ def test_verify_fails_a_policy_changed_after_locking(keyed: Path) -> None:
     _fail_again(keyed)
     before = tree(keyed)
     done = zkt("artifacts", "verify", cwd=keyed)
-    _one_error_line(done, FAILED_R1CS, 6)
+    assert error_line(done, 6) == FAILED_R1CS
     changed = 'MISMATCH  locked with audit = "warn", circuits.toml now says "fail": lock again'
     assert _r1cs_row(done.stdout, "square_bug").endswith(changed)
     assert tree(keyed) == before
