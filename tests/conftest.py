@@ -7,13 +7,32 @@ import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from tests.integration.rapidsnark.binary import REPORT_KEY
 from toolchain.api.workspace import Workspace, open_workspace
 
 REPO = Path(__file__).resolve().parents[1]
 STAMP = ".zkt-build.json"
+
+
+_RAPIDSNARK_LINES = pytest.StashKey[set[str]]()
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: object) -> None:
+    """xdist: keep the rapidsnark line a worker reports (tests/integration/rapidsnark)."""
+    line = getattr(node, "workeroutput", {}).get(REPORT_KEY)
+    if line:
+        node.config.stash.setdefault(_RAPIDSNARK_LINES, set()).add(line)
+
+
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    """xdist: the workers' rapidsnark line, which their collection printed where no one saw."""
+    for line in sorted(config.stash.get(_RAPIDSNARK_LINES, set())):
+        terminalreporter.write_line(line)
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -12,6 +12,8 @@ from pathlib import Path
 from toolchain.backends.rapidsnark import ENV, find_program
 
 FIXTURE = "rapidsnark_binary"  # the fixture every real-binary test asks for
+# Where an xdist worker hands its report line to the controller (`workeroutput`).
+REPORT_KEY = "rapidsnark_report"
 
 
 def report_line(count: int) -> str:

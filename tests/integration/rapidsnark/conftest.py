@@ -1,5 +1,7 @@
 """The real-binary tests need rapidsnark: deselected at collection when it is not found, with a
-line after the collection count saying so (or naming the binary and its version)."""
+line after the collection count saying so (or naming the binary and its version). Under xdist
+the workers collect, so each hands its line to the controller, which prints it in its summary
+(`tests/conftest.py`)."""
 
 from __future__ import annotations
 
@@ -7,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.integration.rapidsnark.binary import FIXTURE, report_line
+from tests.integration.rapidsnark.binary import FIXTURE, REPORT_KEY, report_line
 from toolchain.backends.rapidsnark import find_program
 from toolchain.errors import UsageError
 
@@ -34,6 +36,13 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 def pytest_report_collectionfinish(config: pytest.Config) -> list[str]:
     """After the collection count: the binary the tests run, or that they were not run."""
     return [config.stash[_LINE]] if _LINE in config.stash else []
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """An xdist worker's line goes to the controller, which never collects."""
+    output = getattr(session.config, "workeroutput", None)
+    if output is not None and _LINE in session.config.stash:
+        output[REPORT_KEY] = session.config.stash[_LINE]
 
 
 @pytest.fixture(scope="session")
