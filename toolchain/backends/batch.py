@@ -40,6 +40,7 @@ from toolchain.native.engines import get_engine
 from toolchain.native.groth16 import VerificationKey
 from toolchain.native.prover import create_proof, prove, public_signals
 from toolchain.native.verifier import verify_proof
+from toolchain.runner.command import shorten
 from toolchain.runner.snarkjs_worker import SnarkjsWorker
 from toolchain.runner.tools import Tools
 from toolchain.witness.calculator import WitnessCalculator
@@ -119,9 +120,7 @@ class Outcome:
 def failure(source: str, exc: ZktError, seconds: float = 0.0) -> Outcome:
     """The failed `Outcome` of `source`: the error on one line, without the source's name."""
     text = " ".join(line.strip() for line in str(exc).splitlines()) or type(exc).__name__
-    if len(text) > MAX_REASON:
-        text = text[: MAX_REASON - 1] + "…"
-    return Outcome(source, seconds, reason=text.removeprefix(f"{source}: "))
+    return Outcome(source, seconds, reason=shorten(text, MAX_REASON).removeprefix(f"{source}: "))
 
 
 class LoadedProver:

@@ -27,7 +27,6 @@ from toolchain.runner import command
 
 ENV = "ZKT_RAPIDSNARK"
 PROGRAMS = ("rapidsnark", "prover")
-MAX_FAULT = 200
 
 
 class RapidsnarkError(CommandError):
@@ -49,10 +48,7 @@ def fault_line(done: command.Completed) -> str:
     if done.returncode == 0:
         return "it exited 0 without writing proof.json and public.json"
     lines = [line.strip() for line in (done.stdout + done.stderr).splitlines() if line.strip()]
-    if not lines:
-        return f"exit code {done.returncode} and no message"
-    last = lines[-1]
-    return last if len(last) <= MAX_FAULT else last[: MAX_FAULT - 1] + "…"
+    return command.last_line(lines, done.returncode)
 
 
 def configured_program() -> Path | None:

@@ -18,6 +18,7 @@ from typing import IO
 from toolchain.errors import CommandError, ToolError
 
 TAIL_LINES = 40
+MAX_FAULT = 200  # a tool's fault, as one line of an error message
 Popen = subprocess.Popen[bytes]
 
 
@@ -167,6 +168,16 @@ def output_tail(done: Completed, lines: int = TAIL_LINES) -> str:
     """The last `lines` lines of stderr and stdout, for error messages."""
     text = "\n".join(part for part in (done.stdout.strip(), done.stderr.strip()) if part)
     return "\n".join(text.splitlines()[-lines:])
+
+
+def shorten(text: str, limit: int = MAX_FAULT) -> str:
+    """`text` cut to `limit` characters, an ellipsis marking the cut."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def last_line(lines: list[str], returncode: int) -> str:
+    """A failed tool's last output line, shortened, or that it printed nothing."""
+    return shorten(lines[-1]) if lines else f"exit code {returncode} and no message"
 
 
 def which(program: str) -> Path | None:

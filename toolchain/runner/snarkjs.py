@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 
 from toolchain.errors import CommandError
+from toolchain.runner import command
 from toolchain.runner.circom import strip_ansi
 
 _LOGGED = re.compile(r"\[ERROR\]\s*snarkJS:\s*(.*)")
@@ -18,7 +19,6 @@ _JS_ERROR = re.compile(r"^\s*(?:Uncaught\s+)?([A-Za-z]*Error):\s*(.*)$")
 _JS_FRAME = re.compile(r"^at\s")
 _ERROR_PREFIX = re.compile(r"^(?:Error:\s*)+")
 _VERB = re.compile(r"[a-z][a-z0-9]*")
-MAX_FAULT = 200
 
 
 class SnarkjsError(CommandError):
@@ -52,18 +52,13 @@ def fault_line(output: str, returncode: int) -> str:
     for line in lines:
         logged = _LOGGED.search(line)
         if logged and logged.group(1):
-            return _shorten(_ERROR_PREFIX.sub("", logged.group(1)))
+            return command.shorten(_ERROR_PREFIX.sub("", logged.group(1)))
     for line in lines:
         thrown = _JS_ERROR.match(line)
         if thrown:
             kind, message = thrown.groups()
-            return _shorten(message if kind == "Error" else f"{kind}: {message}")
-    plain = [line for line in lines if not _JS_FRAME.match(line)]
-    return _shorten(plain[-1]) if plain else f"exit code {returncode} and no message"
-
-
-def _shorten(text: str) -> str:
-    return text if len(text) <= MAX_FAULT else text[: MAX_FAULT - 1] + "…"
+            return command.shorten(message if kind == "Error" else f"{kind}: {message}")
+    return command.last_line([line for line in lines if not _JS_FRAME.match(line)], returncode)
 
 
 def prove_argv(
