@@ -24,20 +24,19 @@ from toolchain.formats.snarkjs_json import (
     read_proof,
     read_public,
     read_verification_key,
-    verification_key_from_zkey,
 )
 from toolchain.formats.universal_json import (
     read_key_protocol,
     read_universal_verification_inputs,
 )
 from toolchain.formats.wtns import read_wtns
-from toolchain.formats.zkey import open_zkey, read_zkey
+from toolchain.formats.zkey import read_zkey
 from toolchain.fsutil import write_atomic
 from toolchain.hashing import hash_file
 from toolchain.native.curve import is_on_curve_g1, is_on_curve_g2
 from toolchain.native.engine import Engine
 from toolchain.native.engines import get_engine
-from toolchain.native.groth16 import Proof, VerificationKey, Zkey
+from toolchain.native.groth16 import Proof, VerificationKey, Zkey, verification_key
 from toolchain.native.plonk import verify_plonk
 from toolchain.native.prover import prove
 from toolchain.native.universal import PlonkProof, PlonkVerificationKey
@@ -121,8 +120,8 @@ def load_key(path: Path, engine: Engine) -> LoadedKey:
     with _LOADING:
         loaded = _LOADED.pop(cache_key, None)
         if loaded is None:
-            vkey = verification_key_from_zkey(open_zkey(path))
-            loaded = LoadedKey(read_zkey(path, engine.key_layout), vkey)
+            zkey = read_zkey(path, engine.key_layout)
+            loaded = LoadedKey(zkey, verification_key(zkey.header, zkey.gamma_abc_g1))
         _LOADED[cache_key] = loaded
         while len(_LOADED) > _LOADED_MAX:
             _LOADED.popitem(last=False)

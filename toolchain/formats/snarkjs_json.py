@@ -56,7 +56,7 @@ from toolchain.native.curve import (
     is_on_curve_g2,
 )
 from toolchain.native.field import P, R
-from toolchain.native.groth16 import Proof, VerificationKey
+from toolchain.native.groth16 import Proof, VerificationKey, verification_key
 from toolchain.native.verifier import check_points
 from toolchain.textlimits import JsonRefusal, load_json
 
@@ -344,11 +344,4 @@ def _block(opening: str, items: list[str], closing: str, depth: int) -> str:
 
 def verification_key_from_zkey(zkey: ZkeyFile) -> VerificationKey:
     """The key `snarkjs zkey export verificationkey` derives from a .zkey (alphabeta on use)."""
-    header = zkey.header
-    return VerificationKey(
-        alpha_g1=header.alpha_g1,
-        beta_g2=header.beta_g2,
-        gamma_g2=header.gamma_g2,
-        delta_g2=header.delta_g2,
-        gamma_abc_g1=zkey.read_g1_section(SECTION_IC),
-    )
+    return verification_key(zkey.header, zkey.read_g1_section(SECTION_IC))

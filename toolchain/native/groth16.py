@@ -148,3 +148,15 @@ class Zkey:
     b_g2_query: Sequence[G2Affine]
     l_query: Sequence[G1Affine]
     h_query: Sequence[G1Affine]
+
+
+def verification_key(header: ZkeyHeader, gamma_abc_g1: list[G1Affine]) -> VerificationKey:
+    """The verification key of a proving key: its header's points and its IC (what `snarkjs
+    zkey export verificationkey` writes; alphabeta on first use)."""
+    return VerificationKey(
+        alpha_g1=header.alpha_g1,
+        beta_g2=header.beta_g2,
+        gamma_g2=header.gamma_g2,
+        delta_g2=header.delta_g2,
+        gamma_abc_g1=gamma_abc_g1,
+    )
