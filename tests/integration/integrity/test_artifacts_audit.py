@@ -142,26 +142,28 @@ def _edit_audit(root: Path, name: str, audit: dict[str, str]) -> None:
 FAILED_R1CS = "1 artifact(s) failed verification: build/square_bug/square_bug.r1cs (r1cs MISMATCH)"
 
 
-def test_verify_fails_a_unique_that_propagation_cannot_prove(keyed: Path) -> None:
-    _warn_locked(keyed)
-    _edit_audit(keyed, "square_bug", {"policy": "warn", "verdict": "unique"})
+def _verify_fails_square_bug(keyed: Path, row_end: str) -> None:
+    """`zkt artifacts verify` fails on square_bug's r1cs, its row ending `row_end`; nothing
+    written."""
     before = tree(keyed)
     done = zkt("artifacts", "verify", cwd=keyed)
     assert error_line(done, 6) == FAILED_R1CS
-    claimed = "MISMATCH  locked as audit unique, but propagation leaves main.y undetermined"
-    assert _r1cs_row(done.stdout, "square_bug").endswith(claimed)
+    assert _r1cs_row(done.stdout, "square_bug").endswith(row_end)
     assert tree(keyed) == before
+
+
+def test_verify_fails_a_unique_that_propagation_cannot_prove(keyed: Path) -> None:
+    _warn_locked(keyed)
+    _edit_audit(keyed, "square_bug", {"policy": "warn", "verdict": "unique"})
+    claimed = "MISMATCH  locked as audit unique, but propagation leaves main.y undetermined"
+    _verify_fails_square_bug(keyed, claimed)
 
 
 def test_verify_fails_a_policy_changed_after_locking(keyed: Path) -> None:
     _warn_locked(keyed)
     _fail_again(keyed)
-    before = tree(keyed)
-    done = zkt("artifacts", "verify", cwd=keyed)
-    assert error_line(done, 6) == FAILED_R1CS
     changed = 'MISMATCH  locked with audit = "warn", circuits.toml now says "fail": lock again'
-    assert _r1cs_row(done.stdout, "square_bug").endswith(changed)
-    assert tree(keyed) == before
+    _verify_fails_square_bug(keyed, changed)
 
 
 def test_a_circuit_without_an_example_input_is_audited_by_propagation_alone(keyed: Path) -> None:
