@@ -130,11 +130,13 @@ class LoadedProver:
         """Load everything `spec` names (IntegrityError when the key is not the expected one)."""
         check_sha256(spec.zkey, spec.zkey_sha256)
         self.spec = spec
-        native_engine = spec.engine if spec.backend == NATIVE else None
+        native = spec.backend == NATIVE
+        native_engine = spec.engine if native else None
         self.backend = prover_backend(spec.backend, spec.tools, native_engine, spec.protocol)
         self.engine = get_engine(engine_name(spec.engine), spec.threads)
         self.calculator = WitnessCalculator(spec.wasm, sym_path=spec.sym)
-        loaded = load_key(spec.zkey, self.engine) if spec.backend == NATIVE else None
+        # the sha256 just checked is the key's: load_key need not hash it again
+        loaded = load_key(spec.zkey, self.engine, spec.zkey_sha256) if native else None
         self.zkey = loaded.zkey if loaded else None
         self.worker = SnarkjsWorker(spec.tools) if spec.backend == SNARKJS else None
         self.universal = spec.protocol != "groth16"  # then proved by snarkjs: a worker is there

@@ -114,9 +114,10 @@ _LOADED_MAX = 2
 _LOADING = Lock()
 
 
-def load_key(path: Path, engine: Engine) -> LoadedKey:
-    """The key at `path` in `engine`'s layout, read once per process for its content."""
-    cache_key = (hash_file(path), engine.name)
+def load_key(path: Path, engine: Engine, sha256: str | None = None) -> LoadedKey:
+    """The key at `path` in `engine`'s layout, read once per process for its content: its
+    `sha256`, when the caller has just checked it, else hashed here."""
+    cache_key = (sha256 or hash_file(path), engine.name)
     with _LOADING:
         loaded = _LOADED.pop(cache_key, None)
         if loaded is None:
