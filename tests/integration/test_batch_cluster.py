@@ -108,6 +108,9 @@ def loaded_provers(address: str, name: str) -> dict[str, tuple[int, ProverSpec |
     def held(dask_worker: Worker) -> tuple[int, ProverSpec | None]:
         plugin = dask_worker.plugins[name]
         assert isinstance(plugin, KeyPlugin)
+        # Kept alive on the worker: a freed prover's id may be given to the next one.
+        seen = dask_worker.__dict__.setdefault("zkt_test_provers", [])
+        seen.append(plugin.prover)
         return id(plugin.prover), held_spec(name, dask_worker)
 
     with Client(address, set_as_default=False) as client:  # type: ignore[no-untyped-call]
