@@ -92,6 +92,8 @@ def test_convolution_and_ntts_move_to_the_odd_coset_alike(rng: random.Random, k:
     )
     unreduced = [value + R * (i % 3 - 1) for i, value in enumerate(values)]  # some < 0, some ≥ r
     assert polynomial._to_odd_points_by_convolution(unreduced) == expected
+    # the zero polynomial: no slot of the product is nonzero, yet every value comes back
+    assert polynomial._to_odd_points_by_convolution([0] * (1 << k)) == [0] * (1 << k)
 
 
 @pytest.mark.parametrize("k", [0, 3, 6])
