@@ -8,6 +8,7 @@ public.json) are written into a private staging folder beside them and moved in 
 
 from __future__ import annotations
 
+import hashlib
 import os
 import stat
 import tempfile
@@ -81,6 +82,19 @@ def private_problem(path: Path, *, folder: bool = False) -> str | None:
     if st.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
         return f"{path}: writable by others (mode {stat.S_IMODE(st.st_mode):o})"
     return None
+
+
+def trusted_problem(path: Path, sha256: str) -> str | None:
+    """Why a cached file of code may not be loaded: not private (`private_problem`) or its
+    sha256 is not `sha256`. None when it may."""
+    problem = private_problem(path)
+    if problem is not None:
+        return problem
+    with path.open("rb") as fh:
+        actual = hashlib.file_digest(fh, "sha256").hexdigest()
+    if actual == sha256:
+        return None
+    return f"{path}: its sha256 is {actual[:16]}..., not {sha256[:16]}..."
 
 
 def fsync_file(path: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import stat
 from pathlib import Path
@@ -117,3 +118,18 @@ def test_private_problem_names_what_makes_a_cached_file_untrusted(
     uid = os.getuid()
     monkeypatch.setattr(os, "getuid", lambda: uid + 1)
     assert fsutil.private_problem(code) == f"{code}: owned by uid {uid}, not by this user"
+
+
+def test_trusted_problem_wants_a_private_file_with_the_named_sha256(tmp_path: Path) -> None:
+    code = tmp_path / "module.so"
+    code.write_bytes(b"code")
+    code.chmod(0o600)
+    digest = hashlib.sha256(b"code").hexdigest()
+    assert fsutil.trusted_problem(code, digest) is None
+    code.write_bytes(b"c0de")  # tampered in place: still private, no longer the named bytes
+    actual = hashlib.sha256(b"c0de").hexdigest()
+    assert fsutil.trusted_problem(code, digest) == (
+        f"{code}: its sha256 is {actual[:16]}..., not {digest[:16]}..."
+    )
+    code.chmod(0o666)  # not private: refused before it is even read
+    assert fsutil.trusted_problem(code, actual) == f"{code}: writable by others (mode 666)"

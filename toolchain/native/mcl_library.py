@@ -27,7 +27,7 @@ import tempfile
 from pathlib import Path
 from types import ModuleType
 
-from toolchain.fsutil import private_problem, write_atomic
+from toolchain.fsutil import private_problem, trusted_problem, write_atomic
 from toolchain.paths import cache_dir
 
 log = logging.getLogger(__name__)
@@ -113,7 +113,7 @@ def _file_problem(entry: Path, name: str, digest: str) -> str | None:
         problem = None if up == Path(".") else private_problem(entry / up, folder=True)
         if problem is not None:
             return problem
-    return private_problem(entry / name) or _mismatch(entry / name, digest)
+    return trusted_problem(entry / name, digest)
 
 
 def _read_sums(path: Path) -> dict[str, str]:
@@ -125,13 +125,6 @@ def _read_sums(path: Path) -> dict[str, str]:
             raise ValueError(f"unexpected line {line[:80]!r}")
         listed[name] = digest
     return listed
-
-
-def _mismatch(path: Path, digest: str) -> str | None:
-    """Why `path`'s sha256 is not `digest`, or None."""
-    with path.open("rb") as fh:
-        actual = hashlib.file_digest(fh, "sha256").hexdigest()
-    return None if actual == digest else f"{path}: sha256 {actual[:16]}... != {digest[:16]}..."
 
 
 def store(entry: Path, wheel: ModuleType) -> None:

@@ -22,7 +22,7 @@ from pathlib import Path
 import wasmtime
 
 from toolchain.errors import FormatError
-from toolchain.fsutil import private_problem, write_atomic
+from toolchain.fsutil import private_problem, trusted_problem, write_atomic
 from toolchain.paths import cache_dir
 
 log = logging.getLogger(__name__)
@@ -89,17 +89,11 @@ def _ours(folder: Path, stem: str, entries: list[Path]) -> Path | None:
     problem = private_problem(folder, folder=True)
     for path in entries if problem is None else []:
         named = path.name[len(stem) + 1 : -len(SUFFIX)]
-        problem = private_problem(path) or _mismatch(path, named)
+        problem = trusted_problem(path, named)
         if problem is None:
             return path
     log.warning("ignoring cached module: %s", problem)
     return None
-
-
-def _mismatch(path: Path, digest: str) -> str | None:
-    with path.open("rb") as fh:
-        actual = hashlib.file_digest(fh, "sha256").hexdigest()
-    return None if actual == digest else f"{path}: its sha256 is {actual[:16]}..."
 
 
 def _deserialize(cached: Path | None) -> wasmtime.Module | None:
