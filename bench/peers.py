@@ -104,11 +104,12 @@ def rapidsnark_note(program: Path | None) -> str:
 
 
 def native(circuit: Keyed, engine: Any) -> float:
-    """Median seconds of our prover in process (key decoded beforehand, fixed blinding)."""
+    """Median seconds of our prover in process (key decoded beforehand in the engine's layout,
+    as `zkt prove` reads it; fixed blinding)."""
     from toolchain.formats.zkey import read_zkey
     from toolchain.native.prover import create_proof
 
-    zkey = read_zkey(circuit.zkey)
+    zkey = read_zkey(circuit.zkey, engine.key_layout)
     return median_time(partial(create_proof, zkey, circuit.witness, *BLINDING, engine))
 
 
