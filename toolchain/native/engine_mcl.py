@@ -17,8 +17,8 @@ Validation stays ours: `parse_g1` / `parse_g2` are the pure `curve` checks, ever
 checked to be in [0, r), and field inverses and NTTs stay in Python ints (mcl has no NTT, and
 its Fr through ctypes costs more per operation than an int). Large MSMs and batches are cut into
 chunks run on threads: ctypes releases the GIL during each C call, so chunks use every core
-while the next chunk is encoded in Python. An MSM's chunks are also capped (`MSM_MAX_POINTS`):
-mcl's scratch grows with the points of one call.
+while the next chunk is encoded in Python. An MSM's chunks are also capped
+(`G1_MSM_MAX_POINTS`, `G2_MSM_MAX_POINTS`): mcl's scratch grows with the points of one call.
 """
 
 from __future__ import annotations
@@ -57,11 +57,13 @@ _ZERO_FP = bytes(_FP_BYTES)
 
 # Below this many terms per chunk a thread costs more than it saves.
 MIN_TERMS_PER_CHUNK = 1 << 11
-# The most points one mulVec call sums. mcl's scratch grows with its points (at 2^16 points a
-# G1 call peaks ≈ +16 MiB, a G2 call ≈ +56 MiB), so larger MSMs are summed in pieces of at most
-# this many, each one C call: ≈ +4 and +14 MiB, for ≈ 15% more time on a 2^16 G2 MSM, nothing
-# on a G1 MSM; an MSM of 2^14 points or fewer is one call as before.
-MSM_MAX_POINTS = 1 << 14
+# The most points one mulVec call sums, per group. mcl's scratch grows with the points of a
+# call (≈ 250 bytes a G1 point, ≈ 870 a G2 point: a 2^16-point G2 call peaks at +56 MiB), so
+# an MSM is summed in pieces of at most this many, one C call each, its scratch ≤ ≈ 16 MiB.
+# Smaller pieces cost time: G1 in 2^14-point pieces took ≈ 10% more CPU per 2^16 proof, so
+# G1 keeps 2^16; G2 in 2^14-point pieces takes ≈ 15% more on its MSM, ≈ 3% of the proof's CPU.
+G1_MSM_MAX_POINTS = 1 << 16
+G2_MSM_MAX_POINTS = 1 << 14
 
 _CFunc = Callable[..., Any]
 AffT = TypeVar("AffT", G1Affine, G2Affine)
@@ -444,8 +446,13 @@ def _msm(group: _Group[AffT], points: Sequence[AffT], scalars: Sequence[int], wo
     def chunk(lo: int, hi: int) -> bytes:
         return _msm_chunk(group, points[lo:hi], scalars[lo:hi])
 
-    chunks = _map_chunks(chunk, len(points), workers, MSM_MAX_POINTS)
+    chunks = _map_chunks(chunk, len(points), workers, _max_points(group))
     return _sum_scaled(group, b"".join(chunks))
+
+
+def _max_points(group: _Group[AffT]) -> int:
+    """The most points one mulVec call of this group sums."""
+    return G2_MSM_MAX_POINTS if group.size == _G2_BYTES else G1_MSM_MAX_POINTS
 
 
 def _msm_table(
@@ -463,7 +470,7 @@ def _msm_table(
         group.mul_vec(total, points_at + lo * group.size, encoded, hi - lo)
         return bytes(total)
 
-    chunks = _map_chunks(chunk, len(table), workers, MSM_MAX_POINTS)
+    chunks = _map_chunks(chunk, len(table), workers, _max_points(group))
     return _sum_scaled(group, b"".join(chunks))
 
 

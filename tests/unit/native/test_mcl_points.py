@@ -13,8 +13,8 @@ from toolchain.errors import InvalidValueError
 from toolchain.formats.curve_codec import G1_SIZE, G2_SIZE
 from toolchain.formats.wtns import read_wtns
 from toolchain.formats.zkey import read_zkey
-from toolchain.native.curve import G1_GENERATOR, G1_IDENTITY, G2_IDENTITY
 from toolchain.native import engine_mcl
+from toolchain.native.curve import G1_GENERATOR, G1_IDENTITY, G2_IDENTITY
 from toolchain.native.engine_mcl import MclEngine, MclLayout, encode_g1
 from toolchain.native.field import P
 from toolchain.native.mcl_points import PointTable
@@ -59,7 +59,8 @@ def test_a_proof_from_msms_in_capped_pieces_is_bit_identical(
     layout: MclLayout, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Pieces of 3 points: every MSM of the key is summed over several mulVec calls.
-    monkeypatch.setattr(engine_mcl, "MSM_MAX_POINTS", 3)
+    monkeypatch.setattr(engine_mcl, "G1_MSM_MAX_POINTS", 3)
+    monkeypatch.setattr(engine_mcl, "G2_MSM_MAX_POINTS", 3)
     d = VECTORS / "poly"
     key, witness = read_zkey(d / "poly_final.zkey", layout), read_wtns(d / "witness.wtns")
     assert len(key.b_g2_query) > 3
