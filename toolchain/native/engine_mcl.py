@@ -55,6 +55,8 @@ _MONT_R = (1 << 256) % R
 _MONT_ONE = _MONT_P.to_bytes(_FP_BYTES, "little")
 _ZERO_FP = bytes(_FP_BYTES)
 
+# Scalars encoded per block (`encode_scalars_scaled`): a block's bytes objects are its transient.
+_ENCODE_BLOCK = 1 << 12
 # Below this many terms per chunk a thread costs more than it saves.
 MIN_TERMS_PER_CHUNK = 1 << 11
 # The most points one mulVec call sums, per group. mcl's scratch grows with the points of a
@@ -138,8 +140,13 @@ def encode_scalars_scaled(scalars: Sequence[int]) -> ctypes.Array[ctypes.c_uint6
     if scalars and (min(scalars) < 0 or max(scalars) >= R):
         for k in scalars:
             field.parse_scalar(k)  # raises, naming the first scalar out of range
-    raw = b"".join([k.to_bytes(_FP_BYTES, "little") for k in scalars])
-    return (ctypes.c_uint64 * (4 * len(scalars))).from_buffer_copy(raw)
+    encoded = (ctypes.c_uint64 * (4 * len(scalars)))()
+    target = memoryview(encoded).cast("B")
+    for start in range(0, len(scalars), _ENCODE_BLOCK):  # a block at a time: no bytes object
+        block = scalars[start : start + _ENCODE_BLOCK]  # per scalar lives beyond its block
+        raw = b"".join([k.to_bytes(_FP_BYTES, "little") for k in block])
+        target[start * _FP_BYTES : start * _FP_BYTES + len(raw)] = raw
+    return encoded
 
 
 # The scalar 2^256 mod r: undoes the 2^-256 that `encode_scalars_scaled` leaves in a result.
