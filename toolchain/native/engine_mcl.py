@@ -142,8 +142,9 @@ def encode_scalars_scaled(scalars: Sequence[int]) -> ctypes.Array[ctypes.c_uint6
             field.parse_scalar(k)  # raises, naming the first scalar out of range
     encoded = (ctypes.c_uint64 * (4 * len(scalars)))()
     target = memoryview(encoded).cast("B")
-    for start in range(0, len(scalars), _ENCODE_BLOCK):  # a block at a time: no bytes object
-        block = scalars[start : start + _ENCODE_BLOCK]  # per scalar lives beyond its block
+    # A block at a time: no scalar's bytes object outlives its block.
+    for start in range(0, len(scalars), _ENCODE_BLOCK):
+        block = scalars[start : start + _ENCODE_BLOCK]
         raw = b"".join([k.to_bytes(_FP_BYTES, "little") for k in block])
         target[start * _FP_BYTES : start * _FP_BYTES + len(raw)] = raw
     return encoded
