@@ -4,15 +4,18 @@
 bench/circuits.toml) keyed from one dev ptau of 2^16: the snarkjs CLI and the mcl engine in
 process per constraint, and the peak RSS of one whole proof process (a fresh `python` that
 decodes the key, reads the witness and proves once; and the snarkjs CLI's `node`) beside the
-key's size.
+key's size, also as the peak over the process's floor (its size after the imports), and the
+largest circuit's proof process stage by stage.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from peers import native, snarkjs_argv, snarkjs_cli
@@ -20,8 +23,11 @@ from prove_profile import CACHE, PTAU_POWER, REPEAT, Keyed, engines, keyed_circu
 
 GROWTH_CIRCUITS = ("hash_chain_1k", "hash_chain_4k", "hash_chain_16k", "hash_chain_64k")
 
+# A fresh process: imports, then the key, the witness and one proof on mcl, printing as JSON
+# VmRSS and VmHWM (KiB) after the imports ("floor") and after each stage it can see.
 _ONE_PROOF = """
-import sys
+import json, sys
+from contextlib import contextmanager
 from pathlib import Path
 from toolchain.formats.wtns import read_wtns
 from toolchain.formats.zkey import read_zkey
@@ -30,13 +36,25 @@ from toolchain.native.prover import prove
 
 def kib(field):
     status = Path("/proc/self/status").read_text()
-    return next(line.split()[1] for line in status.splitlines() if line.startswith(field))
+    return int(next(line.split()[1] for line in status.splitlines() if line.startswith(field)))
+
+rows = []
+
+@contextmanager
+def stages(name):
+    yield
+    rows.append((name, kib("VmRSS:"), kib("VmHWM:")))
 
 engine = get_engine("mcl")
-floor = kib("VmRSS:")
+with stages("floor"):
+    pass
 if sys.argv[1:]:
-    prove(read_zkey(sys.argv[1], engine.key_layout), read_wtns(sys.argv[2]), engine)
-print(floor, kib("VmHWM:"))
+    with stages("key read (mcl structs)"):
+        key = read_zkey(sys.argv[1], engine.key_layout)
+    with stages("witness read"):
+        witness = read_wtns(sys.argv[2])
+    prove(key, witness, engine, stages)
+print(json.dumps(rows))
 """
 
 _PEAK_OF_CHILD = """
@@ -46,18 +64,51 @@ print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
 """
 
 
-def peak_rss_mib(circuit: Keyed | None) -> tuple[float, float]:
-    """(RSS after imports, peak RSS) in MiB of a fresh process proving once on mcl (None: none).
+@dataclass(frozen=True)
+class Memory:
+    """One proof process's memory in MiB: resident after each stage it saw (the first is
+    "floor": after the imports and the engine's start) and the peak so far at each."""
 
-    The process's own VmHWM: Linux carries `ru_maxrss` across exec from the forking parent
-    (this bench, keys loaded), so a child's rusage would report the parent's size.
+    stages: list[tuple[str, float, float]]
+
+    @property
+    def floor(self) -> float:
+        """Resident after the imports and the engine's start."""
+        return self.stages[0][1]
+
+    @property
+    def peak(self) -> float:
+        """The process's peak resident size (VmHWM at its end)."""
+        return self.stages[-1][2]
+
+
+def proof_memory(circuit: Keyed | None) -> Memory:
+    """A fresh process proving once on mcl (None: imports only), resident size per stage.
+
+    The process's own VmRSS and VmHWM: Linux carries `ru_maxrss` across exec from the forking
+    parent (this bench, keys loaded), so a child's rusage would report the parent's size. The
+    MSMs the prover runs on threads have no stage of their own: their memory shows in the
+    stages they overlap.
     """
     args = [] if circuit is None else [str(circuit.zkey), str(circuit.wtns)]
     done = subprocess.run(
         [sys.executable, "-c", _ONE_PROOF, *args], check=True, capture_output=True, text=True
     )
-    floor, peak = map(int, done.stdout.split())
-    return floor / 1024, peak / 1024
+    rows = json.loads(done.stdout)
+    return Memory([(name, rss / 1024, peak / 1024) for name, rss, peak in rows])
+
+
+def stage_memory_table(circuit: Keyed, memory: Memory) -> list[str]:
+    """The largest circuit's proof process stage by stage: resident, peak so far, and the
+    peak over the floor as a multiple of the key."""
+    key = circuit.zkey.stat().st_size / 2**20
+    lines = [
+        f"| {circuit.name}: after stage | RSS MiB | peak so far MiB | (peak − floor) / key |",
+        "|---|---:|---:|---:|",
+    ]
+    for name, rss, peak in memory.stages:
+        lines.append(f"| {name} | {rss:.0f} | {peak:.0f} | {(peak - memory.floor) / key:.1f}× |")
+    return lines
 
 
 def snarkjs_peak_rss_mib(circuit: Keyed) -> float:
@@ -72,22 +123,26 @@ def bench_growth(fresh_project: Callable[[Path], Path]) -> str:
     load = os.getloadavg()[0]
     mcl = next(e for e in engines() if e.name == "mcl")
     circuits = keyed_circuits(fresh_project, GROWTH_CIRCUITS)
-    floor, start_peak = peak_rss_mib(None)
+    start = proof_memory(None)
     lines = [
         "| circuit | constraints | key MiB | snarkjs CLI s | µs/constraint | mcl in process s"
-        " | µs/constraint | vs CLI | mcl proof process peak RSS MiB | RSS / key | snarkjs CLI"
-        " peak RSS MiB |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        " | µs/constraint | vs CLI | mcl proof process peak RSS MiB | RSS / key"
+        " | (peak − floor) / key | snarkjs CLI peak RSS MiB |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
+    memory: dict[str, Memory] = {}
     for c in circuits.values():
         key, n = c.zkey.stat().st_size / 2**20, c.constraints
         cli, ours = snarkjs_cli(c), native(c, mcl)
-        _, peak = peak_rss_mib(c)
+        proof = memory[c.name] = proof_memory(c)
         lines.append(
             f"| {c.name} | {n} | {key:.1f} | {cli:.3f} | {1e6 * cli / n:.1f}"
-            f" | {ours:.3f} | {1e6 * ours / n:.1f} | {cli / ours:.2f}× | {peak:.0f}"
-            f" | {peak / key:.1f}× | {snarkjs_peak_rss_mib(c):.0f} |"
+            f" | {ours:.3f} | {1e6 * ours / n:.1f} | {cli / ours:.2f}× | {proof.peak:.0f}"
+            f" | {proof.peak / key:.1f}× | {(proof.peak - proof.floor) / key:.1f}×"
+            f" | {snarkjs_peak_rss_mib(c):.0f} |"
         )
+    largest = circuits[GROWTH_CIRCUITS[-1]]
+    lines += ["", *stage_memory_table(largest, memory[largest.name])]
     made = CACHE / f"dev_{PTAU_POWER}.ptau.seconds"
     ptau = f"{made.read_text().strip()} s" if made.is_file() else "(made by an earlier run)"
     lines += [
@@ -95,9 +150,15 @@ def bench_growth(fresh_project: Callable[[Path], Path]) -> str:
         f"Median of {REPEAT} proofs for the times (mcl: in process, key decoded); one run, load"
         f" average (1 min) {load:.1f} at the start on {os.cpu_count()} cores shared with other"
         " jobs. Peak RSS: VmHWM of a fresh `python` that imports, decodes the key, reads"
-        f" the witness and proves once on mcl ({floor:.0f} MiB resident after the imports"
-        f" and the engine's start, whose mcl set-up peaks at {start_peak:.0f} MiB), and"
-        f" `ru_maxrss` of one `snarkjs groth16 prove` `node`. The dev ptau of 2^{PTAU_POWER}"
+        " the witness and proves once on mcl, and `ru_maxrss` of one `snarkjs groth16 prove`"
+        " `node`. (peak − floor) / key: that peak less the same process's VmRSS after its"
+        f" imports and the engine's start (its floor: {memory[largest.name].floor:.0f} MiB for"
+        f" {largest.name}; a process that only imports and starts the engine holds"
+        f" {start.floor:.0f} MiB, its mcl set-up peaking at {start.peak:.0f} MiB), over the"
+        " key's file size. The stage table: VmRSS and VmHWM"
+        " of the largest circuit's proof process after each stage it sees (the A, B1, B2 and"
+        " C MSMs run on threads from the first prover stage on, without a row). The dev ptau"
+        f" of 2^{PTAU_POWER}"
         f" (toolchain.ceremony.devptau) took {ptau} to make; it is cached under build/bench.",
     ]
     return "\n".join(lines)

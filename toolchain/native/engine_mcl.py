@@ -17,7 +17,8 @@ Validation stays ours: `parse_g1` / `parse_g2` are the pure `curve` checks, ever
 checked to be in [0, r), and field inverses and NTTs stay in Python ints (mcl has no NTT, and
 its Fr through ctypes costs more per operation than an int). Large MSMs and batches are cut into
 chunks run on threads: ctypes releases the GIL during each C call, so chunks use every core
-while the next chunk is encoded in Python.
+while the next chunk is encoded in Python. An MSM's chunks are also capped
+(`G1_MSM_MAX_POINTS`, `G2_MSM_MAX_POINTS`): mcl's scratch grows with the points of one call.
 """
 
 from __future__ import annotations
@@ -54,8 +55,17 @@ _MONT_R = (1 << 256) % R
 _MONT_ONE = _MONT_P.to_bytes(_FP_BYTES, "little")
 _ZERO_FP = bytes(_FP_BYTES)
 
+# Scalars encoded per block (`encode_scalars_scaled`): a block's bytes objects are its transient.
+_ENCODE_BLOCK = 1 << 12
 # Below this many terms per chunk a thread costs more than it saves.
 MIN_TERMS_PER_CHUNK = 1 << 11
+# The most points one mulVec call sums, per group. mcl's scratch grows with the points of a
+# call (≈ 250 bytes a G1 point, ≈ 870 a G2 point: a 2^16-point G2 call peaks at +56 MiB), so
+# an MSM is summed in pieces of at most this many, one C call each, its scratch ≤ ≈ 16 MiB.
+# Smaller pieces cost time: G1 in 2^14-point pieces took ≈ 10% more CPU per 2^16 proof, so
+# G1 keeps 2^16; G2 in 2^14-point pieces takes ≈ 15% more on its MSM, ≈ 3% of the proof's CPU.
+G1_MSM_MAX_POINTS = 1 << 16
+G2_MSM_MAX_POINTS = 1 << 14
 
 _CFunc = Callable[..., Any]
 AffT = TypeVar("AffT", G1Affine, G2Affine)
@@ -130,8 +140,14 @@ def encode_scalars_scaled(scalars: Sequence[int]) -> ctypes.Array[ctypes.c_uint6
     if scalars and (min(scalars) < 0 or max(scalars) >= R):
         for k in scalars:
             field.parse_scalar(k)  # raises, naming the first scalar out of range
-    raw = b"".join([k.to_bytes(_FP_BYTES, "little") for k in scalars])
-    return (ctypes.c_uint64 * (4 * len(scalars))).from_buffer_copy(raw)
+    encoded = (ctypes.c_uint64 * (4 * len(scalars)))()
+    target = memoryview(encoded).cast("B")
+    # A block at a time: no scalar's bytes object outlives its block.
+    for start in range(0, len(scalars), _ENCODE_BLOCK):
+        block = scalars[start : start + _ENCODE_BLOCK]
+        raw = b"".join([k.to_bytes(_FP_BYTES, "little") for k in block])
+        target[start * _FP_BYTES : start * _FP_BYTES + len(raw)] = raw
+    return encoded
 
 
 # The scalar 2^256 mod r: undoes the 2^-256 that `encode_scalars_scaled` leaves in a result.
@@ -287,21 +303,27 @@ def ensure_alt_bn128(mcl: Mcl) -> None:
         raise ToolError("mcl was switched to another curve and cannot be switched back")
 
 
-def chunk_bounds(n: int, workers: int) -> list[tuple[int, int]]:
-    """Return [start, end) ranges cutting n terms into chunks for `workers` threads."""
+def chunk_bounds(n: int, workers: int, most: int | None = None) -> list[tuple[int, int]]:
+    """Return [start, end) ranges cutting n terms into chunks for `workers` threads, each of at
+    most `most` terms (None: no limit), all about the same size."""
     # Two chunks a worker: one is encoded (holding the GIL) while another runs in C.
     count = min(2 * workers, n // MIN_TERMS_PER_CHUNK) if workers > 1 else 1
+    if most is not None:
+        count = max(count, -(-n // most))
     if count <= 1:
         return [(0, n)]
     step = -(-n // count)
     return [(start, min(n, start + step)) for start in range(0, n, step)]
 
 
-def _map_chunks(work: Callable[[int, int], T], n: int, workers: int) -> list[T]:
-    """Return [work(start, end) for every chunk of range(n)], on threads when there are several."""
-    bounds = chunk_bounds(n, workers)
-    if len(bounds) == 1:
-        return [work(0, n)]
+def _map_chunks(
+    work: Callable[[int, int], T], n: int, workers: int, most: int | None = None
+) -> list[T]:
+    """Return [work(start, end) for every chunk of range(n)] (chunks of at most `most` terms),
+    on threads when there are several chunks and workers."""
+    bounds = chunk_bounds(n, workers, most)
+    if len(bounds) == 1 or workers <= 1:
+        return [work(lo, hi) for lo, hi in bounds]
     with ThreadPoolExecutor(max_workers=workers) as pool:
         return list(pool.map(lambda bound: work(*bound), bounds))
 
@@ -432,24 +454,32 @@ def _msm(group: _Group[AffT], points: Sequence[AffT], scalars: Sequence[int], wo
     def chunk(lo: int, hi: int) -> bytes:
         return _msm_chunk(group, points[lo:hi], scalars[lo:hi])
 
-    return _sum_scaled(group, b"".join(_map_chunks(chunk, len(points), workers)))
+    chunks = _map_chunks(chunk, len(points), workers, _max_points(group))
+    return _sum_scaled(group, b"".join(chunks))
+
+
+def _max_points(group: _Group[AffT]) -> int:
+    """The most points one mulVec call of this group sums."""
+    return G2_MSM_MAX_POINTS if group.size == _G2_BYTES else G1_MSM_MAX_POINTS
 
 
 def _msm_table(
     group: _Group[AffT], table: PointTable[AffT], scalars: Sequence[int], workers: int
 ) -> AffT:
-    """Return Σ k_i·P_i over a key's struct array: no point converted, the scalars encoded
-    once, each chunk one C call on its slice of both arrays."""
-    encoded = encode_scalars_scaled(scalars)
+    """Return Σ k_i·P_i over a key's struct array: no point converted, each chunk's scalars
+    encoded as it starts (never all of them at once), each chunk one C call on its slice of
+    the points."""
     structs = (ctypes.c_char * len(table.structs)).from_buffer(table.structs)
-    points_at, scalars_at = ctypes.addressof(structs), ctypes.addressof(encoded)
+    points_at = ctypes.addressof(structs)
 
     def chunk(lo: int, hi: int) -> bytes:
         total = group.struct_array(1)
-        group.mul_vec(total, points_at + lo * group.size, scalars_at + lo * _FP_BYTES, hi - lo)
+        encoded = encode_scalars_scaled(scalars[lo:hi])
+        group.mul_vec(total, points_at + lo * group.size, encoded, hi - lo)
         return bytes(total)
 
-    return _sum_scaled(group, b"".join(_map_chunks(chunk, len(table), workers)))
+    chunks = _map_chunks(chunk, len(table), workers, _max_points(group))
+    return _sum_scaled(group, b"".join(chunks))
 
 
 def _batch_mul_chunk(

@@ -49,8 +49,9 @@ def evaluate_ab(
     c = coefficients
     for matrix, row, signal, stored in zip(c.matrices, c.rows, c.signals, c.stored, strict=True):
         rows[matrix][row] += stored * witness[signal]
-    a, b = ([x % R for x in sums] for sums in rows)
-    return a, b
+    for sums in rows:  # in place: each row's wide sum is freed as soon as it is reduced
+        sums[:] = [x % R for x in sums]
+    return rows
 
 
 def check_witness(zkey: Zkey, witness: Sequence[int]) -> None:
@@ -87,10 +88,7 @@ def create_proof(
         sum_a = run("MSM A", single.msm_g1, zkey.a_query, witness)
         sum_b1 = run("MSM B1", single.msm_g1, zkey.b_g1_query, witness)
         sum_l = run("MSM C (L)", single.msm_g1, zkey.l_query, witness[h.n_public + 1 :])
-        with stages("A, B rows; C = A·B"):  # A and B over scale, so C over scale²
-            a, b = evaluate_ab(zkey.coefficients, witness, h.domain_size)
-            c = [x * y % R for x, y in zip(a, b, strict=True)]
-        h_values = engine.h_evaluations(a, b, c, stages)  # over scale² too: it is A·B − C
+        h_values = _h_values(zkey, witness, engine, stages)
         with stages("MSM H"):  # last: on every thread the engine has, beside what still runs
             pi_h = _rescaled(engine, engine.msm_g1(zkey.h_query, h_values), zkey.coefficients)
         with stages(WAIT_STAGE) if slots > 1 else untimed(WAIT_STAGE):
@@ -98,6 +96,15 @@ def create_proof(
     with stages("blinding"):
         pi_a, pi_b1, pi_b2, pi_l = sums
         return _blind(zkey, engine, (pi_a, pi_b1, pi_b2, engine.add_g1(pi_l, pi_h)), r, s)
+
+
+def _h_values(zkey: Zkey, witness: Sequence[int], engine: Engine, stages: Stages) -> list[int]:
+    """The H MSM's scalars: A·B − C at the odd points, over scale² (A and B over scale, so C
+    over scale² too). A, B and C are freed on return, before the H MSM."""
+    with stages("A, B rows; C = A·B"):
+        a, b = evaluate_ab(zkey.coefficients, witness, zkey.header.domain_size)
+        c = [x * y % R for x, y in zip(a, b, strict=True)]
+    return engine.h_evaluations(a, b, c, stages)
 
 
 def _rescaled(engine: Engine, sum_h: G1Affine, coefficients: CoefficientColumns) -> G1Affine:

@@ -141,6 +141,12 @@ def test_streamed_and_ranged_reads_agree_with_whole_sections() -> None:
     assert zf.n_coefficients == len(zf.read_coefficients())
 
 
+def test_equal_coefficient_values_share_one_int() -> None:
+    stored = open_zkey(zkey_path("poly")).read_coefficient_columns().stored
+    assert len(set(stored)) < len(stored)  # the vector repeats values (1 at least)
+    assert len({id(value) for value in stored}) == len(set(stored))
+
+
 def test_bad_ranges_are_caller_errors() -> None:
     zf = open_zkey(zkey_path("poly"))
     with pytest.raises(ValueError, match=r"^points 5\.\.105 are outside 0\.\.8$"):

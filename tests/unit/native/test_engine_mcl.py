@@ -259,6 +259,14 @@ def test_chunks_cover_every_term_once() -> None:
     assert [i for lo, hi in bounds for i in range(lo, hi)] == list(range(10 * step + 1))
 
 
+def test_chunks_are_capped_and_even() -> None:
+    assert engine_mcl.chunk_bounds(10, 1, 4) == [(0, 4), (4, 8), (8, 10)]
+    assert engine_mcl.chunk_bounds(8, 1, 8) == [(0, 8)]
+    bounds = engine_mcl.chunk_bounds(100_000, 2, 1 << 14)
+    assert len(bounds) == 7 and max(hi - lo for lo, hi in bounds) <= 1 << 14
+    assert [i for lo, hi in bounds for i in range(lo, hi)] == list(range(100_000))
+
+
 def test_dev_ptau_is_identical_under_both_engines(mcl_engine: MclEngine, tmp_path: Path) -> None:
     from toolchain.ceremony.devptau import write_dev_ptau
 

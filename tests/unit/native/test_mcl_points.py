@@ -13,6 +13,7 @@ from toolchain.errors import InvalidValueError
 from toolchain.formats.curve_codec import G1_SIZE, G2_SIZE
 from toolchain.formats.wtns import read_wtns
 from toolchain.formats.zkey import read_zkey
+from toolchain.native import engine_mcl
 from toolchain.native.curve import G1_GENERATOR, G1_IDENTITY, G2_IDENTITY
 from toolchain.native.engine_mcl import MclEngine, MclLayout, encode_g1
 from toolchain.native.field import P
@@ -52,6 +53,22 @@ def test_a_proof_from_the_structs_is_bit_identical(layout: MclLayout, workers: i
     key, witness = read_zkey(d / "poly_final.zkey", layout), read_wtns(d / "witness.wtns")
     proof = create_proof(key, witness, 5, 7, MclEngine(workers=workers))
     assert hashlib.sha256(repr(proof).encode()).hexdigest() == POLY_PROOF_SHA256
+
+
+def test_a_proof_from_msms_in_capped_pieces_is_bit_identical(
+    layout: MclLayout, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Pieces of 3 points: every MSM of the key is summed over several mulVec calls.
+    monkeypatch.setattr(engine_mcl, "G1_MSM_MAX_POINTS", 3)
+    monkeypatch.setattr(engine_mcl, "G2_MSM_MAX_POINTS", 3)
+    d = VECTORS / "poly"
+    key, witness = read_zkey(d / "poly_final.zkey", layout), read_wtns(d / "witness.wtns")
+    assert len(key.b_g2_query) > 3
+    engine = MclEngine(workers=1)
+    proof = create_proof(key, witness, 5, 7, engine)
+    assert hashlib.sha256(repr(proof).encode()).hexdigest() == POLY_PROOF_SHA256
+    points = list(key.b_g2_query)  # the points as tuples: the same pieces, packed per piece
+    assert engine.msm_g2(points, witness) == engine.msm_g2(key.b_g2_query, witness)
 
 
 def test_identities_are_found_after_a_run_of_zeros_across_points(layout: MclLayout) -> None:
