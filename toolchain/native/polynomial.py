@@ -155,6 +155,14 @@ def _coset_kernel(k: int, shift: int) -> tuple[Any, int]:
     return _pack(kernel, slot), slot
 
 
+def prepare_odd_coset(n: int) -> None:
+    """Compute the odd-coset kernel of the n domain now (it is cached), e.g. on a thread while
+    the witness is computed; nothing to do without gmpy2 (the NTT path needs no kernel)."""
+    if HAVE_GMPY2:
+        k = _log2_size(n)
+        _coset_kernel(k, _odd_coset_shift(k))
+
+
 def _odd_coset_kernel(k: int, shift: int, scale: int) -> list[int]:
     """K for the odd coset (s² = ω), half of it inverted: with z = s·ω^d = s^(2d+1),
     s·ω^(n−1−d) = s^(−2d−1) = 1/z, and 1/(1/z − 1) = −1 − 1/(z − 1), so
