@@ -15,6 +15,7 @@ from toolchain import backends
 from toolchain.api.ceremony import warn_if_insecure
 from toolchain.api.compile import compile_circuits
 from toolchain.api.workspace import Workspace, existing
+from toolchain.backends.base import ProverBackend
 from toolchain.backends.native import NativeBackend
 from toolchain.backends.rapidsnark import RapidsnarkBackend
 from toolchain.backends.snarkjs import SnarkjsBackend
@@ -153,12 +154,27 @@ def prove(
     prover = backends.prover_backend(backend, ws.tools, engine, protocol)
     out = out_dir or ws.project.proof_dir(name)
     with staged_outputs(out, (PROOF, PUBLIC, WITNESS), input_path, key, force=force) as stage:
-        write_wtns(stage / WITNESS, _witness_values(ws, name, input_path))
+        if isinstance(prover, NativeBackend):
+            prover.preload(key)  # read on a thread while the witness is computed
+        values = _witness_values(ws, name, input_path)
+        _prove_staged(prover, key, values, stage, keep_witness=keep_witness)
+    kept = out / WITNESS if keep_witness else None
+    return ProveResult(prover.name, out / PROOF, out / PUBLIC, kept)
+
+
+def _prove_staged(
+    prover: ProverBackend, key: Path, values: list[int], stage: Path, *, keep_witness: bool
+) -> None:
+    """The proof of `values` in `stage`, and the .wtns there when kept. The native backend
+    takes the witness in memory; the others read it from the .wtns, deleted after unless kept."""
+    if keep_witness or not isinstance(prover, NativeBackend):
+        write_wtns(stage / WITNESS, values)
+    if isinstance(prover, NativeBackend):
+        prover.prove_witness(key, values, stage / PROOF, stage / PUBLIC)
+    else:
         prover.prove(key, stage / WITNESS, stage / PROOF, stage / PUBLIC)
         if not keep_witness:
             (stage / WITNESS).unlink()
-    kept = out / WITNESS if keep_witness else None
-    return ProveResult(prover.name, out / PROOF, out / PUBLIC, kept)
 
 
 def proving_key(
