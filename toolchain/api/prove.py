@@ -16,7 +16,7 @@ from toolchain.api.ceremony import warn_if_insecure
 from toolchain.api.compile import compile_circuits
 from toolchain.api.workspace import Workspace, existing
 from toolchain.backends.base import ProverBackend
-from toolchain.backends.native import NativeBackend
+from toolchain.backends.native import NativeBackend, start_mcl
 from toolchain.backends.rapidsnark import RapidsnarkBackend
 from toolchain.backends.snarkjs import SnarkjsBackend
 from toolchain.build import Reporter
@@ -149,8 +149,11 @@ def prove(
     folder unless `keep_witness` (then DIR/witness.wtns, mode 0600). Proving with the circuit's
     own key reports when its setup used an insecure ptau.
     """
+    loading_mcl = start_mcl(backend, engine)  # on a thread while the registry is read
     key = proving_key(ws, name, zkey, engine, report)
     protocol = ws.registry.get(name).protocol
+    if loading_mcl is not None:
+        loading_mcl.result()
     prover = backends.prover_backend(backend, ws.tools, engine, protocol)
     out = out_dir or ws.project.proof_dir(name)
     with staged_outputs(out, (PROOF, PUBLIC, WITNESS), input_path, key, force=force) as stage:
