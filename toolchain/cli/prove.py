@@ -169,7 +169,7 @@ def prove_cmd(
     build/NAME/proof/. Every backend writes the same snarkjs-compatible JSON. Both files are
     written in a private staging folder inside OUT and moved in together after success: a
     failed prove leaves OUT as it was, and OUT never mixes an old proof with new public
-    signals. The witness (the private inputs) is deleted unless --keep-witness.
+    signals. The witness (the private inputs) is not kept unless --keep-witness.
 
     With --inputs DIR instead of INPUT_JSON, every DIR/*.json is proved by -j worker processes
     (or a Dask cluster), each loading the key once, into OUT/<input stem>/. Every proof is
