@@ -39,7 +39,7 @@ from toolchain.fsutil import write_atomic
 from toolchain.hashing import hash_file
 from toolchain.native.curve import is_on_curve_g1, is_on_curve_g2
 from toolchain.native.engine import Engine
-from toolchain.native.engines import get_engine, mcl_unavailable_reason
+from toolchain.native.engines import get_engine
 from toolchain.native.groth16 import Proof, VerificationKey, Zkey, verification_key
 from toolchain.native.plonk import verify_plonk
 from toolchain.native.polynomial import prepare_odd_coset
@@ -125,23 +125,6 @@ class NativeBackend:
 
     def _engine(self) -> Engine:
         return get_engine(engine_name(self.engine))
-
-
-def start_mcl(backend: str, engine: str | None) -> Future[str | None] | None:
-    """Start loading mcl on a thread when `backend` and `engine` may prove with it (None
-    otherwise): its set-up (~40 ms) releases the GIL, so the registry and key checks run
-    meanwhile. Wait for the future before anything else loads mcl (`load_mcl` caches it); a
-    failure is left for that later load to raise, where it was raised before."""
-    try:
-        name = engine_name(engine)
-    except UsageError:
-        return None  # refused where the engine is checked
-    if backend not in ("auto", NativeBackend.name) or name == "pure":
-        return None
-    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="zkt-mcl")
-    loading = pool.submit(mcl_unavailable_reason)
-    pool.shutdown(wait=False)
-    return loading
 
 
 def _source(exc: InvalidValueError, vkey: Path, public: Path, proof: Path) -> Path:
