@@ -1,6 +1,6 @@
 """`python -m toolchain`: the `zkt` CLI."""
 
-from toolchain.cli.main import main
+from toolchain.cli.main import run
 
 if __name__ == "__main__":
-    main()
+    run()

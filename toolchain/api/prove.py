@@ -14,7 +14,9 @@ from pathlib import Path
 from toolchain import backends
 from toolchain.api.ceremony import warn_if_insecure
 from toolchain.api.compile import compile_circuits
+from toolchain.api.warmup import start_mcl, wait_mcl
 from toolchain.api.workspace import Workspace, existing
+from toolchain.backends.base import ProverBackend
 from toolchain.backends.native import NativeBackend
 from toolchain.backends.rapidsnark import RapidsnarkBackend
 from toolchain.backends.snarkjs import SnarkjsBackend
@@ -30,6 +32,7 @@ from toolchain.formats.universal_zkey import open_universal_zkey
 from toolchain.formats.wtns import write_wtns
 from toolchain.formats.zkey import check_zkey, zkey_protocol
 from toolchain.fsutil import refuse_existing, staged_outputs
+from toolchain.native.engines import PURE
 from toolchain.textlimits import JsonRefusal, load_json
 from toolchain.witness.calculator import WitnessCalculator
 
@@ -148,17 +151,44 @@ def prove(
     folder unless `keep_witness` (then DIR/witness.wtns, mode 0600). Proving with the circuit's
     own key reports when its setup used an insecure ptau.
     """
+    if _may_use_mcl(backend, engine):
+        start_mcl()  # on a thread while the registry and key are checked (if not started yet)
     key = proving_key(ws, name, zkey, engine, report)
     protocol = ws.registry.get(name).protocol
+    wait_mcl()  # before anything else may load it
     prover = backends.prover_backend(backend, ws.tools, engine, protocol)
     out = out_dir or ws.project.proof_dir(name)
     with staged_outputs(out, (PROOF, PUBLIC, WITNESS), input_path, key, force=force) as stage:
-        write_wtns(stage / WITNESS, _witness_values(ws, name, input_path))
+        if isinstance(prover, NativeBackend):
+            prover.preload(key)  # read on a thread while the witness is computed
+        values = _witness_values(ws, name, input_path)
+        _prove_staged(prover, key, values, stage, keep_witness=keep_witness)
+    kept = out / WITNESS if keep_witness else None
+    return ProveResult(prover.name, out / PROOF, out / PUBLIC, kept)
+
+
+def _may_use_mcl(backend: str, engine: str | None) -> bool:
+    """Whether proving with `backend` and `engine` may load mcl (an unknown engine is refused
+    later, where it is checked)."""
+    try:
+        return backend in ("auto", NativeBackend.name) and engine_name(engine) != PURE
+    except UsageError:
+        return False
+
+
+def _prove_staged(
+    prover: ProverBackend, key: Path, values: list[int], stage: Path, *, keep_witness: bool
+) -> None:
+    """The proof of `values` in `stage`, and the .wtns there when kept. The native backend
+    takes the witness in memory; the others read it from the .wtns, deleted after unless kept."""
+    if keep_witness or not isinstance(prover, NativeBackend):
+        write_wtns(stage / WITNESS, values)
+    if isinstance(prover, NativeBackend):
+        prover.prove_witness(key, values, stage / PROOF, stage / PUBLIC)
+    else:
         prover.prove(key, stage / WITNESS, stage / PROOF, stage / PUBLIC)
         if not keep_witness:
             (stage / WITNESS).unlink()
-    kept = out / WITNESS if keep_witness else None
-    return ProveResult(prover.name, out / PROOF, out / PUBLIC, kept)
 
 
 def proving_key(

@@ -6,12 +6,16 @@ A proving key is read once per process for each engine and content (`load_key`, 
 sha256: a batch, the service and repeated `prove` calls read it once), in the engine's own
 layout (the mcl engine's point arrays skip the per-point curve checks), so every proof made
 from it is checked against the key before it is kept (`check_made_proof`, which snarkjs's and
-rapidsnark's proofs go through too).
+rapidsnark's proofs go through too). `zkt prove` starts reading the key on a thread
+(`preload`) while the witness is computed, and hands the witness over in memory
+(`prove_witness`).
 """
 
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from threading import Lock
@@ -38,6 +42,7 @@ from toolchain.native.engine import Engine
 from toolchain.native.engines import get_engine
 from toolchain.native.groth16 import Proof, VerificationKey, Zkey, verification_key
 from toolchain.native.plonk import verify_plonk
+from toolchain.native.polynomial import prepare_odd_coset
 from toolchain.native.prover import prove
 from toolchain.native.universal import PlonkProof, PlonkVerificationKey
 from toolchain.native.verifier import verify_proof
@@ -57,6 +62,7 @@ class NativeBackend:
     def __init__(self, engine: str | None = None) -> None:
         """Keep the engine name for get_engine: auto, pure, mcl (None: $ZKT_ENGINE, else auto)."""
         self.engine = engine
+        self._preloading: tuple[Path, Future[tuple[Engine, LoadedKey]]] | None = None
 
     def available(self) -> bool:
         """Always: it needs nothing outside this package."""
@@ -68,12 +74,39 @@ class NativeBackend:
 
     def prove(self, zkey: Path, wtns: Path, proof_out: Path, public_out: Path) -> None:
         """Prove with random blinding, check the proof against the key, write snarkjs JSON."""
-        engine = self._engine()
-        key = load_key(zkey, engine)
-        proof, public = prove(key.zkey, read_wtns(wtns), engine)
+        self.prove_witness(zkey, read_wtns(wtns), proof_out, public_out)
+
+    def preload(self, zkey: Path) -> None:
+        """Start loading the engine and reading `zkey` on a thread, for `prove_witness` to take:
+        mcl's set-up and the file reads release the GIL, so the witness is computed meanwhile.
+        A failure is raised where `prove_witness` takes the key, as it would be without this."""
+        pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="zkt-preload")
+        self._preloading = (zkey, pool.submit(self._load, zkey))
+        pool.shutdown(wait=False)  # the thread ends with its one task
+
+    def prove_witness(
+        self, zkey: Path, witness: Sequence[int], proof_out: Path, public_out: Path
+    ) -> None:
+        """`prove` from the witness values in memory (no .wtns written and read back)."""
+        engine, key = self._loaded(zkey)
+        proof, public = prove(key.zkey, witness, engine)
         check_made_proof(zkey, "the native prover", key.vkey, public, proof, engine)
         write_atomic(proof_out, dump_proof(proof).encode())
         write_atomic(public_out, dump_public(public).encode())
+
+    def _loaded(self, zkey: Path) -> tuple[Engine, LoadedKey]:
+        """The engine and the key: the ones `preload` started for `zkey`, else loaded now."""
+        preloading, self._preloading = self._preloading, None
+        if preloading is not None and preloading[0] == zkey:
+            return preloading[1].result()
+        return self._load(zkey)
+
+    def _load(self, zkey: Path) -> tuple[Engine, LoadedKey]:
+        """The engine, the key in its layout, and the key's domain made ready for the prover."""
+        engine = self._engine()
+        key = load_key(zkey, engine)
+        prepare_odd_coset(key.zkey.header.domain_size)
+        return engine, key
 
     def verify(self, vkey: Path, public: Path, proof: Path) -> bool:
         """Verify a Groth16 or PLONK proof, with every input and point checked first."""

@@ -103,7 +103,27 @@ def witness_cmd(
     status(f"{name}: {written.count} witness values written to {written.path}")
 
 
-@click.command(name="prove")
+class _ProveCommand(click.Command):
+    """`zkt prove`: mcl's library loads on a thread while the options are parsed (their
+    choices import the prover) and is ready when the command runs (`api.warmup`)."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        """Start loading mcl, then parse (not for --help: it only prints)."""
+        if not {"-h", "--help"} & set(args):
+            from toolchain.api.warmup import start_mcl
+
+            start_mcl()
+        return super().parse_args(ctx, args)
+
+    def invoke(self, ctx: click.Context) -> object:
+        """Wait for mcl's load, then run: nothing else may load it meanwhile."""
+        from toolchain.api.warmup import wait_mcl
+
+        wait_mcl()
+        return super().invoke(ctx)
+
+
+@click.command(name="prove", cls=_ProveCommand)
 @click.argument("name")
 @click.argument("input_json", type=FILE, required=False)
 @PROVE_BACKEND
@@ -169,7 +189,7 @@ def prove_cmd(
     build/NAME/proof/. Every backend writes the same snarkjs-compatible JSON. Both files are
     written in a private staging folder inside OUT and moved in together after success: a
     failed prove leaves OUT as it was, and OUT never mixes an old proof with new public
-    signals. The witness (the private inputs) is deleted unless --keep-witness.
+    signals. The witness (the private inputs) is not kept unless --keep-witness.
 
     With --inputs DIR instead of INPUT_JSON, every DIR/*.json is proved by -j worker processes
     (or a Dask cluster), each loading the key once, into OUT/<input stem>/. Every proof is

@@ -155,15 +155,37 @@ def _coset_kernel(k: int, shift: int) -> tuple[Any, int]:
     return _pack(kernel, slot), slot
 
 
-def _odd_coset_kernel(k: int, shift: int, scale: int) -> list[int]:
+def prepare_odd_coset(n: int) -> None:
+    """Compute the odd-coset kernel of the n domain now (it is cached), e.g. on a thread while
+    the witness is computed; nothing to do without gmpy2 (the NTT path needs no kernel)."""
+    if HAVE_GMPY2:
+        k = _log2_size(n)
+        _coset_kernel(k, _odd_coset_shift(k))
+
+
+def _odd_coset_kernel(k: int, shift: int, scale: int) -> list[Any]:
     """K for the odd coset (s² = ω), half of it inverted: with z = s·ω^d = s^(2d+1),
     s·ω^(n−1−d) = s^(−2d−1) = 1/z, and 1/(1/z − 1) = −1 − 1/(z − 1), so
-    K[n−1−d] = −scale − K[d]."""
-    half = [
-        scale * x % R
-        for x in batch_inverse([(shift * w - 1) % R for w in _domain_powers(k, (1 << k) // 2)])
-    ]
-    return half + [(-scale - x) % R for x in reversed(half)]
+    K[n−1−d] = −scale − K[d].
+
+    In gmpy2 integers (the kernel is only used with gmpy2), a third of the time of Python's:
+    the half's denominators z − 1, then one inversion for all (Montgomery's trick) with the
+    scale folded into it."""
+    r, omega = gmpy2.mpz(R), gmpy2.mpz(root_of_unity(k))
+    denominators, z = [], gmpy2.mpz(shift)
+    for _ in range((1 << k) // 2):
+        denominators.append(z - 1)
+        z = z * omega % r
+    prefix, acc = [], gmpy2.mpz(1)
+    for value in denominators:
+        prefix.append(acc)
+        acc = acc * value % r
+    acc = gmpy2.invert(acc, r) * scale % r  # scale / (the product of every denominator)
+    half = [gmpy2.mpz(0)] * len(denominators)
+    for i in range(len(denominators) - 1, -1, -1):
+        half[i] = acc * prefix[i] % r  # scale / denominators[i]
+        acc = acc * denominators[i] % r
+    return half + [(-scale - x) % r for x in reversed(half)]
 
 
 def _to_coset_by_convolution(evaluations: Sequence[int], shift: int) -> list[Any]:

@@ -11,8 +11,9 @@ import pytest
 
 from toolchain.backends import native
 from toolchain.backends.native import NativeBackend, check_made_proof, load_key
-from toolchain.errors import InvalidValueError, VerificationError
+from toolchain.errors import FormatError, InvalidValueError, VerificationError
 from toolchain.formats.snarkjs_json import read_proof, read_public
+from toolchain.formats.wtns import read_wtns
 from toolchain.formats.zkey import SECTION_A, open_zkey
 from toolchain.native.curve import G1_GENERATOR
 from toolchain.native.engine_mcl import MclEngine
@@ -105,4 +106,28 @@ def test_native_prove_refuses_a_key_with_a_point_off_its_curve(tmp_path: Path) -
         f"{damaged}: the native prover made a proof whose pi_a is not on the curve: the key is"
         " damaged"
     )
+    assert not proof.exists() and not public.exists()
+
+
+def test_a_preloaded_key_proves_a_witness_in_memory(tmp_path: Path) -> None:
+    backend = NativeBackend("mcl")
+    backend.preload(ZKEY)
+    proof, public = tmp_path / "proof.json", tmp_path / "public.json"
+    backend.prove_witness(ZKEY, read_wtns(MULTIPLIER / "witness.wtns"), proof, public)
+    # checked against the key before it was written; the same public signals as snarkjs's
+    assert read_public(public) == read_public(MULTIPLIER / "public.json")
+    assert len(native._LOADED) == 1  # read once, on the preload thread
+
+
+def test_a_preload_failure_is_raised_where_the_key_is_taken(tmp_path: Path) -> None:
+    damaged = tmp_path / "damaged.zkey"
+    damaged.write_bytes(ZKEY.read_bytes()[:-1])
+    backend = NativeBackend("mcl")
+    backend.preload(damaged)  # nothing raised yet: the witness is computed meanwhile
+    proof, public = tmp_path / "proof.json", tmp_path / "public.json"
+    with pytest.raises(FormatError) as caught:
+        backend.prove_witness(damaged, read_wtns(MULTIPLIER / "witness.wtns"), proof, public)
+    with pytest.raises(FormatError) as unloaded:
+        load_key(damaged, PureEngine(workers=1))
+    assert str(caught.value) == str(unloaded.value)
     assert not proof.exists() and not public.exists()
