@@ -168,23 +168,14 @@ def _odd_coset_kernel(k: int, shift: int, scale: int) -> list[Any]:
     s·ω^(n−1−d) = s^(−2d−1) = 1/z, and 1/(1/z − 1) = −1 − 1/(z − 1), so
     K[n−1−d] = −scale − K[d].
 
-    In gmpy2 integers (the kernel is only used with gmpy2), a third of the time of Python's:
-    the half's denominators z − 1, then one inversion for all (Montgomery's trick) with the
-    scale folded into it."""
+    In gmpy2 integers (the kernel is only used with gmpy2): `batch_inverse` runs on them in a
+    third of the time it takes on Python ints."""
     r, omega = gmpy2.mpz(R), gmpy2.mpz(root_of_unity(k))
     denominators, z = [], gmpy2.mpz(shift)
     for _ in range((1 << k) // 2):
-        denominators.append(z - 1)
+        denominators.append(z - 1)  # s·ω^d − 1
         z = z * omega % r
-    prefix, acc = [], gmpy2.mpz(1)
-    for value in denominators:
-        prefix.append(acc)
-        acc = acc * value % r
-    acc = gmpy2.invert(acc, r) * scale % r  # scale / (the product of every denominator)
-    half = [gmpy2.mpz(0)] * len(denominators)
-    for i in range(len(denominators) - 1, -1, -1):
-        half[i] = acc * prefix[i] % r  # scale / denominators[i]
-        acc = acc * denominators[i] % r
+    half = [scale * x % r for x in batch_inverse(denominators, r)]
     return half + [(-scale - x) % r for x in reversed(half)]
 
 
