@@ -36,7 +36,7 @@ from toolchain.native.curve import G1_IDENTITY, G2_IDENTITY, G1Affine, G2Affine
 from toolchain.native.engine import PythonFieldOps, usable_cpus
 from toolchain.native.field import P, R
 from toolchain.native.groth16 import PointLayout
-from toolchain.native.mcl_points import PointTable, point_structs
+from toolchain.native.mcl_points import PointTable, point_table
 
 # mcl/curve_type.h: MCL_BN_SNARK1 is alt_bn128 (MCL_BN254 = 0 is a different curve).
 MCL_BN_SNARK1 = 4
@@ -333,11 +333,11 @@ class MclLayout:
 
     def g1(self, raw: bytes, where: str) -> PointTable[G1Affine]:
         """The G1 points of one section, as one array of mcl structs."""
-        return PointTable(point_structs(raw, 2, where), _G1_BYTES, decode_g1)
+        return point_table(raw, 2, where, decode_g1)
 
     def g2(self, raw: bytes, where: str) -> PointTable[G2Affine]:
         """The G2 points of one section, as one array of mcl structs."""
-        return PointTable(point_structs(raw, 4, where), _G2_BYTES, decode_g2)
+        return point_table(raw, 4, where, decode_g2)
 
 
 class MclEngine(PythonFieldOps):
@@ -468,7 +468,9 @@ def _msm_table(
 ) -> AffT:
     """Return Σ k_i·P_i over a key's struct array: no point converted, each chunk's scalars
     encoded as it starts (never all of them at once), each chunk one C call on its slice of
-    the points."""
+    the points; over a table without its identities, the scalars of the points it keeps."""
+    if table.kept is not None:
+        scalars = list(map(scalars.__getitem__, table.kept))
     structs = (ctypes.c_char * len(table.structs)).from_buffer(table.structs)
     points_at = ctypes.addressof(structs)
 
@@ -478,7 +480,7 @@ def _msm_table(
         group.mul_vec(total, points_at + lo * group.size, encoded, hi - lo)
         return bytes(total)
 
-    chunks = _map_chunks(chunk, len(table), workers, _max_points(group))
+    chunks = _map_chunks(chunk, len(scalars), workers, _max_points(group))
     return _sum_scaled(group, b"".join(chunks))
 
 

@@ -117,3 +117,38 @@ def test_an_empty_section_sums_to_the_identity(layout: MclLayout) -> None:
     engine = MclEngine(workers=2)
     assert engine.msm_g1(layout.g1(b"", WHERE), []) == G1_IDENTITY
     assert engine.msm_g2(layout.g2(b"", WHERE), []) == G2_IDENTITY
+
+
+def test_a_section_of_many_identities_is_stored_without_them(
+    layout: MclLayout, mcl_engine: MclEngine
+) -> None:
+    points = mcl_engine.batch_mul_g1(G1_GENERATOR, [3, 0, 5, 0, 0, 7])  # 0·G: the identity
+    raw = b"".join(bytes(G1_SIZE) if p == G1_IDENTITY else _montgomery_g1(*p) for p in points)
+    table = layout.g1(raw, WHERE)
+    assert table.kept is not None and list(table.kept) == [0, 2, 5]
+    assert len(table.structs) == 3 * table.struct_size  # only the points kept are stored
+    assert (len(table), list(table), table[-3]) == (6, points, G1_IDENTITY)
+    scalars = [11, 12, 13, 14, 15, 16]
+    assert mcl_engine.msm_g1(table, scalars) == mcl_engine.msm_g1(points, scalars)
+    assert mcl_engine.msm_g1(table, scalars) == mcl_engine.mul_g1(
+        G1_GENERATOR, 3 * 11 + 5 * 13 + 7 * 16
+    )
+
+
+def test_a_few_identities_stay_stored_and_all_identities_store_nothing(
+    layout: MclLayout, mcl_engine: MclEngine
+) -> None:
+    # One identity in 17 points is below SPARSE_SHARE (1/16): every point stays in place.
+    few = layout.g1(bytes(G1_SIZE) + _montgomery_g1(*G1_GENERATOR) * 16, WHERE)
+    assert few.kept is None and len(few.structs) == 17 * few.struct_size
+    assert few[0] == G1_IDENTITY and few[16] == G1_GENERATOR
+    nothing = layout.g2(bytes(G2_SIZE) * 4, WHERE)
+    assert (nothing.kept is not None, len(nothing.structs), len(nothing)) == (True, 0, 4)
+    assert list(nothing) == [G2_IDENTITY] * 4
+    assert mcl_engine.msm_g2(nothing, [1, 2, 3, 4]) == G2_IDENTITY
+
+
+def test_the_poly_key_s_b_queries_are_stored_without_identities(layout: MclLayout) -> None:
+    """So the proof-hash tests above also prove from tables that left identities out."""
+    key = read_zkey(VECTORS / "poly" / "poly_final.zkey", layout)
+    assert isinstance(key.b_g2_query, PointTable) and key.b_g2_query.kept is not None
