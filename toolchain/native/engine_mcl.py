@@ -303,11 +303,16 @@ def ensure_alt_bn128(mcl: Mcl) -> None:
         raise ToolError("mcl was switched to another curve and cannot be switched back")
 
 
-def chunk_bounds(n: int, workers: int, most: int | None = None) -> list[tuple[int, int]]:
+def chunk_bounds(
+    n: int, workers: int, most: int | None = None, per_worker: int = 2
+) -> list[tuple[int, int]]:
     """Return [start, end) ranges cutting n terms into chunks for `workers` threads, each of at
-    most `most` terms (None: no limit), all about the same size."""
-    # Two chunks a worker: one is encoded (holding the GIL) while another runs in C.
-    count = min(2 * workers, n // MIN_TERMS_PER_CHUNK) if workers > 1 else 1
+    most `most` terms (None: no limit), all about the same size.
+
+    Two chunks a worker by default: one is encoded (holding the GIL) while another runs in C.
+    A key's table needs only its scalars encoded, which is quick, so its MSMs take one a worker
+    (`per_worker=1`): fewer, longer mulVec calls, ≈ 10 ms less CPU on a 2^14 proof's H."""
+    count = min(per_worker * workers, n // MIN_TERMS_PER_CHUNK) if workers > 1 else 1
     if most is not None:
         count = max(count, -(-n // most))
     if count <= 1:
@@ -317,11 +322,15 @@ def chunk_bounds(n: int, workers: int, most: int | None = None) -> list[tuple[in
 
 
 def _map_chunks(
-    work: Callable[[int, int], T], n: int, workers: int, most: int | None = None
+    work: Callable[[int, int], T],
+    n: int,
+    workers: int,
+    most: int | None = None,
+    per_worker: int = 2,
 ) -> list[T]:
-    """Return [work(start, end) for every chunk of range(n)] (chunks of at most `most` terms),
-    on threads when there are several chunks and workers."""
-    bounds = chunk_bounds(n, workers, most)
+    """Return [work(start, end) for every chunk of range(n)] (`chunk_bounds`), on threads when
+    there are several chunks and workers."""
+    bounds = chunk_bounds(n, workers, most, per_worker)
     if len(bounds) == 1 or workers <= 1:
         return [work(lo, hi) for lo, hi in bounds]
     with ThreadPoolExecutor(max_workers=workers) as pool:
@@ -480,7 +489,7 @@ def _msm_table(
         group.mul_vec(total, points_at + lo * group.size, encoded, hi - lo)
         return bytes(total)
 
-    chunks = _map_chunks(chunk, len(scalars), workers, _max_points(group))
+    chunks = _map_chunks(chunk, len(scalars), workers, _max_points(group), per_worker=1)
     return _sum_scaled(group, b"".join(chunks))
 
 

@@ -24,7 +24,7 @@ from toolchain.native.curve import (
     G2Affine,
 )
 from toolchain.native.engine import Engine
-from toolchain.native.engine_mcl import MclEngine
+from toolchain.native.engine_mcl import MclEngine, MclLayout, encode_g1
 from toolchain.native.engine_pure import PureEngine
 from toolchain.native.engines import get_engine
 from toolchain.native.field import P, R, to_mont
@@ -257,6 +257,33 @@ def test_chunks_cover_every_term_once() -> None:
     bounds = engine_mcl.chunk_bounds(10 * step + 1, 2)
     assert len(bounds) == 4
     assert [i for lo, hi in bounds for i in range(lo, hi)] == list(range(10 * step + 1))
+    one_each = engine_mcl.chunk_bounds(10 * step + 1, 2, per_worker=1)  # a key table's MSM
+    assert len(one_each) == 2
+    assert [i for lo, hi in one_each for i in range(lo, hi)] == list(range(10 * step + 1))
+
+
+def test_a_table_msm_runs_one_chunk_a_worker(
+    mcl_engine: MclEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cut: list[list[tuple[int, int]]] = []
+    bounds = engine_mcl.chunk_bounds
+
+    def recorded(
+        n: int, workers: int, most: int | None = None, per_worker: int = 2
+    ) -> list[tuple[int, int]]:
+        cut.append(bounds(n, workers, most, per_worker))
+        return cut[-1]
+
+    monkeypatch.setattr(engine_mcl, "chunk_bounds", recorded)
+    n = 4 * engine_mcl.MIN_TERMS_PER_CHUNK
+    points = mcl_engine.batch_mul_g1(G1_GENERATOR, [1] * n)  # n copies of G
+    cut.clear()
+    table = MclLayout().g1(b"".join(encode_g1(p)[:64] for p in points), "table")
+    assert MclEngine(workers=2).msm_g1(table, [1] * n) == mcl_engine.mul_g1(G1_GENERATOR, n)
+    assert cut == [[(0, n // 2), (n // 2, n)]]
+    cut.clear()  # the same points as tuples: packed per chunk, two chunks a worker
+    assert MclEngine(workers=2).msm_g1(points, [1] * n) == mcl_engine.mul_g1(G1_GENERATOR, n)
+    assert len(cut[0]) == 4
 
 
 def test_chunks_are_capped_and_even() -> None:
