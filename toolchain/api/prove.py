@@ -14,7 +14,7 @@ from pathlib import Path
 from toolchain import backends
 from toolchain.api.ceremony import warn_if_insecure
 from toolchain.api.compile import compile_circuits
-from toolchain.api.warmup import start_mcl, wait_mcl
+from toolchain.api.warmup import start_mcl
 from toolchain.api.workspace import Workspace, existing
 from toolchain.backends.base import ProverBackend
 from toolchain.backends.native import NativeBackend
@@ -155,7 +155,6 @@ def prove(
         start_mcl()  # on a thread while the registry and key are checked (if not started yet)
     key = proving_key(ws, name, zkey, engine, report)
     protocol = ws.registry.get(name).protocol
-    wait_mcl()  # before anything else may load it
     prover = backends.prover_backend(backend, ws.tools, engine, protocol)
     out = out_dir or ws.project.proof_dir(name)
     with staged_outputs(out, (PROOF, PUBLIC, WITNESS), input_path, key, force=force) as stage:

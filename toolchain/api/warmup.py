@@ -1,11 +1,11 @@
 """Start-up work a command begins before its heavy imports: mcl's library, on a thread.
 
 Loading mcl (the library and its alt_bn128 set-up, ~40 ms) runs mostly in C without the GIL, so
-`zkt prove` starts it before parsing its options (whose choices import the prover, ~0.15 s)
-and waits for it before it runs. The modules are imported here, on the calling thread (two
-threads importing at once could meet in an import cycle); the thread only loads. Nothing else
-may load mcl before `wait_mcl`: `engine_mcl.load_mcl` keeps one load per process and must not
-run twice at once. A failure is not raised here: the load that needs mcl raises it, as before.
+`zkt prove` starts it before parsing its options (whose choices import the prover) and goes on:
+whatever needs mcl later (the key's preload, a backend choice) calls `engine_mcl.load_mcl`,
+which waits for the load under way. The modules are imported here, on the calling thread (two
+threads importing at once could meet in an import cycle); the thread only loads. A failure is
+not raised here: the load that needs mcl raises it, as before.
 """
 
 from __future__ import annotations
@@ -28,12 +28,6 @@ def start_mcl() -> None:
             pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="zkt-mcl")
             _loading["mcl"] = pool.submit(_load_mcl)
             pool.shutdown(wait=False)  # the thread ends with its one task
-
-
-def wait_mcl() -> None:
-    """Return once the load `start_mcl` began has ended (at once if none was started)."""
-    if "mcl" in _loading:
-        _loading["mcl"].result()
 
 
 def _load_mcl() -> None:

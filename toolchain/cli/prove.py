@@ -104,8 +104,8 @@ def witness_cmd(
 
 
 class _ProveCommand(click.Command):
-    """`zkt prove`: mcl's library loads on a thread while the options are parsed (their
-    choices import the prover) and is ready when the command runs (`api.warmup`)."""
+    """`zkt prove`: mcl's library loads on a thread from the time the options are parsed (their
+    choices import the prover) while the command goes on (`api.warmup`)."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         """Start loading mcl, then parse (not for --help: it only prints)."""
@@ -114,13 +114,6 @@ class _ProveCommand(click.Command):
 
             start_mcl()
         return super().parse_args(ctx, args)
-
-    def invoke(self, ctx: click.Context) -> object:
-        """Wait for mcl's load, then run: nothing else may load it meanwhile."""
-        from toolchain.api.warmup import wait_mcl
-
-        wait_mcl()
-        return super().invoke(ctx)
 
 
 @click.command(name="prove", cls=_ProveCommand)

@@ -28,6 +28,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cache
+from threading import Lock
 from typing import Any, Generic, TypeVar, cast
 
 from toolchain.errors import ToolError
@@ -279,9 +280,20 @@ def check_curve(mcl: Mcl) -> None:
         raise ToolError("mcl rejects the alt_bn128 generators: wrong curve")
 
 
-@cache
+_LOADING = Lock()
+
+
 def load_mcl() -> Mcl:
-    """Return mcl initialised for alt_bn128 and checked; ToolError if unavailable or wrong."""
+    """Return mcl initialised for alt_bn128 and checked, loaded once per process (a caller on
+    another thread waits for the load under way: `api.warmup` starts it on a thread); ToolError
+    if unavailable or wrong, raised again to every caller."""
+    with _LOADING:
+        return _loaded_mcl()
+
+
+@cache
+def _loaded_mcl() -> Mcl:
+    """`load_mcl` without the lock: the one load, kept (a failed load is not kept)."""
     from toolchain.native.mcl_library import load_library  # the wheel's libraries, cached
 
     try:

@@ -1,9 +1,10 @@
-"""mcl's library loaded on a thread ahead of its first use: once, waited for, failures left to
-the load that needs mcl (`api.warmup`)."""
+"""mcl's library loaded on a thread ahead of its first use: once, failures left to the load that
+needs mcl (`api.warmup`), and a load needed meanwhile waits for it (`engine_mcl.load_mcl`)."""
 
 from __future__ import annotations
 
 import threading
+import time
 
 import pytest
 
@@ -18,14 +19,14 @@ def nothing_started(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(warmup, "_loading", {})
 
 
-def test_mcl_loads_once_on_a_thread_and_is_waited_for(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_mcl_loads_once_on_a_thread(monkeypatch: pytest.MonkeyPatch) -> None:
     threads: list[str] = []
     monkeypatch.setattr(
         engine_mcl, "load_mcl", lambda: threads.append(threading.current_thread().name)
     )
     warmup.start_mcl()
     warmup.start_mcl()
-    warmup.wait_mcl()
+    warmup._loading["mcl"].result()
     assert len(threads) == 1 and threads[0].startswith("zkt-mcl")
 
 
@@ -35,9 +36,30 @@ def test_a_failed_load_is_left_to_the_load_that_needs_mcl(monkeypatch: pytest.Mo
 
     monkeypatch.setattr(engine_mcl, "load_mcl", missing)
     warmup.start_mcl()
-    warmup.wait_mcl()  # nothing raised here
+    assert warmup._loading["mcl"].result() is None  # nothing raised on the thread
+    with pytest.raises(ToolError, match="mclbn256"):
+        engine_mcl.load_mcl()
 
 
-def test_waiting_without_a_start_returns_at_once() -> None:
-    warmup.wait_mcl()
-    assert warmup._loading == {}
+def test_a_load_needed_meanwhile_waits_for_the_one_under_way(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    loads, inside, most = [], [0], [0]
+
+    def slow() -> str:
+        inside[0] += 1
+        most[0] = max(most[0], inside[0])
+        time.sleep(0.05)
+        inside[0] -= 1
+        loads.append(threading.current_thread().name)
+        return "mcl"
+
+    monkeypatch.setattr(engine_mcl, "_loaded_mcl", slow)
+    warmup.start_mcl()  # the warm-up thread, then three more callers at once
+    callers = [threading.Thread(target=engine_mcl.load_mcl) for _ in range(3)]
+    for caller in callers:
+        caller.start()
+    for caller in callers:
+        caller.join()
+    warmup._loading["mcl"].result()
+    assert most[0] == 1 and len(loads) == 4  # one at a time (the cache is `_loaded_mcl`'s)

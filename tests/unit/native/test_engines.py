@@ -51,7 +51,7 @@ def test_without_the_wheel_auto_is_pure_and_mcl_says_what_to_install(
 ) -> None:
     monkeypatch.delenv(ENGINE_ENV, raising=False)
     monkeypatch.setitem(sys.modules, "mclbn256", None)  # makes `import mclbn256` fail
-    monkeypatch.setattr(engine_mcl, "load_mcl", engine_mcl.load_mcl.__wrapped__)
+    monkeypatch.setattr(engine_mcl, "_loaded_mcl", engine_mcl._loaded_mcl.__wrapped__)
     assert "pip install 'zk-toolchain[fast]'" in (mcl_unavailable_reason() or "")
     assert isinstance(get_engine(engine_name(None)), PureEngine)
     with pytest.raises(ToolError, match=r"pip install 'zk-toolchain\[fast\]'"):
