@@ -180,14 +180,15 @@ def _prove_staged(
 ) -> None:
     """The proof of `values` in `stage`, and the .wtns there when kept. The native backend
     takes the witness in memory; the others read it from the .wtns, deleted after unless kept."""
-    if keep_witness or not isinstance(prover, NativeBackend):
-        write_wtns(stage / WITNESS, values)
     if isinstance(prover, NativeBackend):
+        if keep_witness:
+            write_wtns(stage / WITNESS, values)
         prover.prove_witness(key, values, stage / PROOF, stage / PUBLIC)
-    else:
-        prover.prove(key, stage / WITNESS, stage / PROOF, stage / PUBLIC)
-        if not keep_witness:
-            (stage / WITNESS).unlink()
+        return
+    write_wtns(stage / WITNESS, values)
+    prover.prove(key, stage / WITNESS, stage / PROOF, stage / PUBLIC)
+    if not keep_witness:
+        (stage / WITNESS).unlink()
 
 
 def proving_key(
