@@ -199,12 +199,6 @@ def _ints(values: Sequence[Any]) -> list[int]:
     return list(map(int, values))
 
 
-def _to_odd_points_by_convolution(evaluations: Sequence[int]) -> list[int]:
-    """The values at the odd coset by one cyclic convolution."""
-    shift = _odd_coset_shift(_log2_size(len(evaluations)))
-    return _ints(_to_coset_by_convolution(evaluations, shift))
-
-
 def h_evaluations(
     a: Sequence[int], b: Sequence[int], c: Sequence[int], stages: Stages = untimed
 ) -> list[int]:
