@@ -81,6 +81,10 @@ class Memory:
         """The process's peak resident size (VmHWM at its end)."""
         return self.stages[-1][2]
 
+    def added(self, peak: float, key: float) -> float:
+        """A peak over the floor, as a multiple of the key's size."""
+        return (peak - self.floor) / key
+
 
 def proof_memory(circuit: Keyed | None) -> Memory:
     """A fresh process proving once on mcl (None: imports only), resident size per stage.
@@ -107,7 +111,7 @@ def stage_memory_table(circuit: Keyed, memory: Memory) -> list[str]:
         "|---|---:|---:|---:|",
     ]
     for name, rss, peak in memory.stages:
-        lines.append(f"| {name} | {rss:.0f} | {peak:.0f} | {(peak - memory.floor) / key:.1f}× |")
+        lines.append(f"| {name} | {rss:.0f} | {peak:.0f} | {memory.added(peak, key):.1f}× |")
     return lines
 
 
@@ -138,7 +142,7 @@ def bench_growth(fresh_project: Callable[[Path], Path]) -> str:
         lines.append(
             f"| {c.name} | {n} | {key:.1f} | {cli:.3f} | {1e6 * cli / n:.1f}"
             f" | {ours:.3f} | {1e6 * ours / n:.1f} | {cli / ours:.2f}× | {proof.peak:.0f}"
-            f" | {proof.peak / key:.1f}× | {(proof.peak - proof.floor) / key:.1f}×"
+            f" | {proof.peak / key:.1f}× | {proof.added(proof.peak, key):.1f}×"
             f" | {snarkjs_peak_rss_mib(c):.0f} |"
         )
     largest = circuits[GROWTH_CIRCUITS[-1]]
