@@ -40,6 +40,7 @@ RESERVED_PARAMS = frozenset({"name", "public", "main_component"})
 SOURCE_PATTERN = r"^[A-Za-z0-9_][A-Za-z0-9_./-]*\.circom$"
 ENGINE_ENV = "ZKT_ENGINE"
 ENGINE_NAMES = ("auto", "pure", "mcl")  # the arithmetic engines of the native backend
+NATIVE_BACKEND = "native"  # the backend those engines run: Groth16 in toolchain.native
 # Groth16 keys come from a per-circuit phase-2 ceremony; PLONK and fflonk keys straight from a ptau.
 Protocol = Literal["groth16", "plonk", "fflonk"]
 PROTOCOLS: tuple[Protocol, ...] = ("groth16", "plonk", "fflonk")

@@ -14,7 +14,7 @@ from pathlib import Path
 from toolchain import backends
 from toolchain.api.ceremony import warn_if_insecure
 from toolchain.api.compile import compile_circuits
-from toolchain.api.warmup import start_mcl
+from toolchain.api.warmup import start_mcl_for
 from toolchain.api.workspace import Workspace, existing
 from toolchain.backends.base import ProverBackend
 from toolchain.backends.native import NativeBackend
@@ -32,7 +32,6 @@ from toolchain.formats.universal_zkey import open_universal_zkey
 from toolchain.formats.wtns import write_wtns
 from toolchain.formats.zkey import check_zkey, zkey_protocol
 from toolchain.fsutil import refuse_existing, staged_outputs
-from toolchain.native.engines import PURE
 from toolchain.textlimits import JsonRefusal, load_json
 from toolchain.witness.calculator import WitnessCalculator
 
@@ -151,8 +150,7 @@ def prove(
     folder unless `keep_witness` (then DIR/witness.wtns, mode 0600). Proving with the circuit's
     own key reports when its setup used an insecure ptau.
     """
-    if _may_use_mcl(backend, engine):
-        start_mcl()  # on a thread while the registry and key are checked (if not started yet)
+    start_mcl_for(backend, engine)  # on a thread while the registry and key are checked
     key = proving_key(ws, name, zkey, engine, report)
     protocol = ws.registry.get(name).protocol
     prover = backends.prover_backend(backend, ws.tools, engine, protocol)
@@ -164,15 +162,6 @@ def prove(
         _prove_staged(prover, key, values, stage, keep_witness=keep_witness)
     kept = out / WITNESS if keep_witness else None
     return ProveResult(prover.name, out / PROOF, out / PUBLIC, kept)
-
-
-def _may_use_mcl(backend: str, engine: str | None) -> bool:
-    """Whether proving with `backend` and `engine` may load mcl (an unknown engine is refused
-    later, where it is checked)."""
-    try:
-        return backend in ("auto", NativeBackend.name) and engine_name(engine) != PURE
-    except UsageError:
-        return False
 
 
 def _prove_staged(

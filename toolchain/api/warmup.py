@@ -1,9 +1,11 @@
 """Start-up work a command begins before its heavy imports: mcl's library, on a thread.
 
 Loading mcl (the library and its alt_bn128 set-up, ~40 ms) runs mostly in C without the GIL, so
-`zkt prove` starts it before parsing its options (whose choices import the prover) and goes on:
-whatever needs mcl later (the key's preload, a backend choice) calls `engine_mcl.load_mcl`,
-which waits for the load under way. The modules are imported here, on the calling thread (two
+`zkt prove` starts it before parsing its options (whose choices import the prover) and goes on,
+when the backend and engine it was given may prove on mcl (`may_use_mcl`: not for
+`--backend snarkjs` or `--engine pure`, nor with $ZKT_ENGINE=pure). Whatever needs mcl later
+(the key's preload, a backend choice) calls `engine_mcl.load_mcl`, which waits for the load
+under way. The modules are imported here, on the calling thread (two
 threads importing at once could meet in an import cycle); the thread only loads. A failure is
 not raised here: the load that needs mcl raises it, as before.
 """
@@ -14,11 +16,28 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import suppress
 from threading import Lock
 
-from toolchain.errors import ToolError
+from toolchain.config import NATIVE_BACKEND, engine_name
+from toolchain.errors import ToolError, UsageError
 from toolchain.native import engine_mcl, mcl_library  # noqa: F401  (mcl_library: see above)
+from toolchain.native.engines import PURE
 
 _loading: dict[str, Future[None]] = {}
 _STARTING = Lock()
+
+
+def may_use_mcl(backend: str, engine: str | None) -> bool:
+    """Whether proving with `backend` ("auto" included) and `engine` (None: $ZKT_ENGINE, else
+    auto) may load mcl; an unknown engine is False here, refused where it is checked."""
+    try:
+        return backend in ("auto", NATIVE_BACKEND) and engine_name(engine) != PURE
+    except UsageError:
+        return False
+
+
+def start_mcl_for(backend: str, engine: str | None) -> None:
+    """Start loading mcl on a thread if proving with `backend` and `engine` may use it."""
+    if may_use_mcl(backend, engine):
+        start_mcl()
 
 
 def start_mcl() -> None:

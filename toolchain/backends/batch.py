@@ -23,7 +23,7 @@ from typing import TypeVar
 from toolchain.backends import prover_backend
 from toolchain.backends.native import load_key
 from toolchain.backends.snarkjs import check_universal_texts
-from toolchain.config import Protocol, engine_name
+from toolchain.config import NATIVE_BACKEND, Protocol, engine_name
 from toolchain.errors import IntegrityError, VerificationError, ZktError
 from toolchain.formats.snarkjs_json import (
     dump_proof,
@@ -46,7 +46,7 @@ from toolchain.runner.tools import Tools
 from toolchain.witness.calculator import WitnessCalculator
 
 T = TypeVar("T")
-NATIVE, SNARKJS = "native", "snarkjs"
+NATIVE, SNARKJS = NATIVE_BACKEND, "snarkjs"
 MAX_REASON = 300  # a failed tool's output tail is on the exception, not in the summary
 
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from threading import Lock
 
-from toolchain.config import engine_name
+from toolchain.config import NATIVE_BACKEND, engine_name
 from toolchain.errors import InvalidValueError, UsageError, VerificationError
 from toolchain.formats.snarkjs_json import (
     dump_proof,
@@ -55,7 +55,7 @@ FFLONK_REFUSAL = (
 class NativeBackend:
     """Groth16 on toolchain.native, its curve arithmetic in mcl (when installed) or pure Python."""
 
-    name = "native"
+    name = NATIVE_BACKEND
     can_prove = True
     can_verify = True
 

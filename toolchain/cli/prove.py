@@ -105,15 +105,30 @@ def witness_cmd(
 
 class _ProveCommand(click.Command):
     """`zkt prove`: mcl's library loads on a thread from the time the options are parsed (their
-    choices import the prover) while the command goes on (`api.warmup`)."""
+    choices import the prover) while the command goes on (`api.warmup`), when the --backend
+    and --engine given may prove on mcl."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        """Start loading mcl, then parse (not for --help: it only prints)."""
+        """Start loading mcl if it may be used, then parse (not for --help: it only prints)."""
         if not {"-h", "--help"} & set(args):
-            from toolchain.api.warmup import start_mcl
+            from toolchain.api.warmup import start_mcl_for
 
-            start_mcl()
+            start_mcl_for(_given(args, "--backend") or "auto", _given(args, "--engine"))
         return super().parse_args(ctx, args)
+
+
+def _given(args: list[str], option: str) -> str | None:
+    """The last value of `option` (as `--opt VALUE` or `--opt=VALUE`) in raw arguments, before
+    click checks them (a wrong one is refused by the parse that follows)."""
+    value = None
+    for arg, following in zip(args, [*args[1:], None], strict=True):
+        if arg == "--":
+            break
+        if arg == option:
+            value = following
+        elif arg.startswith(f"{option}="):
+            value = arg.partition("=")[2]
+    return value
 
 
 @click.command(name="prove", cls=_ProveCommand)

@@ -63,3 +63,54 @@ def test_a_load_needed_meanwhile_waits_for_the_one_under_way(
         caller.join()
     warmup._loading["mcl"].result()
     assert most[0] == 1 and len(loads) == 4  # one at a time (the cache is `_loaded_mcl`'s)
+
+
+@pytest.mark.parametrize(
+    ("backend", "engine", "environment", "used"),
+    [
+        ("auto", None, None, True),
+        ("native", "mcl", None, True),
+        ("native", None, "pure", False),
+        ("auto", "pure", None, False),
+        ("snarkjs", None, None, False),
+        ("rapidsnark", "mcl", None, False),
+        ("native", "bogus", None, False),  # refused later, where the engine is checked
+    ],
+)
+def test_mcl_is_started_only_for_a_choice_that_may_prove_on_it(
+    monkeypatch: pytest.MonkeyPatch,
+    backend: str,
+    engine: str | None,
+    environment: str | None,
+    used: bool,
+) -> None:
+    if environment is None:
+        monkeypatch.delenv("ZKT_ENGINE", raising=False)
+    else:
+        monkeypatch.setenv("ZKT_ENGINE", environment)
+    monkeypatch.setattr(engine_mcl, "load_mcl", lambda: None)
+    warmup.start_mcl_for(backend, engine)
+    assert ("mcl" in warmup._loading) is used
+
+
+@pytest.mark.parametrize(
+    ("args", "started"),
+    [
+        (["demo", "--backend", "snarkjs"], False),
+        (["demo", "--backend=snarkjs"], False),
+        (["demo", "--engine", "pure"], False),
+        (["demo", "--backend", "snarkjs", "--backend", "native"], True),  # the last one counts
+        (["demo"], True),
+    ],
+)
+def test_zkt_prove_starts_mcl_from_the_options_it_is_given(
+    monkeypatch: pytest.MonkeyPatch, args: list[str], started: bool
+) -> None:
+    from click.testing import CliRunner
+
+    from toolchain.cli.main import cli
+
+    monkeypatch.delenv("ZKT_ENGINE", raising=False)
+    monkeypatch.setattr(engine_mcl, "load_mcl", lambda: None)
+    CliRunner().invoke(cli, ["--project", "/nonexistent-zkt-project", "prove", *args])
+    assert ("mcl" in warmup._loading) is started
