@@ -8,7 +8,6 @@ public.json) are written into a private staging folder beside them and moved in 
 
 from __future__ import annotations
 
-import hashlib
 import os
 import stat
 import tempfile
@@ -18,6 +17,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from toolchain.errors import UsageError
+from toolchain.hashing import hash_file
 
 
 @contextmanager
@@ -90,8 +90,7 @@ def trusted_problem(path: Path, sha256: str) -> str | None:
     problem = private_problem(path)
     if problem is not None:
         return problem
-    with path.open("rb") as fh:
-        actual = hashlib.file_digest(fh, "sha256").hexdigest()
+    actual = hash_file(path)
     if actual == sha256:
         return None
     return f"{path}: its sha256 is {actual[:16]}..., not {sha256[:16]}..."
