@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -67,3 +68,30 @@ def test_cli_reports_missing_key_and_files(keyed: Workspace, tmp_path: Path) -> 
     missing = zkt("verify", "merkle_4", "ghost.json", "ghost.json", cwd=root)
     assert missing.returncode == 2 and "ghost.json" in missing.stderr
     assert "Traceback" not in missing.stderr
+
+
+def test_cli_verify_defaults_to_the_proof_prove_wrote(keyed: Workspace) -> None:
+    root, folder = keyed.project.root, keyed.project.proof_dir("multiplier_2")
+    shutil.rmtree(folder, ignore_errors=True)  # this worker's earlier default proof, if any
+    try:
+        none = zkt("verify", "multiplier_2", cwd=root)
+        assert none.returncode == 2 and "Traceback" not in none.stderr
+        assert none.stderr.strip() == (
+            "zkt: error: multiplier_2: no build/multiplier_2/proof/proof.json: run"
+            " `zkt prove multiplier_2 INPUT` first, or name PROOF and PUBLIC"
+        )
+        assert not folder.exists()
+        done = zkt("prove", "multiplier_2", str(valid_input("multiplier_2")), cwd=root)
+        assert done.returncode == 0, done.stderr
+        ok = zkt("verify", "multiplier_2", cwd=root)
+        assert ok.returncode == 0 and "valid proof (native verifier)" in ok.stdout
+        half = zkt("verify", "multiplier_2", str(folder / "proof.json"), cwd=root)
+        assert half.returncode == 2 and half.stderr.strip() == (
+            "zkt: error: give both PROOF and PUBLIC, or neither (then `zkt prove`'s own)"
+        )
+        public = folder / "public.json"
+        public.write_text(json.dumps([str(int(json.loads(public.read_text())[0]) + 1)]))
+        bad = zkt("verify", "multiplier_2", cwd=root)
+        assert bad.returncode == 1 and "multiplier_2: INVALID proof (native verifier)" in bad.stderr
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)

@@ -32,6 +32,7 @@ from toolchain.formats.universal_zkey import open_universal_zkey
 from toolchain.formats.wtns import write_wtns
 from toolchain.formats.zkey import check_zkey, zkey_protocol
 from toolchain.fsutil import refuse_existing, staged_outputs
+from toolchain.paths import shown_path
 from toolchain.textlimits import JsonRefusal, load_json
 from toolchain.witness.calculator import WitnessCalculator
 
@@ -250,6 +251,27 @@ def read_verification_files(protocol: Protocol, vkey: Path, public: Path, proof:
         read_verification_inputs(vkey, public, proof)
     else:
         read_universal_verification_inputs(vkey, public, proof)
+
+
+def proof_files(
+    ws: Workspace, name: str, proof: Path | None, public: Path | None
+) -> tuple[Path, Path]:
+    """PROOF and PUBLIC as given, or both where `zkt prove NAME` writes them by default
+    (build/NAME/proof/); UsageError when only one is given or the defaults are missing."""
+    if proof is not None and public is not None:
+        return proof, public
+    if proof is not None:
+        raise UsageError("give both PROOF and PUBLIC, or neither (then `zkt prove`'s own)")
+    ws.registry.get(name)  # a registered name, before it becomes a path
+    folder = ws.project.proof_dir(name)
+    proof, public = folder / PROOF, folder / PUBLIC
+    missing = next((path for path in (proof, public) if not path.is_file()), None)
+    if missing is not None:
+        raise UsageError(
+            f"{name}: no {shown_path(ws.project.root, missing)}: run `zkt prove {name} INPUT`"
+            " first, or name PROOF and PUBLIC"
+        )
+    return proof, public
 
 
 def verify_all(

@@ -296,8 +296,8 @@ def _summary(result: BatchResult) -> None:
 
 @click.command(name="verify")
 @click.argument("name")
-@click.argument("proof", type=FILE)
-@click.argument("public", type=FILE)
+@click.argument("proof", type=FILE, required=False)
+@click.argument("public", type=FILE, required=False)
 @VERIFY_BACKEND
 @ENGINE
 @click.option("--vkey", type=FILE, help="Verification key JSON.")
@@ -305,23 +305,25 @@ def _summary(result: BatchResult) -> None:
 def verify_cmd(
     ctx: click.Context,
     name: str,
-    proof: Path,
-    public: Path,
+    proof: Path | None,
+    public: Path | None,
     backend: str,
     engine: str | None,
     vkey: Path | None,
 ) -> None:
     """Verify PROOF (proof.json) for PUBLIC (public.json); exit 0 only for a valid proof.
 
+    Without PROOF and PUBLIC: the ones `zkt prove NAME` wrote by default, in build/NAME/proof/.
     The key defaults to artifacts/NAME/verification_key.json; its "protocol" (groth16, plonk,
     fflonk) says which verifier runs, and a proof of another protocol is refused. Whatever the
     backend, the three files are checked first: the number of public inputs, their range, and
     that every point is on its curve (Groth16 also: not the identity, G2 in the prime-order
     subgroup).
     """
-    from toolchain.api.prove import verify, verify_all
+    from toolchain.api.prove import proof_files, verify, verify_all
 
     ws = workspace(ctx)
+    proof, public = proof_files(ws, name, proof, public)
     if backend == "all":
         used = verify_all(ws, name, proof, public, vkey, engine)
     else:
