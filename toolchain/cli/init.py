@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -34,7 +35,7 @@ def init_cmd(directory: Path, adopt: bool) -> None:
 
     if not adopt:
         _created(directory, init_project(directory))
-        status(f"next: cd {directory} && zkt tools install && nox  (compile, test, audit)")
+        status(f"next: {_cd(directory)}zkt tools install && nox  (compile, test, audit)")
         return
     adopted = adopt_project(directory)
     for circuit in adopted.found:
@@ -52,3 +53,12 @@ def _created(root: Path, written: Written) -> None:
 
 
 COMMANDS = [init_cmd]
+
+
+def _cd(directory: Path) -> str:
+    """`cd DIRECTORY && ` to get there from here, or nothing when it is here."""
+    return (
+        ""
+        if directory.resolve() == Path.cwd().resolve()
+        else f"cd {shlex.quote(str(directory))} && "
+    )

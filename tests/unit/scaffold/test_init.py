@@ -56,3 +56,10 @@ def test_init_cli_lists_what_it_created(tmp_path: Path, adopt: bool) -> None:
     assert done.returncode == 0, done.stderr
     assert "created    circuits/circuits.toml" in done.stdout
     assert ("registered main: main.circom public ['a']" in done.stdout) is adopt
+
+
+def test_init_says_what_to_run_next_from_where_it_ran(tmp_path: Path) -> None:
+    here = zkt("init", cwd=tmp_path)
+    assert "next: zkt tools install && nox" in here.stderr
+    elsewhere = zkt("init", "my circuits", cwd=tmp_path)
+    assert "next: cd 'my circuits' && zkt tools install && nox" in elsewhere.stderr
