@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from peers import native, snarkjs_argv, snarkjs_cli
+from peers import native, rapidsnark_note, snarkjs_argv, snarkjs_cli
 from prove_profile import CACHE, PTAU_POWER, REPEAT, Keyed, engines, keyed_circuits
 
 GROWTH_CIRCUITS = ("hash_chain_1k", "hash_chain_4k", "hash_chain_16k", "hash_chain_64k")
@@ -115,35 +115,49 @@ def stage_memory_table(circuit: Keyed, memory: Memory) -> list[str]:
     return lines
 
 
-def snarkjs_peak_rss_mib(circuit: Keyed) -> float:
-    """Peak RSS in MiB of one `snarkjs groth16 prove` process, through a small watcher process
-    (`ru_maxrss` of its children: the watcher is a fresh `python`, far smaller than `node`)."""
-    argv = [sys.executable, "-c", _PEAK_OF_CHILD, *snarkjs_argv(circuit, circuit.wtns.parent)]
-    return int(subprocess.run(argv, check=True, capture_output=True, text=True).stdout) / 1024
+def peak_rss_mib(argv: list[str]) -> float:
+    """Peak RSS in MiB of one process running `argv`, through a small watcher process
+    (`ru_maxrss` of its children: the watcher is a fresh `python`, smaller than the provers)."""
+    watched = [sys.executable, "-c", _PEAK_OF_CHILD, *argv]
+    return int(subprocess.run(watched, check=True, capture_output=True, text=True).stdout) / 1024
+
+
+def rapidsnark_peak(circuit: Keyed, program: Path | None) -> str:
+    """The peak RSS of one rapidsnark `prover` process in MiB and over the key, or — where
+    no binary is found."""
+    if program is None:
+        return "—"
+    out = circuit.wtns.parent
+    proof, public = out / f"{circuit.name}.rs.proof.json", out / f"{circuit.name}.rs.public.json"
+    peak = peak_rss_mib([str(program), *map(str, (circuit.zkey, circuit.wtns, proof, public))])
+    return f"{peak:.0f} ({peak / (circuit.zkey.stat().st_size / 2**20):.1f}×)"
 
 
 def bench_growth(fresh_project: Callable[[Path], Path]) -> str:
     """Time per constraint from 2^10 to 2^16, and one proof's peak RSS beside the key size."""
-    load = os.getloadavg()[0]
+    from toolchain.backends.rapidsnark import find_program
+
+    load, program = os.getloadavg()[0], find_program()
     mcl = next(e for e in engines() if e.name == "mcl")
     circuits = keyed_circuits(fresh_project, GROWTH_CIRCUITS)
     start = proof_memory(None)
     lines = [
         "| circuit | constraints | key MiB | snarkjs CLI s | µs/constraint | mcl in process s"
         " | µs/constraint | vs CLI | mcl proof process peak RSS MiB | RSS / key"
-        " | (peak − floor) / key | snarkjs CLI peak RSS MiB |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        " | (peak − floor) / key | snarkjs CLI peak RSS MiB | rapidsnark peak RSS MiB (/ key) |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     memory: dict[str, Memory] = {}
     for c in circuits.values():
         key, n = c.zkey.stat().st_size / 2**20, c.constraints
         cli, ours = snarkjs_cli(c), native(c, mcl)
         proof = memory[c.name] = proof_memory(c)
+        snarkjs_peak = peak_rss_mib(snarkjs_argv(c, c.wtns.parent))
         lines.append(
             f"| {c.name} | {n} | {key:.1f} | {cli:.3f} | {1e6 * cli / n:.1f}"
             f" | {ours:.3f} | {1e6 * ours / n:.1f} | {cli / ours:.2f}× | {proof.peak:.0f}"
             f" | {proof.peak / key:.1f}× | {proof.added(proof.peak, key):.1f}×"
-            f" | {snarkjs_peak_rss_mib(c):.0f} |"
+            f" | {snarkjs_peak:.0f} | {rapidsnark_peak(c, program)} |"
         )
     largest = circuits[GROWTH_CIRCUITS[-1]]
     lines += ["", *stage_memory_table(largest, memory[largest.name])]
@@ -155,7 +169,9 @@ def bench_growth(fresh_project: Callable[[Path], Path]) -> str:
         f" average (1 min) {load:.1f} at the start on {os.cpu_count()} cores shared with other"
         " jobs. Peak RSS: VmHWM of a fresh `python` that imports, decodes the key, reads"
         " the witness and proves once on mcl, and `ru_maxrss` of one `snarkjs groth16 prove`"
-        " `node`. (peak − floor) / key: that peak less the same process's VmRSS after its"
+        " `node` and of one rapidsnark `prover` (a whole process: "
+        + rapidsnark_note(program)
+        + ") (peak − floor) / key: that peak less the same process's VmRSS after its"
         f" imports and the engine's start (its floor: {memory[largest.name].floor:.0f} MiB for"
         f" {largest.name}; a process that only imports and starts the engine holds"
         f" {start.floor:.0f} MiB, its mcl set-up peaking at {start.peak:.0f} MiB), over the"
