@@ -89,7 +89,12 @@ def test_cli_verify_defaults_to_the_proof_prove_wrote(keyed: Workspace) -> None:
         assert half.returncode == 2 and half.stderr.strip() == (
             "zkt: error: give both PROOF and PUBLIC, or neither (then `zkt prove`'s own)"
         )
-        public = folder / "public.json"
+        proof, public = folder / "proof.json", folder / "public.json"
+        swapped = zkt("verify", "multiplier_2", str(public), str(proof), cwd=root)
+        assert swapped.returncode == 5 and swapped.stderr.strip() == (
+            f"zkt: error: {public}: a JSON list, as public signals are, not a proof"
+            " (PROOF comes before PUBLIC)"
+        )
         public.write_text(json.dumps([str(int(json.loads(public.read_text())[0]) + 1)]))
         bad = zkt("verify", "multiplier_2", cwd=root)
         assert bad.returncode == 1 and "multiplier_2: INVALID proof (native verifier)" in bad.stderr

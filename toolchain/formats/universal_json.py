@@ -183,9 +183,14 @@ def read_key_protocol(path: Path) -> Protocol:
 
 def read_verification_protocol(vkey: Path, proof: Path) -> Protocol:
     """The protocol of a verification: the key's; VerificationError when the proof names another
-    known one (a proof that names none, or an unknown one, is left to the protocol's parser)."""
+    known one (a proof that names none, or an unknown one, is left to the protocol's parser);
+    FormatError for a proof that is a list (public signals: the two files swapped)."""
     protocol = read_key_protocol(vkey)
     proof_obj = load_json_file(Path(proof))
+    if isinstance(proof_obj, list):  # the commonest slip: the two files given the other way
+        raise FormatError(
+            f"{proof}: a JSON list, as public signals are, not a proof (PROOF comes before PUBLIC)"
+        )
     named = proof_obj.get("protocol") if isinstance(proof_obj, dict) else None
     if named in PROTOCOLS and named != protocol:
         raise VerificationError(f"{proof}: a {named} proof, but {vkey} is a {protocol} key")
