@@ -159,15 +159,17 @@ def _proof_routes(service: ProverService, keys: ApiKeys) -> APIRouter:
     return router
 
 
-async def _answer(job: Job, wait: float) -> Response:
-    """The job's status after waiting up to `wait` s for it: 200 when finished, else 202."""
-    if wait > 0:
+async def _answer(job: Job | JobStatus, wait: float) -> Response:
+    """The job's status after waiting up to `wait` s for an unfinished one: 200 when finished,
+    else 202."""
+    if isinstance(job, Job) and wait > 0:
         with suppress(TimeoutError):
             await asyncio.wait_for(job.finished.wait(), wait)
-    finished = job.finished.is_set()
+    status = job.status() if isinstance(job, Job) else job
+    finished = status.status in ("done", "failed")
     return JSONResponse(
-        job.status().model_dump(), status_code=200 if finished else 202,
-        headers={"Location": f"{API}/proofs/{job.id}"},
+        status.model_dump(), status_code=200 if finished else 202,
+        headers={"Location": f"{API}/proofs/{status.id}"},
     )  # fmt: skip
 
 
