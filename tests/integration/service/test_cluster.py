@@ -73,7 +73,7 @@ def test_ready_waits_for_a_worker_with_every_key_loaded(
     assert empty.status_code == 503 and empty.json()["workers"] == []
     assert empty.json()["reason"] == f"no Dask worker is connected to the scheduler at {address}"
     assert service.metric("zkp_active_provers") == 0
-    empty_cluster.scale(1)
+    empty_cluster.scale(1)  # type: ignore[no-untyped-call]
     wait_for(lambda: http.get("/ready").status_code == 200, 120)
     ready = http.get("/ready").json()
     (worker,) = ready["workers"]
@@ -91,7 +91,7 @@ def test_a_worker_whose_key_differs_is_not_ready(
     service = start_service(served_project, "--executor", dask(address), until="/health")
     key = served_project / "artifacts/multiplier_2/final.zkey"
     key.write_bytes(key.read_bytes() + b"\0")  # after the service verified it: on the worker
-    empty_cluster.scale(1)
+    empty_cluster.scale(1)  # type: ignore[no-untyped-call]
     wait_for(lambda: bool(service.ready()["workers"]), 120)
     wait_for(lambda: "sha256" in str(service.ready()["reason"]), 60)
     answer = service.client().get("/ready")

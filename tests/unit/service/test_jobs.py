@@ -66,6 +66,9 @@ class FakeExecutor:
     def states(self) -> list[WorkerState]:
         return [WorkerState(slot=0, pid=1, alive=True, loaded=True)]
 
+    def no_worker(self) -> str:
+        return "none"
+
     def close(self) -> None: ...
 
 
