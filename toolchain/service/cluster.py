@@ -81,13 +81,17 @@ class DaskExecutor:
 
     def states(self) -> list[WorkerState]:
         """Every worker connected to the scheduler: its address and name, alive (running),
-        loaded (every circuit's key), and why not (a snapshot at most STATES_SECONDS old)."""
-        with self.lock:
-            taken, workers = self.snapshot
-            if time.monotonic() - taken >= STATES_SECONDS:
-                workers = self._ask_scheduler()
-                self.snapshot = (time.monotonic(), workers)
+        loaded (every circuit's key), and why not. A snapshot at most STATES_SECONDS old, or
+        the last one while another thread asks the scheduler (callers never pile up on it)."""
+        taken, workers = self.snapshot
+        if time.monotonic() - taken < STATES_SECONDS or not self.lock.acquire(blocking=False):
             return workers
+        try:
+            workers = self._ask_scheduler()
+            self.snapshot = (time.monotonic(), workers)
+        finally:
+            self.lock.release()
+        return workers
 
     def _ask_scheduler(self) -> list[WorkerState]:
         """The workers in the scheduler's information ([] when it does not answer)."""
