@@ -74,8 +74,7 @@ def serve(ws: Workspace, options: ServeOptions, report: Reporter) -> None:
     report(f"verified the locked artifacts of {len(circuits)} circuit(s): {', '.join(circuits)}")
     executor = _executor(circuits, options)
     executor.start()
-    loaded = sum(1 for worker in executor.states() if worker.loaded)
-    report(f"{loaded} {executor.name} prover worker(s) have every key loaded")
+    report(_started(executor))
     table = _open_table(state, report)
     _log_json_lines()
     service = ProverService(circuits, executor, Metrics(), options.queue_size, table)
@@ -125,6 +124,18 @@ def _executor(circuits: dict[str, LockedCircuit], options: ServeOptions) -> Exec
             " pip install 'zk-toolchain[cluster]'"
         ) from exc
     return DaskExecutor(specs, address, options.workers)
+
+
+def _started(executor: Executor) -> str:
+    """What the executor has up: local workers with every key loaded (`start` waits for them),
+    or the cluster's workers, which /ready follows from then on."""
+    if isinstance(executor, LocalExecutor):
+        return f"{executor.size} local prover worker(s) loaded every key"
+    connected = len(executor.states())
+    return (
+        f"{connected} {executor.name} worker(s) connected: /ready answers 200 once every one"
+        " has every key loaded"
+    )
 
 
 def _tools_found(ws: Workspace, circuits: dict[str, LockedCircuit]) -> bool:

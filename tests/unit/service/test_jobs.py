@@ -136,3 +136,26 @@ def test_a_full_queue_refuses_with_retry_after(tmp_path: Path) -> None:
         "1 jobs already wait",
         1.0,
     )
+
+
+def test_a_finished_job_is_answered_from_the_table_only_to_its_owner(tmp_path: Path) -> None:
+    table = JobTable(tmp_path / "jobs.sqlite3")
+    owner = "k" * 64
+
+    async def scenario() -> dict[str, Any]:
+        service = ProverService({"c": FakeCircuit()}, FakeExecutor(0), Metrics(), 10, table)  # type: ignore[dict-item]
+        service.start()
+        job = service.submit(service.circuit("c"), {"x": "1"}, "req", owner)
+        unfinished = service.job(job.id, owner)
+        await asyncio.wait_for(job.finished.wait(), 5)
+        with pytest.raises(Refusal) as other:
+            service.job(job.id, None)
+        seen = {"unfinished": unfinished is job, "in_memory": job.id in service.jobs,
+                "answer": service.job(job.id, owner), "status": job.status(),
+                "other": other.value.code}  # fmt: skip
+        await service.drain()
+        return {**seen, "stored": JobTable(tmp_path / "jobs.sqlite3").get(job.id)}
+
+    seen = asyncio.run(scenario())
+    assert seen["unfinished"] and not seen["in_memory"] and seen["other"] == "not_found"
+    assert seen["answer"] == seen["status"] and seen["stored"] == (owner, seen["status"])
