@@ -34,7 +34,7 @@ from toolchain.service.protocol import WorkerState
 from toolchain.service.workers import WorkerDied
 
 STATES_SECONDS = 1.0  # how long a snapshot of the cluster answers /ready and /metrics
-INFO_SECONDS = 5.0  # the longest wait for the scheduler's answer
+INFO_SECONDS = 2.0  # the longest wait for the scheduler's answer (it answers in ~0.5 ms)
 
 
 class DaskExecutor:
@@ -103,7 +103,8 @@ class DaskExecutor:
                 scheduler.identity, n_workers=-1, callback_timeout=INFO_SECONDS
             )
         except (OSError, TimeoutError) as exc:
-            self.unreachable = f"the Dask scheduler at {self.address} does not answer ({exc})"
+            detail = str(exc) or type(exc).__name__
+            self.unreachable = f"the Dask scheduler at {self.address} does not answer ({detail})"
             return []
         self.unreachable = None
         return worker_states(info["workers"], self.plugins)

@@ -10,6 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from distributed import LocalCluster
 
@@ -104,3 +105,17 @@ def test_a_worker_whose_key_differs_is_not_ready(
     )
     assert (worker["alive"], worker["loaded"], worker["reason"]) == (True, False, why)
     assert service.metric("zkp_active_provers") == 0
+
+
+def test_a_scheduler_that_went_away_is_not_ready(
+    start_service: Callable[..., Service], served_project: Path, empty_cluster: LocalCluster
+) -> None:
+    address = empty_cluster.scheduler_address
+    service = start_service(served_project, "--executor", dask(address), until="/health")
+    empty_cluster.close()  # type: ignore[no-untyped-call]
+    gone = f"the Dask scheduler at {address} does not answer ("
+    wait_for(lambda: str(service.ready()["reason"]).startswith(gone), 60)
+    answer = service.client().get("/ready")
+    assert answer.status_code == 503 and answer.json()["workers"] == []
+    assert service.metric("zkp_active_provers") == 0
+    assert httpx.get(service.url + "/health", timeout=10).json() == {"status": "ok"}
