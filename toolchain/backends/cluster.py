@@ -11,6 +11,10 @@ A plugin stays registered after its batch: the next batch with the same spec fin
 loaded (registering it again is a no-op), one with another spec for the same key replaces it,
 and a task that arrives while its plugin is being replaced waits for the new one to load. A
 plugin removed or replaced, or its worker closing, stops its persistent snarkjs worker (node).
+
+Each worker reports its key plugins with every heartbeat, as the custom metric KEYS_METRIC
+(`key_states`: "loaded", or why a key could not load): a server reads whether a worker can prove
+from the scheduler's information, without a round trip to every worker.
 """
 
 from __future__ import annotations
@@ -39,6 +43,7 @@ from toolchain.errors import IntegrityError, ToolError, ZktError
 
 CONNECT_SECONDS = 10
 SWAP_SECONDS, LOAD_SECONDS, POLL_SECONDS = 2.0, 600.0, 0.05
+KEYS_METRIC, LOADED, LOADING = "zkt-keys", "loaded", "loading"
 
 
 def plugin_name(circuit: str, zkey_sha256: str) -> str:
@@ -63,6 +68,7 @@ class KeyPlugin(WorkerPlugin):
         """Load the prover from the spec's paths (why not is kept: IntegrityError, WorkerError),
         its MSMs on as many threads as the worker has (its share of the machine)."""
         self.lock = threading.Lock()
+        worker.metrics[KEYS_METRIC] = key_states
         threads = self.spec.threads or worker.state.nthreads
         self.prover = load_prover(replace(self.spec, threads=threads))
 
@@ -84,6 +90,21 @@ class KeyPlugin(WorkerPlugin):
         assert self.prover is not None, "tasks wait for setup (`loaded_plugin`)"
         with self.lock:
             return self.prover.prove(inputs, source)
+
+
+def key_states(worker: Worker) -> dict[str, str]:
+    """Every key plugin of the worker by name: LOADED, LOADING, or why its key did not load."""
+    return {
+        name: _key_state(plugin)
+        for name, plugin in worker.plugins.items()
+        if isinstance(plugin, KeyPlugin)
+    }
+
+
+def _key_state(plugin: KeyPlugin) -> str:
+    if plugin.prover is None:
+        return LOADING
+    return str(plugin.prover) if isinstance(plugin.prover, ZktError) else LOADED
 
 
 def prove_on_worker(

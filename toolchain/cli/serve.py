@@ -39,6 +39,12 @@ from toolchain.cli.prove import PROVE_BACKEND
               help="Jobs that may wait for a worker; beyond, 429 with Retry-After.")  # fmt: skip
 @click.option("--max-body-kib", type=click.IntRange(min=1), default=1024, show_default=True,
               help="Largest request body accepted; beyond, 413.")  # fmt: skip
+@click.option(
+    "--state",
+    type=FILE,
+    help="SQLite file of the job table: every job's status and result (never its inputs),"
+    " kept across restarts. [default: build/service/jobs.sqlite3]",
+)
 @PROVE_BACKEND
 @click.pass_context
 def serve_cmd(
@@ -51,18 +57,20 @@ def serve_cmd(
     queue_size: int,
     max_body_kib: int,
     backend: str,
+    state: Path | None,
 ) -> None:
     """Serve proofs over HTTP: POST /v1/proofs, GET /v1/proofs/ID, POST /v1/verify, /health,
     /ready, /metrics (Prometheus), /openapi.json.
 
     Serves every circuit whose key is locked in artifacts/manifest.json: the locked artifacts
     are verified first, then each worker loads every key once. Every proof is verified before
-    it is returned. SIGTERM drains: no new jobs, the accepted ones finish.
+    it is returned. Jobs and their results are kept in a SQLite file (--state) across restarts.
+    SIGTERM drains: no new jobs, the accepted ones finish.
     """
     from toolchain.service.serve import ServeOptions, serve
 
     options = ServeOptions(
-        host, port, workers, executor, api_keys, queue_size, max_body_kib * 1024, backend
+        host, port, workers, executor, api_keys, queue_size, max_body_kib * 1024, backend, state
     )
     serve(workspace(ctx), options, status)
 

@@ -40,6 +40,7 @@ from toolchain.service.protocol import (
     Refusal,
     VerifyRequest,
     VerifyResponse,
+    WorkerState,
 )
 from toolchain.textlimits import JsonRefusal, load_json
 from toolchain.web.plumbing import Wire, bearer, check_body, install
@@ -158,15 +159,17 @@ def _proof_routes(service: ProverService, keys: ApiKeys) -> APIRouter:
     return router
 
 
-async def _answer(job: Job, wait: float) -> Response:
-    """The job's status after waiting up to `wait` s for it: 200 when finished, else 202."""
-    if wait > 0:
+async def _answer(job: Job | JobStatus, wait: float) -> Response:
+    """The job's status after waiting up to `wait` s for an unfinished one: 200 when finished,
+    else 202."""
+    if isinstance(job, Job) and wait > 0:
         with suppress(TimeoutError):
             await asyncio.wait_for(job.finished.wait(), wait)
-    finished = job.finished.is_set()
+    status = job.status() if isinstance(job, Job) else job
+    finished = status.status in ("done", "failed")
     return JSONResponse(
-        job.status().model_dump(), status_code=200 if finished else 202,
-        headers={"Location": f"{API}/proofs/{job.id}"},
+        status.model_dump(), status_code=200 if finished else 202,
+        headers={"Location": f"{API}/proofs/{status.id}"},
     )  # fmt: skip
 
 
@@ -193,14 +196,16 @@ def _health_routes(service: ProverService, tools_found: bool) -> APIRouter:
 
     @router.get("/ready", responses={503: {"model": Readiness}})
     async def ready() -> JSONResponse:
-        """Readiness: keys loaded, tools found, a worker alive, not draining (else 503)."""
-        state = _readiness(service, tools_found)
+        """Readiness: keys loaded, tools found, a worker alive, not draining (else 503 with
+        the reason). Off the event loop: a cluster's state is asked of its scheduler."""
+        state = await asyncio.to_thread(_readiness, service, tools_found)
         return JSONResponse(state.model_dump(), status_code=200 if state.ready else 503)
 
     @router.get("/metrics", response_class=Response)
     async def metrics() -> Response:
-        """Prometheus text format."""
-        return Response(service.metrics.exposition(), media_type=CONTENT_TYPE)
+        """Prometheus text format (off the event loop, as /ready: zkp_active_provers)."""
+        text = await asyncio.to_thread(service.metrics.exposition)
+        return Response(text, media_type=CONTENT_TYPE)
 
     return router
 
@@ -208,15 +213,35 @@ def _health_routes(service: ProverService, tools_found: bool) -> APIRouter:
 def _readiness(service: ProverService, tools_found: bool) -> Readiness:
     workers = service.executor.states()
     loaded = bool(workers) and all(w.loaded for w in workers)
-    alive = any(w.alive and w.loaded for w in workers)
     circuits = [
         CircuitInfo(name=c.name, zkey_sha256=c.spec.zkey_sha256, vkey_sha256=c.vkey_sha256)
         for c in service.circuits.values()
     ]
+    reason = _unready(service, workers, tools_found)
     return Readiness(
-        ready=loaded and alive and tools_found and not service.draining,
+        ready=reason is None, reason=reason,
         draining=service.draining, keys_loaded=loaded, tools_found=tools_found,
         backend=next(iter(service.circuits.values())).spec.backend,
         executor=service.executor.name, queue_depth=service.queue.qsize(),
         queue_capacity=service.capacity, workers=workers, circuits=circuits,
     )  # fmt: skip
+
+
+def _unready(service: ProverService, workers: list[WorkerState], tools_found: bool) -> str | None:
+    """Why the service is not ready (None when it is): draining, a tool missing, no worker, a
+    worker without every key loaded, or none alive."""
+    if service.draining:
+        return "draining: the service is shutting down"
+    if not tools_found:
+        return "a pinned tool is not installed (see zkt tools doctor)"
+    if not workers:
+        return service.executor.no_worker()
+    unloaded = [w for w in workers if not w.loaded]
+    if unloaded:
+        return _blocked(unloaded[0])
+    return None if any(w.alive for w in workers) else _blocked(workers[0])
+
+
+def _blocked(worker: WorkerState) -> str:
+    """What stops one worker, named by its name (a cluster's) or its pid."""
+    return f"worker {worker.name or worker.pid}: {worker.reason}"

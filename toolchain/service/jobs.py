@@ -3,9 +3,11 @@
 `submit` checks the inputs against the circuit (InputError → 422 naming the signal) before a
 job is queued; a full queue refuses with a Retry-After estimated from recent proof times. One
 consumer task per executor slot takes jobs in order. A job whose worker dies is run again once
-on the slot's replacement; dying twice fails it with the reason. Finished jobs keep their
-result (not their inputs) until MAX_KEPT newer ones have finished. `drain` stops new jobs and
-returns once every accepted one has finished.
+on the slot's replacement; dying twice fails it with the reason. Every job is in the job
+table (`db.JobTable`, a SQLite file) from its acceptance: a finished one keeps its result (not
+its inputs) there until MAX_KEPT newer ones have finished, across restarts; only the unfinished
+ones, with their inputs, are also in memory. `drain` stops new jobs and returns once every
+accepted one has finished.
 """
 
 from __future__ import annotations
@@ -16,13 +18,13 @@ import logging
 import math
 import time
 import uuid
-from collections import deque
 from dataclasses import dataclass, field
 from typing import Protocol
 
 from toolchain.backends.batch import Outcome
 from toolchain.errors import InputError, ZktError
 from toolchain.service.circuits import LockedCircuit
+from toolchain.service.db import JobTable
 from toolchain.service.metrics import FAILED_STAGES, Metrics
 from toolchain.service.protocol import JobState, JobStatus, Refusal, Timings, WorkerState
 from toolchain.service.workers import WorkerDied
@@ -47,6 +49,7 @@ class Executor(Protocol):
     async def replace(self, slot: int) -> None: ...
     def healthy(self, slot: int) -> bool: ...
     def states(self) -> list[WorkerState]: ...
+    def no_worker(self) -> str: ...
     def close(self) -> None: ...
 
 
@@ -98,12 +101,12 @@ class ProverService:
         executor: Executor,
         metrics: Metrics,
         capacity: int,
+        table: JobTable,
     ) -> None:
         self.circuits, self.executor, self.metrics = circuits, executor, metrics
-        self.capacity = capacity
+        self.capacity, self.table = capacity, table
         self.queue: asyncio.Queue[Job] = asyncio.Queue()
-        self.jobs: dict[str, Job] = {}
-        self.kept: deque[str] = deque()
+        self.jobs: dict[str, Job] = {}  # the unfinished ones; every job is in `table`
         self.draining = False
         self.mean_seconds = 1.0
         self.consumers: list[asyncio.Task[None]] = []
@@ -148,6 +151,7 @@ class ProverService:
         except InputError as exc:
             raise Refusal("invalid_input", str(exc)) from None
         job = Job(uuid.uuid4().hex, circuit, inputs, request_id, owner)
+        self.table.add(job.id, circuit.name, circuit.vkey_sha256, owner, request_id, time.time())
         self.jobs[job.id] = job
         self.queue.put_nowait(job)
         _log(job, "queued")
@@ -157,13 +161,15 @@ class ProverService:
         """Seconds until the queue should have room: its jobs at the recent pace, at least 1."""
         return max(1.0, math.ceil(self.queue.qsize() * self.mean_seconds / self.executor.size))
 
-    def job(self, job_id: str, owner: str | None) -> Job:
-        """The job `job_id` if `owner` submitted it (Refusal not_found otherwise: unknown,
-        finished long ago, or another key's are alike, so ids do not tell what exists)."""
-        job = self.jobs.get(job_id)
-        if job is None or job.owner != owner:
+    def job(self, job_id: str, owner: str | None) -> Job | JobStatus:
+        """The job `job_id` if `owner` submitted it: unfinished, or finished as the table
+        holds it (Refusal not_found otherwise: unknown, finished long ago, or another key's
+        are alike, so ids do not tell what exists)."""
+        live = self.jobs.get(job_id)
+        found = (live.owner, live) if live is not None else self.table.get(job_id)
+        if found is None or found[0] != owner:
             raise Refusal("not_found", f"no job {job_id[:64]!r} (unknown, or forgotten)")
-        return job
+        return found[1]
 
     async def _consume(self, slot: int) -> None:
         while True:
@@ -187,6 +193,7 @@ class ProverService:
     async def _run(self, slot: int, job: Job) -> None:
         job.state, job.started = "running", time.monotonic()
         self.metrics.queue_time.labels(job.circuit.name).observe(job.started - job.created)
+        self.table.start(job.id, time.time(), job.status().timings)
         _log(job, "running")
         try:
             outcome = await self._attempt(slot, job)
@@ -217,12 +224,11 @@ class ProverService:
 
     def _finish(self, job: Job, outcome: Outcome, kind: str | None) -> None:
         job.outcome, job.state, job.inputs = outcome, "done" if outcome.ok else "failed", {}
+        self.table.finish(job.status(), time.time(), MAX_KEPT)
+        del self.jobs[job.id]
         self._observe(job.circuit.name, outcome, None if outcome.ok else kind)
         job.finished.set()
         _log(job, job.state, seconds=round(outcome.seconds, 4), reason=outcome.reason or None)
-        self.kept.append(job.id)
-        while len(self.kept) > MAX_KEPT:
-            self.jobs.pop(self.kept.popleft(), None)
 
     def _observe(self, circuit: str, outcome: Outcome, kind: str | None) -> None:
         """Count a finished job; `kind`: the stage it failed in (or worker), None if done."""
@@ -250,6 +256,7 @@ class ProverService:
             task.cancel()
         await asyncio.gather(*self.consumers, return_exceptions=True)
         await asyncio.to_thread(self.executor.close)
+        self.table.close()
 
 
 def _failed_stage(outcome: Outcome) -> str:

@@ -86,12 +86,16 @@ class VerifyResponse(Model):
 
 
 class WorkerState(Model):
-    """One prover slot: its process (None for a cluster), alive, and its keys loaded."""
+    """One prover worker: a local slot's process, or a cluster worker's address and name;
+    alive, every key loaded, and why it cannot prove (None when it can)."""
 
     slot: int
     pid: int | None
     alive: bool
     loaded: bool
+    address: str | None = None
+    name: str | None = None
+    reason: str | None = None
 
 
 class CircuitInfo(Model):
@@ -103,9 +107,11 @@ class CircuitInfo(Model):
 
 
 class Readiness(Model):
-    """GET /ready: ready when every key is loaded, the tools are found and a worker is alive."""
+    """GET /ready: ready when every worker has every key loaded, at least one is alive, the
+    tools are found and the service is not draining; `reason` says why not."""
 
     ready: bool
+    reason: str | None = None
     draining: bool
     keys_loaded: bool
     tools_found: bool

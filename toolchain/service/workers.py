@@ -157,12 +157,22 @@ class LocalExecutor:
 
     def states(self) -> list[WorkerState]:
         """Every slot's process, whether it is alive and whether it loaded its keys."""
-        return [
-            WorkerState(slot=i, pid=w.pid, alive=w.alive, loaded=w.load_seconds is not None)
-            for i, w in enumerate(self.slots)
-        ]
+        return [_state(i, w) for i, w in enumerate(self.slots)]
+
+    def no_worker(self) -> str:
+        """Why `states()` is empty: not started."""
+        return "no local worker is started"
 
     def close(self) -> None:
         """Stop every worker (after the jobs they hold)."""
         for worker in self.slots:
             worker.stop()
+
+
+def _state(slot: int, worker: WorkerProcess) -> WorkerState:
+    """A slot's state, with why it cannot prove."""
+    alive, loaded = worker.alive, worker.load_seconds is not None
+    reason = None if loaded else "loading its keys"
+    if not alive:
+        reason = f"its process {worker.pid} ended: it is being replaced"
+    return WorkerState(slot=slot, pid=worker.pid, alive=alive, loaded=loaded, reason=reason)

@@ -7,8 +7,9 @@ Fixtures and helpers:
   2^10 and one contribution, exported verification keys, all locked in artifacts/manifest.json
   (the way tests/integration/integrity locks its projects). Never modified: tests copy it.
 - `served_project` (function): a fresh copy of the template.
-- `start_service` (function): a factory `start_service(project, *options) -> Service` that
-  starts `zkt serve --port FREE *options` in `project` and waits until GET /ready answers 200;
+- `start_service` (function): a factory `start_service(project, *options, until="/ready") ->
+  Service` that starts `zkt serve --port FREE *options` in `project` and waits until GET
+  `until` answers 200 (`/health` for a service that is up but not ready);
   every service it started is SIGKILLed (with its workers) when the test ends.
 - `Service`: `.url`, `.client()` (httpx on the root URL, closed with the service),
   `.worker_pids()` (from /ready), `.metric(name, **labels)` (a sample's value in /metrics, 0
@@ -117,11 +118,11 @@ def start_service() -> Iterator[Callable[..., Service]]:
     """Factory: start `zkt serve *options` in `project`; every one is killed at the end."""
     started: Started[Service] = Started()
 
-    def start(project: Path, *options: str) -> Service:
+    def start(project: Path, *options: str, until: str = "/ready") -> Service:
         port, log = free_port(), project / f"serve-{len(started)}.log"
         process = spawn(serve_argv(port, *options), project, log, group=True)
         service = Service(project, port, process, log)
-        return started.up(service, "/ready", START_SECONDS, "zkt serve")
+        return started.up(service, until, START_SECONDS, "zkt serve")
 
     yield start
     started.kill_all()

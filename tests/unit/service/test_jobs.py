@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from toolchain.backends.batch import Outcome
+from toolchain.service.db import JobTable
 from toolchain.service.jobs import ProverService
 from toolchain.service.metrics import Metrics
 from toolchain.service.protocol import Refusal, WorkerState
@@ -64,14 +66,20 @@ class FakeExecutor:
     def states(self) -> list[WorkerState]:
         return [WorkerState(slot=0, pid=1, alive=True, loaded=True)]
 
+    def no_worker(self) -> str:
+        return "none"
+
     def close(self) -> None: ...
 
 
-def run(deaths: int, capacity: int = 10) -> tuple[dict[str, Any], FakeExecutor, Metrics]:
+def run(
+    tmp_path: Path, deaths: int, capacity: int = 10
+) -> tuple[dict[str, Any], FakeExecutor, Metrics]:
     executor, metrics = FakeExecutor(deaths), Metrics()
+    table = JobTable(tmp_path / "jobs.sqlite3")
 
     async def scenario() -> dict[str, Any]:
-        service = ProverService({"c": FakeCircuit()}, executor, metrics, capacity)  # type: ignore[dict-item]
+        service = ProverService({"c": FakeCircuit()}, executor, metrics, capacity, table)  # type: ignore[dict-item]
         service.start()
         job = service.submit(service.circuit("c"), {}, "req")
         await asyncio.wait_for(job.finished.wait(), 5)
@@ -85,8 +93,8 @@ def sample(metrics: Metrics, name: str, **labels: str) -> float | None:
     return metrics.registry.get_sample_value(name, {"circuit": "c", **labels})
 
 
-def test_a_job_is_done_with_its_stage_timings() -> None:
-    status, executor, metrics = run(deaths=0)
+def test_a_job_is_done_with_its_stage_timings(tmp_path: Path) -> None:
+    status, executor, metrics = run(tmp_path, deaths=0)
     assert status["status"] == "done" and status["public_signals"] == ["7"]
     assert {k: status["timings"][k] for k in ("witness", "prove", "verify", "total")} == {
         "witness": 0.1,
@@ -97,14 +105,14 @@ def test_a_job_is_done_with_its_stage_timings() -> None:
     assert executor.replaced == 0 and sample(metrics, "zkp_proof_generation_total") == 1
 
 
-def test_a_worker_death_is_retried_once_on_the_replacement() -> None:
-    status, executor, metrics = run(deaths=1)
+def test_a_worker_death_is_retried_once_on_the_replacement(tmp_path: Path) -> None:
+    status, executor, metrics = run(tmp_path, deaths=1)
     assert status["status"] == "done" and status["retries"] == 1
     assert executor.replaced == 1 and sample(metrics, "zkp_proof_retries_total") == 1
 
 
-def test_a_second_death_fails_the_job_with_the_reason() -> None:
-    status, executor, metrics = run(deaths=2)
+def test_a_second_death_fails_the_job_with_the_reason(tmp_path: Path) -> None:
+    status, executor, metrics = run(tmp_path, deaths=2)
     assert status["status"] == "failed" and status["retries"] == 1 and status["proof"] is None
     assert status["reason"] == "worker 101 was killed by signal 9, twice: not retried again"
     assert executor.replaced == 2
@@ -112,9 +120,11 @@ def test_a_second_death_fails_the_job_with_the_reason() -> None:
     assert sample(metrics, "zkp_proof_generation_duration_seconds_count") is None
 
 
-def test_a_full_queue_refuses_with_retry_after() -> None:
+def test_a_full_queue_refuses_with_retry_after(tmp_path: Path) -> None:
+    table = JobTable(tmp_path / "jobs.sqlite3")
+
     async def scenario() -> Refusal:
-        service = ProverService({"c": FakeCircuit()}, FakeExecutor(0), Metrics(), 1)  # type: ignore[dict-item]
+        service = ProverService({"c": FakeCircuit()}, FakeExecutor(0), Metrics(), 1, table)  # type: ignore[dict-item]
         service.submit(service.circuit("c"), {}, "req")  # no consumer: it stays queued
         with pytest.raises(Refusal) as refused:
             service.submit(service.circuit("c"), {}, "req")
@@ -126,3 +136,26 @@ def test_a_full_queue_refuses_with_retry_after() -> None:
         "1 jobs already wait",
         1.0,
     )
+
+
+def test_a_finished_job_is_answered_from_the_table_only_to_its_owner(tmp_path: Path) -> None:
+    table = JobTable(tmp_path / "jobs.sqlite3")
+    owner = "k" * 64
+
+    async def scenario() -> dict[str, Any]:
+        service = ProverService({"c": FakeCircuit()}, FakeExecutor(0), Metrics(), 10, table)  # type: ignore[dict-item]
+        service.start()
+        job = service.submit(service.circuit("c"), {"x": "1"}, "req", owner)
+        unfinished = service.job(job.id, owner)
+        await asyncio.wait_for(job.finished.wait(), 5)
+        with pytest.raises(Refusal) as other:
+            service.job(job.id, None)
+        seen = {"unfinished": unfinished is job, "in_memory": job.id in service.jobs,
+                "answer": service.job(job.id, owner), "status": job.status(),
+                "other": other.value.code}  # fmt: skip
+        await service.drain()
+        return {**seen, "stored": JobTable(tmp_path / "jobs.sqlite3").get(job.id)}
+
+    seen = asyncio.run(scenario())
+    assert seen["unfinished"] and not seen["in_memory"] and seen["other"] == "not_found"
+    assert seen["answer"] == seen["status"] and seen["stored"] == (owner, seen["status"])
