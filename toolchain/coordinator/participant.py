@@ -14,7 +14,8 @@ The entropy is 64 bytes from the OS CSPRNG plus what the participant typed (kept
 it goes to snarkjs on stdin and nowhere else: never sent, logged or written.
 
 Air-gapped: `download_only` waits for the slot, downloads the keys into a folder and hands back
-the token and deadline, so the keys can be contributed to offline and sent with `upload`.
+the token and deadline, so the keys can be contributed to offline and sent with `upload` (it
+registers every time and keeps no registration: the token it shows is the participant's to keep).
 """
 
 from __future__ import annotations
@@ -29,17 +30,27 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from pydantic import Field, ValidationError
+
 from toolchain.ceremony import phase2
 from toolchain.ceremony.entropy import Secret, fresh_entropy
 from toolchain.ceremony.ptau_fetch import DownloadError
 from toolchain.coordinator import receipts
-from toolchain.coordinator.client import Coordinator
-from toolchain.coordinator.protocol import ActiveTurn, CeremonyInfo, QueueState, SignedReceipt
+from toolchain.coordinator.client import Coordinator, first_line
+from toolchain.coordinator.protocol import (
+    API,
+    ActiveTurn,
+    CeremonyInfo,
+    QueueState,
+    SignedReceipt,
+)
 from toolchain.coordinator.verify_receipt import check_fields
 from toolchain.errors import FormatError, IntegrityError, UsageError
 from toolchain.fsutil import write_atomic
 from toolchain.hashing import hash_file
 from toolchain.runner.tools import Tools
+from toolchain.textlimits import JsonRefusal, load_json
+from toolchain.web.models import Model
 
 Reporter = Callable[[str], None]
 # How often a lost upload answer is looked for while the coordinator may still be verifying it.
@@ -47,6 +58,20 @@ RECOVER_ATTEMPTS = 30
 # Where join keeps the keys it downloads, under the receipts folder, until they are contributed to.
 DOWNLOADS = ".downloads"
 _SHA256 = re.compile(r"[0-9a-f]{64}")
+# Where join keeps its registration, under the receipts folder, until the turn is done.
+REGISTRATION = ".registration.json"
+MAX_REGISTRATION_BYTES = 4096
+ANEW = "move the file away to register anew"
+
+
+class Registration(Model):
+    """What join keeps to resume after its process died: where, who, and the bearer token."""
+
+    server: str
+    ceremony: str
+    name: str
+    participant_id: int
+    token: str = Field(repr=False)
 
 
 @dataclass(frozen=True)
@@ -77,16 +102,80 @@ def join(
     returns the receipt files written."""
     info = open_ceremony(coordinator)
     secret = Secret(typed) if typed else None
-    registered = coordinator.register(name, invite)
+    saved = receipts_dir / REGISTRATION
+    registered = registration(coordinator, info, name, invite, saved, report)
     with leaving_on_failure(coordinator, report):
         wait_for_slot(coordinator, report)
         turns = coordinator.turn()
         with tempfile.TemporaryDirectory(prefix="zkt-join-") as work:
-            return [
-                contribute_turn(coordinator, tools, info, registered.name, turn, secret,
-                                Path(work), receipts_dir, report)
+            written = [
+                contribute_turn(coordinator, tools, info, registered, turn, secret, Path(work),
+                                receipts_dir, report)
                 for turn in turns
             ]  # fmt: skip
+    saved.unlink(missing_ok=True)  # every circuit has its receipt: nothing left to resume
+    return written
+
+
+def registration(
+    coordinator: Coordinator,
+    info: CeremonyInfo,
+    name: str,
+    invite: str | None,
+    path: Path,
+    report: Reporter,
+) -> str:
+    """The registered name: the registration saved at `path` by an earlier join (checked, its
+    token made the client's), else a new one, saved there (0600)."""
+    if not path.exists():
+        fresh = coordinator.register(name, invite)
+        kept = Registration(
+            server=coordinator.base.removesuffix(API),
+            ceremony=info.ceremony,
+            name=fresh.name,
+            participant_id=fresh.participant_id,
+            token=fresh.token,
+        )
+        write_atomic(path, (kept.model_dump_json(indent=2) + "\n").encode(), private=True)
+        return fresh.name
+    saved = read_registration(path)
+    wanted = (coordinator.base.removesuffix(API), info.ceremony, name)
+    if (saved.server, saved.ceremony, saved.name) != wanted:
+        raise UsageError(
+            f"{path}: the registration of {saved.name!r} in {saved.ceremony!r} at {saved.server},"
+            f" not of {name!r} in {info.ceremony!r} at {wanted[0]}: give another --receipts"
+            f" folder, or {ANEW}"
+        )
+    coordinator.token = saved.token
+    check_token(coordinator, path)
+    report(f"resuming as {saved.name}, registered earlier ({path})")
+    return saved.name
+
+
+def read_registration(path: Path) -> Registration:
+    """A registration file, parsed within the untrusted-JSON limits; FormatError if it is not
+    one (the message never shows its content: it holds a token)."""
+    try:
+        data = load_json(path.read_bytes(), max_depth=2, max_bytes=MAX_REGISTRATION_BYTES)
+        return Registration.model_validate(data)
+    except (OSError, JsonRefusal, ValidationError) as exc:
+        why = type(exc).__name__ if isinstance(exc, OSError) else first_line(exc)
+        raise FormatError(f"{path}: not a saved registration ({why}): {ANEW}") from None
+
+
+def check_token(coordinator: Coordinator, path: Path) -> None:
+    """The coordinator still knows the saved token (GET /queue/me; not being in the queue yet
+    is fine: a join that died right after registering)."""
+    try:
+        coordinator.queue("me")
+    except UsageError as exc:
+        if exc.code == "unauthorized":
+            raise UsageError(
+                f"{path}: the coordinator does not know this registration's token"
+                f" (unauthorized): {ANEW}"
+            ) from None
+        if exc.code != "not_found":
+            raise
 
 
 def download_only(
