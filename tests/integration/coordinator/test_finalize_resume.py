@@ -11,6 +11,7 @@ cut short), run again.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -27,6 +28,7 @@ from toolchain.api import ceremony as api_ceremony
 from toolchain.api.workspace import Workspace, open_workspace
 from toolchain.coordinator import publish
 from toolchain.coordinator.serve import open_coordinator
+from toolchain.hashing import hash_file
 
 AGAIN = "then run `zkt ceremony finalize --coordinator` again"
 
@@ -136,4 +138,77 @@ def test_finalize_killed_during_an_export_finishes_when_run_again(
 
     assert resumed.returncode == 0, resumed.stderr
     assert "multiplier_2: already exported" not in resumed.stderr
+    verify_transcript(server)
+
+
+def flip_a_byte(path: Path) -> None:
+    """`path` with its last byte changed (a key's size stays, its hash does not)."""
+    data = bytearray(path.read_bytes())
+    data[-1] ^= 0xFF
+    path.write_bytes(bytes(data))
+
+
+def stored(ws: Workspace, server: Server, sha256: str) -> Path:
+    """Where the coordinator keeps the key `sha256`."""
+    coordinator = open_coordinator(ws, server.data)
+    coordinator.db.close()
+    return coordinator.store.path(sha256)
+
+
+def snapshot(path: Path) -> object:
+    """A folder's tree, or None when there is none."""
+    return tree(path) if path.is_dir() else None
+
+
+def refused_with(server: Server, message: str) -> None:
+    """finalize exits 6 with exactly `message`; nothing in the project (the manifest, the local
+    layout, the artifacts) or the published directory changed."""
+    published = server.data / "published"
+    before = (project_files(server), snapshot(published))
+
+    refused = finalize(server)
+
+    assert refused.returncode == 6, refused.stderr
+    assert "Traceback" not in refused.stdout + refused.stderr
+    assert refused.stderr.strip().splitlines()[-1] == f"zkt: error: {message}"
+    assert (project_files(server), snapshot(published)) == before
+
+
+def test_a_key_changed_after_a_finalize_cut_short_is_refused(
+    server: Server, tmp_path: Path
+) -> None:
+    for name in ("alice", "bob"):
+        take_turn(server, name, tmp_path)
+    ws = open_workspace(server.project)
+    crash_midway(ws, server.data)
+    record = api_ceremony.transcript(ws, "range_32")[1]
+    key = server.project / record.file.path
+    flip_a_byte(key)
+    store = stored(ws, server, record.file.sha256)
+
+    refused_with(
+        server,
+        f"range_32: {record.file.path} has sha256 {hash_file(key)[:16]}…, not key 1 as the"
+        f" coordinator accepted it ({record.file.sha256[:16]}…): copy {store} over it, {AGAIN}",
+    )
+    assert not (server.data / "published").exists()
+    shutil.copyfile(store, key)  # what the refusal says to do
+
+    # the last record (no later line links to it) edited to name the changed key
+    transcript = ws.project.transcript("range_32")
+    kept = transcript.read_text()
+    *earlier, last = kept.splitlines()
+    edited = json.loads(last)
+    edited["file"]["sha256"] = "ab" * 32
+    transcript.write_text("\n".join([*earlier, json.dumps(edited)]) + "\n")
+    refused_with(
+        server,
+        f"range_32: record 1 of {transcript} names key sha256 abababababababab…, the"
+        f" coordinator accepted {record.file.sha256[:16]}…: the transcript changed since"
+        " finalize last ran: restore it, " + AGAIN,
+    )
+    transcript.write_text(kept)
+
+    resumed = finalize(server)
+    assert resumed.returncode == 0, resumed.stderr
     verify_transcript(server)
