@@ -22,7 +22,11 @@ never trusted as it is:
   record says and, up to the beacon, the key the coordinator accepted (step.sha256); else an
   IntegrityError naming the circuit and the file, before anything changes;
 - a beacon already applied is kept (its record and key were checked above);
-- artifacts already exported from the beacon key are kept;
+- artifacts already exported from the beacon key (final.zkey hashes to the beacon's record):
+  the beacon key is checked natively against the coordinator's last accepted key and the
+  committed beacon, then verification_key.json and verifier.sol are always exported again from
+  it (they are cheap to derive; comparing would cost the same export), and a file that differed
+  is reported; so a stale or tampered verification key or verifier is never locked;
 - an export cut short (final.zkey is the beacon key, the rest missing) is exported again in full.
 """
 
@@ -37,7 +41,10 @@ from toolchain import __version__
 from toolchain.api import ceremony as api_ceremony
 from toolchain.api.artifacts import lock_artifacts
 from toolchain.api.workspace import Workspace
+from toolchain.api.zkey import export_zkey
 from toolchain.build import Reporter
+from toolchain.ceremony import checks
+from toolchain.ceremony.phase2 import read_key
 from toolchain.ceremony.transcript import Record, append_record, file_hashes, read_transcript
 from toolchain.coordinator import receipts
 from toolchain.coordinator.db import Step
@@ -129,7 +136,8 @@ def finalize_circuit(
     project = ws.project
     if _is_key_of(project.zkey(circuit), last):
         if project.vkey(circuit).is_file() and project.verifier_sol(circuit).is_file():
-            report(f"{circuit}: already exported from its beacon key")
+            _check_beacon(ws, coordinator.store.path(steps[-1].sha256), last)
+            export_again(ws, circuit, report)
             return
         project.zkey(circuit).unlink()  # an export cut short: exported again below
     api_ceremony.finalize(ws, circuit, None, report)
@@ -165,6 +173,28 @@ def _check_key(ws: Workspace, circuit: str, record: Record, wanted: str, advice:
             f"{circuit}: {record.file.path} {what}, not {wanted} ({record.file.sha256[:16]}…):"
             f" {advice}, {AGAIN}"
         )
+
+
+def _check_beacon(ws: Workspace, accepted: Path, beacon: Record) -> None:
+    """The recorded beacon key extends the coordinator's last accepted key by the beacon
+    ceremony.toml commits (native checks; what the run that exported it verified)."""
+    config = api_ceremony.ceremony_config(ws)
+    key = read_key(ws.project.root / beacon.file.path)
+    checks.accept_step(read_key(accepted), key, config.ceremony.min_contributions)
+    checks.check_beacon_committed(key.mpc, config.beacon, key.name)
+
+
+def export_again(ws: Workspace, circuit: str, report: Reporter) -> None:
+    """verification_key.json and verifier.sol derived again from the verified final.zkey,
+    over what is there; a file that differed is reported."""
+    project = ws.project
+    exported = (project.vkey(circuit), project.verifier_sol(circuit))
+    before = [hash_file(path) for path in exported]
+    export_zkey(ws.tools, project.zkey(circuit), project.zkey(circuit).parent, force=True)
+    for path, old in zip(exported, before, strict=True):
+        if hash_file(path) != old:
+            report(f"WARNING: {circuit}: {path} was not what final.zkey gives: exported again")
+    report(f"{circuit}: already exported from its beacon key (checked, exported again)")
 
 
 def _is_key_of(path: Path, record: Record) -> bool:

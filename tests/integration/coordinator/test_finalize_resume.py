@@ -1,7 +1,11 @@
 """`zkt ceremony finalize --coordinator` is resumable: run again after dying at any step (the
 database closed, part of the local layout written, one circuit's beacon applied, an export cut
 short, a published directory half written), it finishes the job; what the local layout holds
-that finalize did not write is refused before the ceremony closes.
+that finalize did not write is refused before the ceremony closes. Nothing a previous run left
+is trusted: a recorded key (or record) changed between two runs is refused before anything
+changes, and a resumed run exports verification_key.json and verifier.sol again from the
+checked beacon key, so a tampered one is never locked; a beacon key substituted together with
+its record and final.zkey fails the native beacon check.
 
 The crash points are made in-process with finalize's own steps (`publish.close`,
 `write_local_chain`, the api's beacon), stopping where a crash would, then the real CLI runs;
@@ -212,3 +216,67 @@ def test_a_key_changed_after_a_finalize_cut_short_is_refused(
     resumed = finalize(server)
     assert resumed.returncode == 0, resumed.stderr
     verify_transcript(server)
+
+
+def test_a_resumed_finalize_exports_again_what_it_would_otherwise_lock(
+    server: Server, tmp_path: Path
+) -> None:
+    for name in ("alice", "bob"):
+        take_turn(server, name, tmp_path)
+    assert finalize(server).returncode == 0
+    artifacts = server.project / "artifacts"
+    exported = tree(artifacts)
+    vkey = artifacts / "multiplier_2" / "verification_key.json"
+    vkey.write_text(vkey.read_text().replace('"nPublic": 1', '"nPublic": 2'))
+    verifier = artifacts / "range_32" / "verifier.sol"
+    verifier.write_text(verifier.read_text() + "// stale\n")
+
+    again = finalize(server)
+
+    assert again.returncode == 0, again.stderr
+    for path in (vkey, verifier):
+        warning = f"WARNING: {path.parent.name}: {path} was not what final.zkey gives"
+        assert f"{warning}: exported again\n" in again.stderr, again.stderr
+    assert tree(artifacts) == exported  # the manifest too: it locks the derived files
+    verify_transcript(server)
+
+    # a key changed after a finished run: refused, nothing locked or published again
+    ws = open_workspace(server.project)
+    beacon = api_ceremony.transcript(ws, "multiplier_2")[-1]
+    flip_a_byte(server.project / beacon.file.path)
+    found = hash_file(server.project / beacon.file.path)
+    refused_with(
+        server,
+        f"multiplier_2: {beacon.file.path} has sha256 {found[:16]}…, not the beacon key"
+        f" recorded ({beacon.file.sha256[:16]}…): restore it, {AGAIN}",
+    )
+    contribution = api_ceremony.transcript(ws, "range_32")[2]
+    (server.project / contribution.file.path).unlink()
+    flip_a_byte(server.project / beacon.file.path)  # back as it was
+    store = stored(ws, server, contribution.file.sha256)
+    refused_with(
+        server,
+        f"range_32: {contribution.file.path} is missing, not key 2 as the coordinator accepted"
+        f" it ({contribution.file.sha256[:16]}…): copy {store} over it, {AGAIN}",
+    )
+    shutil.copyfile(store, server.project / contribution.file.path)
+
+    # the beacon key, its record and final.zkey replaced together by the key before the beacon
+    records = api_ceremony.transcript(ws, "multiplier_2")
+    before_beacon = server.project / records[-2].file.path
+    for target in (server.project / beacon.file.path, ws.project.zkey("multiplier_2")):
+        shutil.copyfile(before_beacon, target)
+    transcript = ws.project.transcript("multiplier_2")
+    *earlier, last = transcript.read_text().splitlines()
+    edited = json.loads(last)
+    edited["file"]["sha256"] = hash_file(before_beacon)
+    transcript.write_text("\n".join([*earlier, json.dumps(edited)]) + "\n")
+    before = (project_files(server), snapshot(server.data / "published"))
+    substituted = finalize(server)
+    assert substituted.returncode == 1, substituted.stderr
+    assert substituted.stderr.strip().splitlines()[-1] == (
+        "zkt: error: multiplier_2_0003.zkey: nothing new: the same 2 contributions as the"
+        " accepted file"
+    )
+    assert "Traceback" not in substituted.stdout + substituted.stderr
+    assert (project_files(server), snapshot(server.data / "published")) == before
