@@ -5,10 +5,20 @@ the interval the coordinator announces, showing the position and ETA; on the slo
 circuit of the turn: download the current key (size and sha256 checked), contribute with fresh
 entropy under the registered name, upload, and keep the signed receipt once its signature and
 every field check out (receipts/CIRCUIT_NNNN.json). Ctrl-C, or a failure, leaves the queue
-before the command exits, so the next in line need not wait for the deadline. Keys are
+before the command exits, so the next in line need not wait for the deadline.
+
+A join run again after its process died (or was interrupted) picks up where it stopped. The
+registration is kept in receipts/.registration.json (the coordinator's URL, the ceremony, the
+name, the participant id and the bearer token; mode 0600, the token is never shown) until every
+circuit has its receipt: a join with the same server, ceremony and name reuses it instead of
+registering again (the name is taken, an invite single-use) and joins the queue with the saved
+token, so the coordinator's waiting or active row is resumed; the receipts of contributions
+accepted after the first run died (an upload it was waiting on) are fetched from the
+coordinator's transcript, checked and stored. A saved registration for another name, ceremony
+or server, or whose token the coordinator no longer knows, is refused with what to do. Keys are
 downloaded into receipts/.downloads/<sha256>.zkey and kept there until the contribution to them
-is accepted, so a join run again after its process died resumes a partial download with HTTP
-Range (the sha256 is checked at the end; a partial that does not check out is fetched again).
+is accepted, so the second run also resumes a partial download with HTTP Range (the sha256 is
+checked at the end; a partial that does not check out is fetched again).
 
 The entropy is 64 bytes from the OS CSPRNG plus what the participant typed (kept as a `Secret`):
 it goes to snarkjs on stdin and nowhere else: never sent, logged or written.
@@ -44,7 +54,7 @@ from toolchain.coordinator.protocol import (
     QueueState,
     SignedReceipt,
 )
-from toolchain.coordinator.verify_receipt import check_fields
+from toolchain.coordinator.verify_receipt import check_fields, expected_from_entry
 from toolchain.errors import FormatError, IntegrityError, UsageError
 from toolchain.fsutil import write_atomic
 from toolchain.hashing import hash_file
@@ -103,18 +113,63 @@ def join(
     info = open_ceremony(coordinator)
     secret = Secret(typed) if typed else None
     saved = receipts_dir / REGISTRATION
+    resumed = saved.exists()
     registered = registration(coordinator, info, name, invite, saved, report)
     with leaving_on_failure(coordinator, report):
-        wait_for_slot(coordinator, report)
-        turns = coordinator.turn()
-        with tempfile.TemporaryDirectory(prefix="zkt-join-") as work:
-            written = [
-                contribute_turn(coordinator, tools, info, registered, turn, secret, Path(work),
-                                receipts_dir, report)
-                for turn in turns
-            ]  # fmt: skip
+        state = wait_for_slot(coordinator, report, done_ok=resumed)
+        written = []
+        if state.state != "done":
+            written = contribute_all(coordinator, tools, info, registered, secret, receipts_dir,
+                                     report)  # fmt: skip
+    if resumed:
+        written += missing_receipts(coordinator, info, registered, receipts_dir, report)
     saved.unlink(missing_ok=True)  # every circuit has its receipt: nothing left to resume
     return written
+
+
+def contribute_all(
+    coordinator: Coordinator,
+    tools: Tools,
+    info: CeremonyInfo,
+    name: str,
+    secret: Secret | None,
+    receipts_dir: Path,
+    report: Reporter,
+) -> list[Path]:
+    """Contribute to every circuit of the slot holder's turn; the receipt files written."""
+    turns = coordinator.turn()
+    with tempfile.TemporaryDirectory(prefix="zkt-join-") as work:
+        return [
+            contribute_turn(coordinator, tools, info, name, turn, secret, Path(work),
+                            receipts_dir, report)
+            for turn in turns
+        ]  # fmt: skip
+
+
+def missing_receipts(
+    coordinator: Coordinator, info: CeremonyInfo, name: str, receipts_dir: Path, report: Reporter
+) -> list[Path]:
+    """After a resume: the receipts of `name`'s accepted contributions that the run that died
+    did not store (an upload accepted after it died), each checked (signature, and every field
+    against the coordinator's transcript) and stored; the files written."""
+    written = []
+    for circuit in (state.name for state in info.circuits):
+        for entry in coordinator.transcript(circuit):
+            path = receipt_path(receipts_dir, circuit, entry.index)
+            if entry.receipt is None or entry.participant != name or path.exists():
+                continue
+            receipt = receipts.verify(entry.receipt, info.coordinator_public_key)
+            expected = expected_from_entry(info.ceremony, circuit, entry)
+            check_fields(receipt, expected, "the coordinator's transcript")
+            receipts.write_receipt(path, entry.receipt)
+            report(f"{circuit}: contribution {entry.index} was accepted before; receipt {path}")
+            written.append(path)
+    return written
+
+
+def receipt_path(receipts_dir: Path, circuit: str, index: int) -> Path:
+    """Where the receipt of contribution `index` of `circuit` is stored."""
+    return receipts_dir / key_name(circuit, index).replace(".zkey", ".json")
 
 
 def registration(
@@ -220,9 +275,10 @@ def leaving_on_failure(coordinator: Coordinator, report: Reporter) -> Iterator[N
         raise
 
 
-def wait_for_slot(coordinator: Coordinator, report: Reporter) -> QueueState:
+def wait_for_slot(coordinator: Coordinator, report: Reporter, done_ok: bool = False) -> QueueState:
     """Join the queue and wait for the slot, with a heartbeat at the announced interval; the
-    position is shown when it changes, the ETA with it (and at least every minute)."""
+    position is shown when it changes, the ETA with it (and at least every minute). `done_ok`:
+    a participant who contributed to every circuit already is answered, not refused."""
     state = coordinator.queue("join")
     if state.message and state.state != "active":
         report(state.message)
@@ -235,6 +291,8 @@ def wait_for_slot(coordinator: Coordinator, report: Reporter) -> QueueState:
             place, shown_at = (state.position, state.queue_length), now
         coordinator.sleep(state.heartbeat_seconds)
         state = coordinator.queue("heartbeat")
+    if state.state == "done" and done_ok:
+        return state
     if state.state != "active":
         why = f": {state.message}" if state.message else ""
         raise UsageError(f"no slot: the coordinator says you are {state.state}{why}")
@@ -338,7 +396,7 @@ def upload_key(
     except DownloadError:
         signed = recover_receipt(coordinator, turn, key)
     check_receipt(info, turn, key, signed)
-    path = receipts_dir / key_name(turn.circuit, turn.index + 1).replace(".zkey", ".json")
+    path = receipt_path(receipts_dir, turn.circuit, turn.index + 1)
     path.parent.mkdir(parents=True, exist_ok=True)
     receipts.write_receipt(path, signed)
     report(f"{turn.circuit}: contribution {turn.index + 1} accepted; receipt {path}")

@@ -4,7 +4,8 @@ join keeps its registration in RECEIPTS/.registration.json (0600, the token neve
 every circuit has its receipt. Against the real coordinator: a join SIGKILLed while it waits for
 its slot, run again, joins with the saved token (no second registration in the coordinator's
 database), contributes and removes the file; a join interrupted with Ctrl-C (it left the queue)
-does the same. A saved registration of another name, one whose token the coordinator never
+does the same; a join that died before the receipts of its accepted uploads fetches them. A saved
+registration of another name, one whose token the coordinator never
 issued, and one that is not a registration are refused as one line, nothing written or sent.
 """
 
@@ -19,7 +20,13 @@ from pathlib import Path
 import httpx
 
 from tests.conftest import tree
-from tests.integration.coordinator.conftest import CIRCUITS, Server, auth, register
+from tests.integration.coordinator.conftest import (
+    CIRCUITS,
+    Server,
+    auth,
+    contributed_key,
+    register,
+)
 from tests.integration.coordinator.test_participant import (
     ABORTED,
     holder_of_the_slot,
@@ -136,3 +143,39 @@ def test_a_saved_registration_that_is_not_this_joins_is_refused(server: Server, 
     refused(server, home, json.dumps({"name": "frank"}), FORMAT, f"{where}: {fields}: {ANEW}")
     large = "not a saved registration (JSON larger than 4096 bytes)"
     refused(server, home, "x" * 5000, FORMAT, f"{where}: {large}: {ANEW}")
+
+
+def test_a_join_that_died_before_its_receipts_fetches_them_when_run_again(
+    start_server: Callable[..., Server], fast_project: Path, home: Path, tmp_path: Path
+) -> None:
+    """The first join dies; its uploads are accepted after (here made with its saved token, as
+    an upload the coordinator was still verifying would be): run again, the coordinator says
+    it is done, and join stores the signed receipts, checked, and removes the registration."""
+    server = start_server(fast_project)
+    holder = holder_of_the_slot(server)
+    first = join(server, "gina", home)
+    wait_for(first, "waiting: position 1 of 1")
+    first.kill()
+    first.communicate(timeout=30)
+    token = json.loads(saved(home, "gina").read_text())["token"]
+    httpx.post(server.api + "/queue/join", headers=auth(token), timeout=30)
+    httpx.post(server.api + "/queue/leave", headers=auth(holder), timeout=30)
+    for circuit in CIRCUITS:
+        key = contributed_key(server, token, circuit, tmp_path / f"{circuit}.zkey", "gina")
+        answer = httpx.put(f"{server.api}/contributions/{circuit}", content=key.read_bytes(),
+                           headers=auth(token), timeout=120)  # fmt: skip
+        assert answer.status_code == 200, answer.text
+
+    again = join(server, "gina", home)
+    out, err = again.communicate(timeout=300)
+
+    assert again.returncode == 0, err
+    assert "resuming as gina, registered earlier" in err and "contributed to every circuit" in err
+    for circuit in CIRCUITS:
+        receipt = Path("receipts") / "gina" / f"{circuit}_0001.json"
+        assert f"{circuit}: contribution 1 was accepted before; receipt {receipt}\n" in err, err
+        checked = zkt("ceremony", "verify-receipt", str(receipt), "--server", server.url,
+                      cwd=home)  # fmt: skip
+        assert checked.returncode == 0, checked.stderr
+    assert len(out.splitlines()) == 2 and not saved(home, "gina").exists()
+    assert participants(server) == ["holder", "gina"] and token not in out + err
