@@ -93,7 +93,9 @@ def ceremony_beacon(ctx: click.Context, name: str) -> None:
     is_flag=True,
     help="Close the ceremony `zkt ceremony serve` runs (no NAME): beacon, verify, export,"
     " lock the manifest, write the published directory. Run it again after an interruption:"
-    " it resumes where it stopped.",
+    " it resumes where it stopped, after hashing every key the last run left against the"
+    " coordinator's (refused if one changed) and exporting the verification key and verifier"
+    " again from the checked beacon key.",
 )
 @click.option(
     "--data",

@@ -64,6 +64,10 @@ def join(
     circuit: downloads the current key (hash checked, resumed after a drop), contributes with
     fresh OS entropy (plus what you type with --prompt; never sent, logged or stored), uploads
     it and stores the coordinator's signed receipt once it checks out. Ctrl-C leaves the queue.
+
+    The registration is kept in RECEIPTS/.registration.json (mode 0600) until every circuit has
+    its receipt: run the same command again after a crash or Ctrl-C and it resumes as the
+    registered name (same --server and --name) instead of registering again.
     """
     from toolchain.coordinator.client import Coordinator
     from toolchain.coordinator.participant import download_only as fetch_keys

@@ -5,16 +5,27 @@ the interval the coordinator announces, showing the position and ETA; on the slo
 circuit of the turn: download the current key (size and sha256 checked), contribute with fresh
 entropy under the registered name, upload, and keep the signed receipt once its signature and
 every field check out (receipts/CIRCUIT_NNNN.json). Ctrl-C, or a failure, leaves the queue
-before the command exits, so the next in line need not wait for the deadline. Keys are
+before the command exits, so the next in line need not wait for the deadline.
+
+A join run again after its process died (or was interrupted) picks up where it stopped. The
+registration is kept in receipts/.registration.json (the coordinator's URL, the ceremony, the
+name, the participant id and the bearer token; mode 0600, the token is never shown) until every
+circuit has its receipt: a join with the same server, ceremony and name reuses it instead of
+registering again (the name is taken, an invite single-use) and joins the queue with the saved
+token, so the coordinator's waiting or active row is resumed; the receipts of contributions
+accepted after the first run died (an upload it was waiting on) are fetched from the
+coordinator's transcript, checked and stored. A saved registration for another name, ceremony
+or server, or whose token the coordinator no longer knows, is refused with what to do. Keys are
 downloaded into receipts/.downloads/<sha256>.zkey and kept there until the contribution to them
-is accepted, so a join run again after its process died resumes a partial download with HTTP
-Range (the sha256 is checked at the end; a partial that does not check out is fetched again).
+is accepted, so the second run also resumes a partial download with HTTP Range (the sha256 is
+checked at the end; a partial that does not check out is fetched again).
 
 The entropy is 64 bytes from the OS CSPRNG plus what the participant typed (kept as a `Secret`):
 it goes to snarkjs on stdin and nowhere else: never sent, logged or written.
 
 Air-gapped: `download_only` waits for the slot, downloads the keys into a folder and hands back
-the token and deadline, so the keys can be contributed to offline and sent with `upload`.
+the token and deadline, so the keys can be contributed to offline and sent with `upload` (it
+registers every time and keeps no registration: the token it shows is the participant's to keep).
 """
 
 from __future__ import annotations
@@ -29,17 +40,27 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from pydantic import Field, ValidationError
+
 from toolchain.ceremony import phase2
 from toolchain.ceremony.entropy import Secret, fresh_entropy
 from toolchain.ceremony.ptau_fetch import DownloadError
 from toolchain.coordinator import receipts
-from toolchain.coordinator.client import Coordinator
-from toolchain.coordinator.protocol import ActiveTurn, CeremonyInfo, QueueState, SignedReceipt
-from toolchain.coordinator.verify_receipt import check_fields
+from toolchain.coordinator.client import Coordinator, first_line
+from toolchain.coordinator.protocol import (
+    API,
+    ActiveTurn,
+    CeremonyInfo,
+    QueueState,
+    SignedReceipt,
+)
+from toolchain.coordinator.verify_receipt import check_fields, expected_from_entry
 from toolchain.errors import FormatError, IntegrityError, UsageError
 from toolchain.fsutil import write_atomic
 from toolchain.hashing import hash_file
 from toolchain.runner.tools import Tools
+from toolchain.textlimits import JsonRefusal, load_json
+from toolchain.web.models import Model
 
 Reporter = Callable[[str], None]
 # How often a lost upload answer is looked for while the coordinator may still be verifying it.
@@ -47,6 +68,20 @@ RECOVER_ATTEMPTS = 30
 # Where join keeps the keys it downloads, under the receipts folder, until they are contributed to.
 DOWNLOADS = ".downloads"
 _SHA256 = re.compile(r"[0-9a-f]{64}")
+# Where join keeps its registration, under the receipts folder, until the turn is done.
+REGISTRATION = ".registration.json"
+MAX_REGISTRATION_BYTES = 4096
+ANEW = "move the file away to register anew"
+
+
+class Registration(Model):
+    """What join keeps to resume after its process died: where, who, and the bearer token."""
+
+    server: str
+    ceremony: str
+    name: str
+    participant_id: int
+    token: str = Field(repr=False)
 
 
 @dataclass(frozen=True)
@@ -77,16 +112,125 @@ def join(
     returns the receipt files written."""
     info = open_ceremony(coordinator)
     secret = Secret(typed) if typed else None
-    registered = coordinator.register(name, invite)
+    saved = receipts_dir / REGISTRATION
+    resumed = saved.exists()
+    registered = registration(coordinator, info, name, invite, saved, report)
     with leaving_on_failure(coordinator, report):
-        wait_for_slot(coordinator, report)
-        turns = coordinator.turn()
-        with tempfile.TemporaryDirectory(prefix="zkt-join-") as work:
-            return [
-                contribute_turn(coordinator, tools, info, registered.name, turn, secret,
-                                Path(work), receipts_dir, report)
-                for turn in turns
-            ]  # fmt: skip
+        state = wait_for_slot(coordinator, report, done_ok=resumed)
+        written = []
+        if state.state != "done":
+            written = contribute_all(coordinator, tools, info, registered, secret, receipts_dir,
+                                     report)  # fmt: skip
+    if resumed:
+        written += missing_receipts(coordinator, info, registered, receipts_dir, report)
+    saved.unlink(missing_ok=True)  # every circuit has its receipt: nothing left to resume
+    return written
+
+
+def contribute_all(
+    coordinator: Coordinator,
+    tools: Tools,
+    info: CeremonyInfo,
+    name: str,
+    secret: Secret | None,
+    receipts_dir: Path,
+    report: Reporter,
+) -> list[Path]:
+    """Contribute to every circuit of the slot holder's turn; the receipt files written."""
+    turns = coordinator.turn()
+    with tempfile.TemporaryDirectory(prefix="zkt-join-") as work:
+        return [
+            contribute_turn(coordinator, tools, info, name, turn, secret, Path(work),
+                            receipts_dir, report)
+            for turn in turns
+        ]  # fmt: skip
+
+
+def missing_receipts(
+    coordinator: Coordinator, info: CeremonyInfo, name: str, receipts_dir: Path, report: Reporter
+) -> list[Path]:
+    """After a resume: the receipts of `name`'s accepted contributions that the run that died
+    did not store (an upload accepted after it died), each checked (signature, and every field
+    against the coordinator's transcript) and stored; the files written."""
+    written = []
+    for circuit in (state.name for state in info.circuits):
+        for entry in coordinator.transcript(circuit):
+            path = receipt_path(receipts_dir, circuit, entry.index)
+            if entry.receipt is None or entry.participant != name or path.exists():
+                continue
+            receipt = receipts.verify(entry.receipt, info.coordinator_public_key)
+            expected = expected_from_entry(info.ceremony, circuit, entry)
+            check_fields(receipt, expected, "the coordinator's transcript")
+            receipts.write_receipt(path, entry.receipt)
+            report(f"{circuit}: contribution {entry.index} was accepted before; receipt {path}")
+            written.append(path)
+    return written
+
+
+def receipt_path(receipts_dir: Path, circuit: str, index: int) -> Path:
+    """Where the receipt of contribution `index` of `circuit` is stored."""
+    return receipts_dir / key_name(circuit, index).replace(".zkey", ".json")
+
+
+def registration(
+    coordinator: Coordinator,
+    info: CeremonyInfo,
+    name: str,
+    invite: str | None,
+    path: Path,
+    report: Reporter,
+) -> str:
+    """The registered name: the registration saved at `path` by an earlier join (checked, its
+    token made the client's), else a new one, saved there (0600)."""
+    if not path.exists():
+        fresh = coordinator.register(name, invite)
+        kept = Registration(
+            server=coordinator.base.removesuffix(API),
+            ceremony=info.ceremony,
+            name=fresh.name,
+            participant_id=fresh.participant_id,
+            token=fresh.token,
+        )
+        write_atomic(path, (kept.model_dump_json(indent=2) + "\n").encode(), private=True)
+        return fresh.name
+    saved = read_registration(path)
+    wanted = (coordinator.base.removesuffix(API), info.ceremony, name)
+    if (saved.server, saved.ceremony, saved.name) != wanted:
+        raise UsageError(
+            f"{path}: the registration of {saved.name!r} in {saved.ceremony!r} at {saved.server},"
+            f" not of {name!r} in {info.ceremony!r} at {wanted[0]}: give another --receipts"
+            f" folder, or {ANEW}"
+        )
+    coordinator.token = saved.token
+    check_token(coordinator, path)
+    report(f"resuming as {saved.name}, registered earlier ({path})")
+    return saved.name
+
+
+def read_registration(path: Path) -> Registration:
+    """A registration file, parsed within the untrusted-JSON limits; FormatError if it is not
+    one (the message never shows its content: it holds a token)."""
+    try:
+        data = load_json(path.read_bytes(), max_depth=2, max_bytes=MAX_REGISTRATION_BYTES)
+        return Registration.model_validate(data)
+    except (OSError, JsonRefusal, ValidationError) as exc:
+        why = type(exc).__name__ if isinstance(exc, OSError) else first_line(exc)
+        raise FormatError(f"{path}: not a saved registration ({why}): {ANEW}") from None
+
+
+def check_token(coordinator: Coordinator, path: Path) -> None:
+    """The coordinator still knows the saved token (GET /queue/me; not being in the queue yet
+    is fine: a join that died right after registering)."""
+    try:
+        coordinator.queue("me")
+    except UsageError as exc:
+        if exc.code == "unauthorized":
+            raise UsageError(
+                f"{path}: the coordinator does not know this registration's token"
+                f" (unauthorized): {ANEW}"
+            ) from None
+        if exc.code != "not_found":
+            raise
 
 
 def download_only(
@@ -131,9 +275,10 @@ def leaving_on_failure(coordinator: Coordinator, report: Reporter) -> Iterator[N
         raise
 
 
-def wait_for_slot(coordinator: Coordinator, report: Reporter) -> QueueState:
+def wait_for_slot(coordinator: Coordinator, report: Reporter, done_ok: bool = False) -> QueueState:
     """Join the queue and wait for the slot, with a heartbeat at the announced interval; the
-    position is shown when it changes, the ETA with it (and at least every minute)."""
+    position is shown when it changes, the ETA with it (and at least every minute). `done_ok`:
+    a participant who contributed to every circuit already is answered, not refused."""
     state = coordinator.queue("join")
     if state.message and state.state != "active":
         report(state.message)
@@ -146,6 +291,8 @@ def wait_for_slot(coordinator: Coordinator, report: Reporter) -> QueueState:
             place, shown_at = (state.position, state.queue_length), now
         coordinator.sleep(state.heartbeat_seconds)
         state = coordinator.queue("heartbeat")
+    if state.state == "done" and done_ok:
+        return state
     if state.state != "active":
         why = f": {state.message}" if state.message else ""
         raise UsageError(f"no slot: the coordinator says you are {state.state}{why}")
@@ -249,7 +396,7 @@ def upload_key(
     except DownloadError:
         signed = recover_receipt(coordinator, turn, key)
     check_receipt(info, turn, key, signed)
-    path = receipts_dir / key_name(turn.circuit, turn.index + 1).replace(".zkey", ".json")
+    path = receipt_path(receipts_dir, turn.circuit, turn.index + 1)
     path.parent.mkdir(parents=True, exist_ok=True)
     receipts.write_receipt(path, signed)
     report(f"{turn.circuit}: contribution {turn.index + 1} accepted; receipt {path}")

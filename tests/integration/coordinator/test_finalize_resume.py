@@ -1,7 +1,11 @@
 """`zkt ceremony finalize --coordinator` is resumable: run again after dying at any step (the
 database closed, part of the local layout written, one circuit's beacon applied, an export cut
 short, a published directory half written), it finishes the job; what the local layout holds
-that finalize did not write is refused before the ceremony closes.
+that finalize did not write is refused before the ceremony closes. Nothing a previous run left
+is trusted: a recorded key (or record) changed between two runs is refused before anything
+changes, and a resumed run exports verification_key.json and verifier.sol again from the
+checked beacon key, so a tampered one is never locked; a beacon key substituted together with
+its record and final.zkey fails the native beacon check.
 
 The crash points are made in-process with finalize's own steps (`publish.close`,
 `write_local_chain`, the api's beacon), stopping where a crash would, then the real CLI runs;
@@ -11,6 +15,7 @@ cut short), run again.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -27,6 +32,7 @@ from toolchain.api import ceremony as api_ceremony
 from toolchain.api.workspace import Workspace, open_workspace
 from toolchain.coordinator import publish
 from toolchain.coordinator.serve import open_coordinator
+from toolchain.hashing import hash_file
 
 AGAIN = "then run `zkt ceremony finalize --coordinator` again"
 
@@ -137,3 +143,140 @@ def test_finalize_killed_during_an_export_finishes_when_run_again(
     assert resumed.returncode == 0, resumed.stderr
     assert "multiplier_2: already exported" not in resumed.stderr
     verify_transcript(server)
+
+
+def flip_a_byte(path: Path) -> None:
+    """`path` with its last byte changed (a key's size stays, its hash does not)."""
+    data = bytearray(path.read_bytes())
+    data[-1] ^= 0xFF
+    path.write_bytes(bytes(data))
+
+
+def stored(ws: Workspace, server: Server, sha256: str) -> Path:
+    """Where the coordinator keeps the key `sha256`."""
+    coordinator = open_coordinator(ws, server.data)
+    coordinator.db.close()
+    return coordinator.store.path(sha256)
+
+
+def snapshot(path: Path) -> object:
+    """A folder's tree, or None when there is none."""
+    return tree(path) if path.is_dir() else None
+
+
+def refused_with(server: Server, message: str) -> None:
+    """finalize exits 6 with exactly `message`; nothing in the project (the manifest, the local
+    layout, the artifacts) or the published directory changed."""
+    published = server.data / "published"
+    before = (project_files(server), snapshot(published))
+
+    refused = finalize(server)
+
+    assert refused.returncode == 6, refused.stderr
+    assert "Traceback" not in refused.stdout + refused.stderr
+    assert refused.stderr.strip().splitlines()[-1] == f"zkt: error: {message}"
+    assert (project_files(server), snapshot(published)) == before
+
+
+def test_a_key_changed_after_a_finalize_cut_short_is_refused(
+    server: Server, tmp_path: Path
+) -> None:
+    for name in ("alice", "bob"):
+        take_turn(server, name, tmp_path)
+    ws = open_workspace(server.project)
+    crash_midway(ws, server.data)
+    record = api_ceremony.transcript(ws, "range_32")[1]
+    key = server.project / record.file.path
+    flip_a_byte(key)
+    store = stored(ws, server, record.file.sha256)
+
+    refused_with(
+        server,
+        f"range_32: {record.file.path} has sha256 {hash_file(key)[:16]}…, not key 1 as the"
+        f" coordinator accepted it ({record.file.sha256[:16]}…): copy {store} over it, {AGAIN}",
+    )
+    assert not (server.data / "published").exists()
+    shutil.copyfile(store, key)  # what the refusal says to do
+
+    # the last record (no later line links to it) edited to name the changed key
+    transcript = ws.project.transcript("range_32")
+    kept = transcript.read_text()
+    *earlier, last = kept.splitlines()
+    edited = json.loads(last)
+    edited["file"]["sha256"] = "ab" * 32
+    transcript.write_text("\n".join([*earlier, json.dumps(edited)]) + "\n")
+    refused_with(
+        server,
+        f"range_32: record 1 of {transcript} names key sha256 abababababababab…, the"
+        f" coordinator accepted {record.file.sha256[:16]}…: the transcript changed since"
+        " finalize last ran: restore it, " + AGAIN,
+    )
+    transcript.write_text(kept)
+
+    resumed = finalize(server)
+    assert resumed.returncode == 0, resumed.stderr
+    verify_transcript(server)
+
+
+def test_a_resumed_finalize_exports_again_what_it_would_otherwise_lock(
+    server: Server, tmp_path: Path
+) -> None:
+    for name in ("alice", "bob"):
+        take_turn(server, name, tmp_path)
+    assert finalize(server).returncode == 0
+    artifacts = server.project / "artifacts"
+    exported = tree(artifacts)
+    vkey = artifacts / "multiplier_2" / "verification_key.json"
+    vkey.write_text(vkey.read_text().replace('"nPublic": 1', '"nPublic": 2'))
+    verifier = artifacts / "range_32" / "verifier.sol"
+    verifier.write_text(verifier.read_text() + "// stale\n")
+
+    again = finalize(server)
+
+    assert again.returncode == 0, again.stderr
+    for path in (vkey, verifier):
+        warning = f"WARNING: {path.parent.name}: {path} was not what final.zkey gives"
+        assert f"{warning}: exported again\n" in again.stderr, again.stderr
+    assert tree(artifacts) == exported  # the manifest too: it locks the derived files
+    verify_transcript(server)
+
+    # a key changed after a finished run: refused, nothing locked or published again
+    ws = open_workspace(server.project)
+    beacon = api_ceremony.transcript(ws, "multiplier_2")[-1]
+    flip_a_byte(server.project / beacon.file.path)
+    found = hash_file(server.project / beacon.file.path)
+    refused_with(
+        server,
+        f"multiplier_2: {beacon.file.path} has sha256 {found[:16]}…, not the beacon key"
+        f" recorded ({beacon.file.sha256[:16]}…): restore it, {AGAIN}",
+    )
+    contribution = api_ceremony.transcript(ws, "range_32")[2]
+    (server.project / contribution.file.path).unlink()
+    flip_a_byte(server.project / beacon.file.path)  # back as it was
+    store = stored(ws, server, contribution.file.sha256)
+    refused_with(
+        server,
+        f"range_32: {contribution.file.path} is missing, not key 2 as the coordinator accepted"
+        f" it ({contribution.file.sha256[:16]}…): copy {store} over it, {AGAIN}",
+    )
+    shutil.copyfile(store, server.project / contribution.file.path)
+
+    # the beacon key, its record and final.zkey replaced together by the key before the beacon
+    records = api_ceremony.transcript(ws, "multiplier_2")
+    before_beacon = server.project / records[-2].file.path
+    for target in (server.project / beacon.file.path, ws.project.zkey("multiplier_2")):
+        shutil.copyfile(before_beacon, target)
+    transcript = ws.project.transcript("multiplier_2")
+    *earlier, last = transcript.read_text().splitlines()
+    edited = json.loads(last)
+    edited["file"]["sha256"] = hash_file(before_beacon)
+    transcript.write_text("\n".join([*earlier, json.dumps(edited)]) + "\n")
+    before = (project_files(server), snapshot(server.data / "published"))
+    substituted = finalize(server)
+    assert substituted.returncode == 1, substituted.stderr
+    assert substituted.stderr.strip().splitlines()[-1] == (
+        "zkt: error: multiplier_2_0003.zkey: nothing new: the same 2 contributions as the"
+        " accepted file"
+    )
+    assert "Traceback" not in substituted.stdout + substituted.stderr
+    assert (project_files(server), snapshot(server.data / "published")) == before
