@@ -121,11 +121,11 @@ def _given(args: list[str], option: str) -> str | None:
     """The last value of `option` (as `--opt VALUE` or `--opt=VALUE`) in raw arguments, before
     click checks them (a wrong one is refused by the parse that follows)."""
     value = None
-    for arg, following in zip(args, [*args[1:], None], strict=True):
+    for index, arg in enumerate(args):
         if arg == "--":
             break
         if arg == option:
-            value = following
+            value = args[index + 1] if index + 1 < len(args) else None
         elif arg.startswith(f"{option}="):
             value = arg.partition("=")[2]
     return value

@@ -101,6 +101,8 @@ def test_mcl_is_started_only_for_a_choice_that_may_prove_on_it(
         (["demo", "--engine", "pure"], False),
         (["demo", "--backend", "snarkjs", "--backend", "native"], True),  # the last one counts
         (["demo"], True),
+        ([], True),  # click then refuses the missing NAME
+        (["demo", "--backend"], True),  # click then refuses the missing value
     ],
 )
 def test_zkt_prove_starts_mcl_from_the_options_it_is_given(
