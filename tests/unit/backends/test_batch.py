@@ -153,6 +153,8 @@ def test_a_worker_s_engine_uses_the_threads_its_spec_gives(spec: ProverSpec) -> 
 
 def test_a_cluster_worker_proves_on_its_own_threads(spec: ProverSpec) -> None:
     plugin = KeyPlugin(spec)
-    plugin.setup(SimpleNamespace(state=SimpleNamespace(nthreads=1)))  # type: ignore[arg-type]
+    worker = SimpleNamespace(state=SimpleNamespace(nthreads=1), metrics={})
+    plugin.setup(worker)  # type: ignore[arg-type]
+    assert "zkt-keys" in worker.metrics  # its key states go out with the heartbeat
     assert isinstance(plugin.prover, LoadedProver)
     assert isinstance(plugin.prover.engine, MclEngine) and plugin.prover.engine.workers == 1
