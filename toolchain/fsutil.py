@@ -65,11 +65,13 @@ def refuse_existing(output: Path, *inputs: Path, force: bool = False) -> None:
         raise UsageError(f"{output} exists: choose another path (--force replaces it)")
 
 
-def private_problem(path: Path, *, folder: bool = False) -> str | None:
-    """Why `path` is not a regular file (or a folder) of this user's that no one else can write.
+def private_problem(path: Path, *, folder: bool = False, secret: bool = False) -> str | None:
+    """Why `path` is not a regular file (or a folder) of this user's that no one else can write
+    (`secret`: nor read, nor run).
 
     None when it is. Caches of code (shared libraries, compiled modules) load only such files:
-    whoever can write one can run code in every process that loads it.
+    whoever can write one can run code in every process that loads it. A file holding a secret
+    (a bearer token) is trusted only when no one else can read it either.
     """
     try:
         st = path.lstat()
@@ -79,6 +81,8 @@ def private_problem(path: Path, *, folder: bool = False) -> str | None:
         return f"{path}: not a {'folder' if folder else 'regular file'}"
     if st.st_uid != os.getuid():
         return f"{path}: owned by uid {st.st_uid}, not by this user"
+    if secret and st.st_mode & (stat.S_IRWXG | stat.S_IRWXO):
+        return f"{path}: open to others (mode {stat.S_IMODE(st.st_mode):o}, not 600)"
     if st.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
         return f"{path}: writable by others (mode {stat.S_IMODE(st.st_mode):o})"
     return None

@@ -133,3 +133,19 @@ def test_trusted_problem_wants_a_private_file_with_the_named_sha256(tmp_path: Pa
     )
     code.chmod(0o666)  # not private: refused before it is even read
     assert fsutil.trusted_problem(code, actual) == f"{code}: writable by others (mode 666)"
+
+
+def test_a_secret_file_is_private_only_when_no_one_else_may_read_it(tmp_path: Path) -> None:
+    token = tmp_path / "token.json"
+    token.write_text("{}")
+    token.chmod(0o600)
+    assert fsutil.private_problem(token, secret=True) is None
+    token.chmod(0o644)
+    assert fsutil.private_problem(token) is None  # code: readable is fine
+    assert (
+        fsutil.private_problem(token, secret=True) == f"{token}: open to others (mode 644, not 600)"
+    )
+    token.chmod(0o601)
+    assert (
+        fsutil.private_problem(token, secret=True) == f"{token}: open to others (mode 601, not 600)"
+    )

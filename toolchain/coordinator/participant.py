@@ -56,7 +56,7 @@ from toolchain.coordinator.protocol import (
 )
 from toolchain.coordinator.verify_receipt import check_fields, expected_from_entry
 from toolchain.errors import FormatError, IntegrityError, UsageError
-from toolchain.fsutil import write_atomic
+from toolchain.fsutil import private_problem, write_atomic
 from toolchain.hashing import hash_file
 from toolchain.runner.tools import Tools
 from toolchain.textlimits import JsonRefusal, load_json
@@ -209,7 +209,14 @@ def registration(
 
 def read_registration(path: Path) -> Registration:
     """A registration file, parsed within the untrusted-JSON limits; FormatError if it is not
-    one (the message never shows its content: it holds a token)."""
+    one (the message never shows its content: it holds a token); UsageError when others may
+    read or write it (join writes it 0600): its token may be known to them."""
+    problem = private_problem(path, secret=True)
+    if problem is not None:
+        raise UsageError(
+            f"{problem}: its token may be known to others: move it away and join under another"
+            " name, or `chmod 600` it if no one else could have read it"
+        )
     try:
         data = load_json(path.read_bytes(), max_depth=2, max_bytes=MAX_REGISTRATION_BYTES)
         return Registration.model_validate(data)

@@ -6,7 +6,8 @@ its slot, run again, joins with the saved token (no second registration in the c
 database), contributes and removes the file; a join interrupted with Ctrl-C (it left the queue)
 does the same; a join that died before the receipts of its accepted uploads fetches them. A saved
 registration of another name, one whose token the coordinator never
-issued, and one that is not a registration are refused as one line, nothing written or sent.
+issued, one that is not a registration, and one the group or others may read are refused as
+one line, nothing written or sent.
 """
 
 from __future__ import annotations
@@ -109,12 +110,15 @@ def test_a_join_interrupted_with_ctrl_c_resumes_after_leaving_the_queue(
     assert participants(server) == ["holder", "dora"]
 
 
-def refused(server: Server, home: Path, content: str, code: int, message: str) -> None:
-    """join --name frank over a registration file holding `content`: exactly `message`, exit
-    `code`, nothing written, nobody registered, the file's token never shown."""
+def refused(
+    server: Server, home: Path, content: str, code: int, message: str, mode: int = 0o600
+) -> None:
+    """join --name frank over a registration file holding `content` (with `mode`): exactly
+    `message`, exit `code`, nothing written, nobody registered, the file's token never shown."""
     path = saved(home, "frank")
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(content)
+    path.chmod(mode)
     before = tree(home)
     done = zkt("ceremony", "join", "--server", server.url, "--name", "frank", "--receipts",
                "receipts/frank", cwd=home)  # fmt: skip
@@ -143,6 +147,14 @@ def test_a_saved_registration_that_is_not_this_joins_is_refused(server: Server, 
     refused(server, home, json.dumps({"name": "frank"}), FORMAT, f"{where}: {fields}: {ANEW}")
     large = "not a saved registration (JSON larger than 4096 bytes)"
     refused(server, home, "x" * 5000, FORMAT, f"{where}: {large}: {ANEW}")
+    frank = {**erin, "name": "frank"}
+    for mode in (0o640, 0o604, 0o620):  # the group or others may read (or write) the token
+        shown = (
+            f"{where}: open to others (mode {mode:o}, not 600): its token may be known to"
+            " others: move it away and join under another name, or `chmod 600` it if no one"
+            " else could have read it"
+        )
+        refused(server, home, json.dumps(frank), USAGE, shown, mode)
 
 
 def test_a_join_that_died_before_its_receipts_fetches_them_when_run_again(
