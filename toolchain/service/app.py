@@ -228,12 +228,14 @@ def _readiness(service: ProverService, tools_found: bool) -> Readiness:
 
 
 def _unready(service: ProverService, workers: list[WorkerState], tools_found: bool) -> str | None:
-    """Why the service is not ready (None when it is): draining, a tool missing, no worker, a
-    worker without every key loaded, or none alive."""
+    """Why the service is not ready (None when it is): draining, a tool missing, a job table
+    that cannot be written, no worker, a worker without every key loaded, or none alive."""
     if service.draining:
         return "draining: the service is shutting down"
     if not tools_found:
         return "a pinned tool is not installed (see zkt tools doctor)"
+    if service.table_problem is not None:
+        return service.table_problem
     if not workers:
         return service.executor.no_worker()
     unloaded = [w for w in workers if not w.loaded]

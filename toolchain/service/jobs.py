@@ -6,8 +6,11 @@ consumer task per executor slot takes jobs in order. A job whose worker dies is 
 on the slot's replacement; dying twice fails it with the reason. Every job is in the job
 table (`db.JobTable`, a SQLite file) from its acceptance: a finished one keeps its result (not
 its inputs) there until MAX_KEPT newer ones have finished, across restarts; only the unfinished
-ones, with their inputs, are also in memory. `drain` stops new jobs and returns once every
-accepted one has finished.
+ones, with their inputs, are also in memory. A job table that stops taking writes (a full disk)
+does not stop the service: new jobs are refused (503 unavailable, nothing queued), a job already
+accepted still runs and its result is kept in memory (its waiting client gets it), and /ready
+answers 503 with `table_problem` until a write succeeds again. `drain` stops new jobs and
+returns once every accepted one has finished.
 """
 
 from __future__ import annotations
@@ -16,8 +19,10 @@ import asyncio
 import json
 import logging
 import math
+import sqlite3
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -108,6 +113,7 @@ class ProverService:
         self.queue: asyncio.Queue[Job] = asyncio.Queue()
         self.jobs: dict[str, Job] = {}  # the unfinished ones; every job is in `table`
         self.draining = False
+        self.table_problem: str | None = None  # why the last write to the job table failed
         self.mean_seconds = 1.0
         self.consumers: list[asyncio.Task[None]] = []
         metrics.declare(circuits)
@@ -151,7 +157,10 @@ class ProverService:
         except InputError as exc:
             raise Refusal("invalid_input", str(exc)) from None
         job = Job(uuid.uuid4().hex, circuit, inputs, request_id, owner)
-        self.table.add(job.id, circuit.name, circuit.vkey_sha256, owner, request_id, time.time())
+        add = self.table.add
+        if not self._recorded(lambda: add(job.id, circuit.name, circuit.vkey_sha256, owner,
+                                          request_id, time.time())):  # fmt: skip
+            raise Refusal("unavailable", f"{self.table_problem}: nothing was queued, try again")
         self.jobs[job.id] = job
         self.queue.put_nowait(job)
         _log(job, "queued")
@@ -193,7 +202,7 @@ class ProverService:
     async def _run(self, slot: int, job: Job) -> None:
         job.state, job.started = "running", time.monotonic()
         self.metrics.queue_time.labels(job.circuit.name).observe(job.started - job.created)
-        self.table.start(job.id, time.time(), job.status().timings)
+        self._recorded(lambda: self.table.start(job.id, time.time(), job.status().timings))
         _log(job, "running")
         try:
             outcome = await self._attempt(slot, job)
@@ -224,11 +233,24 @@ class ProverService:
 
     def _finish(self, job: Job, outcome: Outcome, kind: str | None) -> None:
         job.outcome, job.state, job.inputs = outcome, "done" if outcome.ok else "failed", {}
-        self.table.finish(job.status(), time.time(), MAX_KEPT)
-        del self.jobs[job.id]
+        if self._recorded(lambda: self.table.finish(job.status(), time.time(), MAX_KEPT)):
+            del self.jobs[job.id]  # else its result stays here, where GET finds it
         self._observe(job.circuit.name, outcome, None if outcome.ok else kind)
         job.finished.set()
         _log(job, job.state, seconds=round(outcome.seconds, 4), reason=outcome.reason or None)
+
+    def _recorded(self, write: Callable[[], None]) -> bool:
+        """Run one write to the job table; a failure is kept in `table_problem` (and logged)
+        instead of raised, so that no consumer dies of it. Whether the write went through."""
+        try:
+            write()
+        except sqlite3.Error as exc:
+            self.table_problem = f"the job table {self.table.path} cannot be written ({exc})"
+            LOG.error(json.dumps({"time": round(time.time(), 3), "event": "job_table_failed",
+                                  "reason": self.table_problem}))  # fmt: skip
+            return False
+        self.table_problem = None
+        return True
 
     def _observe(self, circuit: str, outcome: Outcome, kind: str | None) -> None:
         """Count a finished job; `kind`: the stage it failed in (or worker), None if done."""

@@ -31,6 +31,7 @@ CODES: dict[str, int] = {
     "invalid_input": 422,  # the circuit inputs do not fit: the message names the signal
     "queue_full": 429,  # with Retry-After
     "draining": 503,  # the service is shutting down: no new jobs
+    "unavailable": 503,  # the job table cannot be written (a full disk): nothing queued
     "internal": 500,
 }
 

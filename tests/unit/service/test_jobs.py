@@ -10,8 +10,9 @@ from typing import Any
 import pytest
 
 from toolchain.backends.batch import Outcome
+from toolchain.service.app import _unready
 from toolchain.service.db import JobTable
-from toolchain.service.jobs import ProverService
+from toolchain.service.jobs import Job, ProverService
 from toolchain.service.metrics import Metrics
 from toolchain.service.protocol import Refusal, WorkerState
 from toolchain.service.workers import WorkerDied
@@ -159,3 +160,46 @@ def test_a_finished_job_is_answered_from_the_table_only_to_its_owner(tmp_path: P
     seen = asyncio.run(scenario())
     assert seen["unfinished"] and not seen["in_memory"] and seen["other"] == "not_found"
     assert seen["answer"] == seen["status"] and seen["stored"] == (owner, seen["status"])
+
+
+def test_a_job_table_that_stops_taking_writes_does_not_stop_the_service(tmp_path: Path) -> None:
+    table = JobTable(tmp_path / "jobs.sqlite3")
+    gate = asyncio.Event()
+
+    class HeldExecutor(FakeExecutor):
+        async def prove(
+            self, slot: int, circuit: str, inputs: dict[str, object], job: str
+        ) -> Outcome:
+            await gate.wait()  # the table breaks while the job runs
+            return await super().prove(slot, circuit, inputs, job)
+
+    async def scenario() -> tuple[Any, ...]:
+        service = ProverService({"c": FakeCircuit()}, HeldExecutor(0), Metrics(), 10, table)  # type: ignore[dict-item]
+        service.start()
+        job = service.submit(service.circuit("c"), {}, "req")
+        await asyncio.sleep(0.05)
+        table._conn.close()  # every write fails from here, as on a full disk
+        gate.set()
+        await asyncio.wait_for(job.finished.wait(), 5)
+        found = service.job(job.id, None)  # from memory: the table could not take it
+        with pytest.raises(Refusal) as refused:
+            service.submit(service.circuit("c"), {}, "req")
+        alive = all(not task.done() for task in service.consumers)
+        problem = service.table_problem
+        assert _unready(service, service.executor.states(), True) == problem  # /ready: 503
+        await service.drain()
+        return found, refused.value, alive, problem, len(service.jobs)
+
+    found, refusal, alive, problem, kept = asyncio.run(scenario())
+    assert isinstance(found, Job) and found.status().status == "done"
+    assert found.status().public_signals == ["7"]
+    expected = (
+        f"the job table {tmp_path / 'jobs.sqlite3'} cannot be written"
+        " (Cannot operate on a closed database.)"
+    )
+    assert problem == expected
+    assert (refusal.code, str(refusal)) == (
+        "unavailable",
+        f"{expected}: nothing was queued, try again",
+    )
+    assert alive and kept == 1  # the consumer lives on; the refused job was never queued
