@@ -427,7 +427,7 @@ def bench_batch() -> str:
         ws = _keyed_workspace(root)
         with LocalCluster(  # type: ignore[no-untyped-call]
             n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
-            dashboard_address=None,
+            dashboard_address="127.0.0.1:0",
         ) as cluster:  # fmt: skip
             dask = "dask://" + cluster.scheduler_address.removeprefix("tcp://")
             for name in BATCH_COUNTS:

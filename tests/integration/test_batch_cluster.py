@@ -62,7 +62,7 @@ def cluster() -> Iterator[str]:
     """The scheduler address of 2 worker processes, 1 thread each, on loopback."""
     with LocalCluster(  # type: ignore[no-untyped-call]
         n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
-        dashboard_address=None,
+        dashboard_address="127.0.0.1:0",
     ) as local:  # fmt: skip
         yield local.scheduler_address
 
@@ -193,7 +193,7 @@ def test_a_removed_plugin_stops_its_snarkjs_worker(proving: Workspace, cluster: 
 def test_a_closing_worker_stops_its_snarkjs_worker(proving: Workspace) -> None:
     """In process (no nanny): node is this process's child, so only the teardown ends it."""
     with LocalCluster(  # type: ignore[no-untyped-call]
-        n_workers=1, threads_per_worker=1, processes=False, dashboard_address=":0"
+        n_workers=1, threads_per_worker=1, processes=False, dashboard_address="127.0.0.1:0"
     ) as local:
         with Client(local, set_as_default=False) as client:  # type: ignore[no-untyped-call]
             (pid,) = prove_on_each(client, prover_spec(proving, "snarkjs")).values()
@@ -211,7 +211,7 @@ import sys, time
 from distributed import LocalCluster
 if __name__ == "__main__":
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
-                      dashboard_address=None) as cluster:
+                      dashboard_address="127.0.0.1:0") as cluster:
         print(cluster.scheduler_address, flush=True)
         time.sleep(600)
 """

@@ -24,7 +24,7 @@ def cluster() -> Iterator[str]:
     """The scheduler address of 2 worker processes, 1 thread each, on loopback."""
     with LocalCluster(  # type: ignore[no-untyped-call]
         n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
-        dashboard_address=None,
+        dashboard_address="127.0.0.1:0",
     ) as local:  # fmt: skip
         yield local.scheduler_address
 
@@ -34,7 +34,7 @@ def empty_cluster() -> Iterator[LocalCluster]:
     """A scheduler on loopback with no worker yet (`scale(1)` adds one process)."""
     with LocalCluster(  # type: ignore[no-untyped-call]
         n_workers=0, threads_per_worker=1, processes=True, host="127.0.0.1",
-        dashboard_address=None,
+        dashboard_address="127.0.0.1:0",
     ) as local:  # fmt: skip
         yield local
 
