@@ -20,13 +20,12 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from toolchain.errors import ConfigError
 from toolchain.service.protocol import JobStatus, Timings
+from toolchain.web.sqlite import transaction
 
 VERSION = 1  # PRAGMA user_version of a file this module wrote
 RESTARTED = "the service restarted before this job finished"
@@ -136,7 +135,7 @@ class JobTable:
             None if value is None else json.dumps(value)
             for value in (status.proof, status.public_signals)
         )
-        with self._transaction():
+        with transaction(self._conn):
             self._conn.execute(
                 "UPDATE jobs SET state = ?, finished = ?, done_seq = ?, retries = ?, timings = ?,"
                 " proof = ?, public_signals = ?, reason = ? WHERE id = ?",
@@ -151,7 +150,7 @@ class JobTable:
         unfinished = [row[0] for row in self._conn.execute(
             "SELECT id FROM jobs WHERE state IN ('queued', 'running') ORDER BY created"
         )]  # fmt: skip
-        with self._transaction():
+        with transaction(self._conn):
             for job_id in unfinished:
                 self._conn.execute(
                     "UPDATE jobs SET state = 'failed', finished = ?, done_seq = ?, reason = ?"
@@ -177,17 +176,6 @@ class JobTable:
         self._conn.execute(
             "DELETE FROM jobs WHERE done_seq <= (SELECT max(done_seq) FROM jobs) - ?", (keep,)
         )
-
-    @contextmanager
-    def _transaction(self) -> Iterator[None]:
-        """One atomic, durable change: committed (and synced) when the block ends."""
-        self._conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield
-        except BaseException:
-            self._conn.execute("ROLLBACK")
-            raise
-        self._conn.execute("COMMIT")
 
 
 def _status(row: tuple[Any, ...]) -> JobStatus:

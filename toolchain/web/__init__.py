@@ -1,1 +1,2 @@
-"""HTTP for both servers: the refusal's wire shape (`models`), the FastAPI plumbing (`plumbing`)."""
+"""HTTP for both servers: the refusal's wire shape (`models`), the FastAPI plumbing (`plumbing`),
+and their SQLite state's durable transaction (`sqlite`)."""
