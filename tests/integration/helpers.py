@@ -7,9 +7,13 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tests.conftest import STAMP
 from toolchain.runner.tools import Tools
+
+if TYPE_CHECKING:
+    from distributed import LocalCluster
 
 # What a JavaScript stack trace leaks into output: none may reach a user.
 JS_STACK = ("    at ", "node:internal", "cli.cjs:", "snarkjs_worker.cjs:")
@@ -84,3 +88,15 @@ def refused(args: list[str], cwd: Path, code: int, *roots: Path) -> str:
     assert after.keys() == before.keys(), sorted(after.keys() ^ before.keys())
     assert after == before, [path for path in before if after[path] != before[path]]
     return message
+
+
+def loopback_cluster(workers: int) -> LocalCluster:
+    """A Dask LocalCluster of `workers` processes, 1 thread each, all on 127.0.0.1: its
+    dashboard on any free port, so that two clusters at once (two pytest workers) never meet
+    on the default 8787."""
+    from distributed import LocalCluster
+
+    return LocalCluster(  # type: ignore[no-untyped-call,no-any-return]
+        n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1",
+        dashboard_address="127.0.0.1:0",
+    )  # fmt: skip

@@ -36,6 +36,7 @@ from tests.integration.batch_helpers import (
     workers_of,
     zkt_batch,
 )
+from tests.integration.helpers import loopback_cluster
 from toolchain.api.batch import batch_inputs, prove_batch
 from toolchain.api.workspace import Workspace
 from toolchain.backends.batch import Job, LoadedProver, ProverSpec
@@ -60,10 +61,7 @@ def proving(tmp_path_factory: pytest.TempPathFactory, dev_ptau: Path) -> Workspa
 @pytest.fixture(scope="module")
 def cluster() -> Iterator[str]:
     """The scheduler address of 2 worker processes, 1 thread each, on loopback."""
-    with LocalCluster(  # type: ignore[no-untyped-call]
-        n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
-        dashboard_address="127.0.0.1:0",
-    ) as local:  # fmt: skip
+    with loopback_cluster(2) as local:
         yield local.scheduler_address
 
 

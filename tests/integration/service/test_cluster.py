@@ -14,6 +14,7 @@ import httpx
 import pytest
 from distributed import LocalCluster
 
+from tests.integration.helpers import loopback_cluster
 from tests.integration.service.conftest import Service, product
 from tests.integration.service.test_endpoints import locked_sha256
 from tests.integration.service.test_jobs import factors, wait_for
@@ -22,20 +23,14 @@ from tests.integration.service.test_jobs import factors, wait_for
 @pytest.fixture
 def cluster() -> Iterator[str]:
     """The scheduler address of 2 worker processes, 1 thread each, on loopback."""
-    with LocalCluster(  # type: ignore[no-untyped-call]
-        n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
-        dashboard_address="127.0.0.1:0",
-    ) as local:  # fmt: skip
+    with loopback_cluster(2) as local:
         yield local.scheduler_address
 
 
 @pytest.fixture
 def empty_cluster() -> Iterator[LocalCluster]:
     """A scheduler on loopback with no worker yet (`scale(1)` adds one process)."""
-    with LocalCluster(  # type: ignore[no-untyped-call]
-        n_workers=0, threads_per_worker=1, processes=True, host="127.0.0.1",
-        dashboard_address="127.0.0.1:0",
-    ) as local:  # fmt: skip
+    with loopback_cluster(0) as local:
         yield local
 
 
