@@ -61,9 +61,21 @@ def verify_transcript(server: Server) -> None:
     assert checked.returncode == 0, checked.stderr
 
 
-def test_foreign_artifacts_are_refused_before_closing(server: Server, tmp_path: Path) -> None:
+def two_turns(server: Server, tmp_path: Path) -> None:
+    """alice's and bob's turns: two contributions to every circuit."""
     for name in ("alice", "bob"):
         take_turn(server, name, tmp_path)
+
+
+def finished(server: Server) -> None:
+    """finalize runs to the end, and the published directory verifies."""
+    done = finalize(server)
+    assert done.returncode == 0, done.stderr
+    verify_transcript(server)
+
+
+def test_foreign_artifacts_are_refused_before_closing(server: Server, tmp_path: Path) -> None:
+    two_turns(server, tmp_path)
     foreign = server.project / "artifacts" / "range_32" / "final.zkey"
     foreign.parent.mkdir(parents=True, exist_ok=True)
     foreign.write_bytes(b"a key from another ceremony")
@@ -82,16 +94,13 @@ def test_foreign_artifacts_are_refused_before_closing(server: Server, tmp_path: 
 
     shutil.rmtree(foreign.parent)
     crash_midway(open_workspace(server.project), server.data)
-    resumed = finalize(server)
-    assert resumed.returncode == 0, resumed.stderr
-    verify_transcript(server)
+    finished(server)
 
 
 def test_finalize_finishes_after_a_crash_and_again_after_a_finished_run(
     server: Server, tmp_path: Path
 ) -> None:
-    for name in ("alice", "bob"):
-        take_turn(server, name, tmp_path)
+    two_turns(server, tmp_path)
     ws = open_workspace(server.project)
     crash_midway(ws, server.data)
     assert server.client().get("/status").json()["closed"] is True
@@ -123,8 +132,7 @@ def test_finalize_finishes_after_a_crash_and_again_after_a_finished_run(
 def test_finalize_killed_during_an_export_finishes_when_run_again(
     server: Server, tmp_path: Path
 ) -> None:
-    for name in ("alice", "bob"):
-        take_turn(server, name, tmp_path)
+    two_turns(server, tmp_path)
     project = server.project
     final = project / "artifacts" / "multiplier_2" / "final.zkey"
     argv = [sys.executable, "-m", "toolchain", "ceremony", "finalize", "--coordinator",
@@ -181,8 +189,7 @@ def refused_with(server: Server, message: str) -> None:
 def test_a_key_changed_after_a_finalize_cut_short_is_refused(
     server: Server, tmp_path: Path
 ) -> None:
-    for name in ("alice", "bob"):
-        take_turn(server, name, tmp_path)
+    two_turns(server, tmp_path)
     ws = open_workspace(server.project)
     crash_midway(ws, server.data)
     record = api_ceremony.transcript(ws, "range_32")[1]
@@ -213,16 +220,13 @@ def test_a_key_changed_after_a_finalize_cut_short_is_refused(
     )
     transcript.write_text(kept)
 
-    resumed = finalize(server)
-    assert resumed.returncode == 0, resumed.stderr
-    verify_transcript(server)
+    finished(server)
 
 
 def test_a_resumed_finalize_exports_again_what_it_would_otherwise_lock(
     server: Server, tmp_path: Path
 ) -> None:
-    for name in ("alice", "bob"):
-        take_turn(server, name, tmp_path)
+    two_turns(server, tmp_path)
     assert finalize(server).returncode == 0
     artifacts = server.project / "artifacts"
     exported = tree(artifacts)
