@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from peers import native, rapidsnark_note, snarkjs_argv, snarkjs_cli
+from peers import native, rapidsnark_argv, rapidsnark_note, snarkjs_argv, snarkjs_cli
 from prove_profile import CACHE, PTAU_POWER, REPEAT, Keyed, engines, keyed_circuits
 
 GROWTH_CIRCUITS = ("hash_chain_1k", "hash_chain_4k", "hash_chain_16k", "hash_chain_64k")
@@ -127,9 +127,7 @@ def rapidsnark_peak(circuit: Keyed, program: Path | None) -> str:
     no binary is found."""
     if program is None:
         return "—"
-    out = circuit.wtns.parent
-    proof, public = out / f"{circuit.name}.rs.proof.json", out / f"{circuit.name}.rs.public.json"
-    peak = peak_rss_mib([str(program), *map(str, (circuit.zkey, circuit.wtns, proof, public))])
+    peak = peak_rss_mib(rapidsnark_argv(circuit, program))
     return f"{peak:.0f} ({peak / (circuit.zkey.stat().st_size / 2**20):.1f}×)"
 
 

@@ -82,11 +82,17 @@ def rapidsnark(circuit: Keyed, program: Path) -> float:
     the backend (kept only when it verifies natively against the key)."""
     from toolchain.backends.rapidsnark import RapidsnarkBackend
 
+    argv = rapidsnark_argv(circuit, program)
+    RapidsnarkBackend().prove(*map(Path, argv[1:]))
+    return median_time(partial(subprocess.run, argv, check=True, capture_output=True))
+
+
+def rapidsnark_argv(circuit: Keyed, program: Path) -> list[str]:
+    """A rapidsnark `prover` command line: the circuit's key and witness, its outputs beside
+    the witness."""
     out = circuit.wtns.parent
     proof, public = out / f"{circuit.name}.rs.proof.json", out / f"{circuit.name}.rs.public.json"
-    RapidsnarkBackend().prove(circuit.zkey, circuit.wtns, proof, public)
-    argv = [str(program), *map(str, (circuit.zkey, circuit.wtns, proof, public))]
-    return median_time(partial(subprocess.run, argv, check=True, capture_output=True))
+    return [str(program), *map(str, (circuit.zkey, circuit.wtns, proof, public))]
 
 
 def rapidsnark_rows(circuit: Keyed, program: Path | None) -> dict[str, float]:
