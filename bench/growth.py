@@ -49,7 +49,7 @@ engine = get_engine("mcl")
 with stages("floor"):
     pass
 if sys.argv[1:]:
-    with stages("key read (mcl structs)"):
+    with stages("key read (header, coefficients; points checked)"):
         key = read_zkey(sys.argv[1], engine.key_layout)
     with stages("witness read"):
         witness = read_wtns(sys.argv[2])

@@ -149,7 +149,8 @@ _LOADING = Lock()
 
 def load_key(path: Path, engine: Engine, sha256: str | None = None) -> LoadedKey:
     """The key at `path` in `engine`'s layout, read once per process for its content: its
-    `sha256`, when the caller has just checked it, else hashed here."""
+    `sha256`, when the caller has just checked it, else hashed here (the mcl layout keeps the
+    file open and reads its points at each proof)."""
     cache_key = (sha256 or hash_file(path), engine.name)
     with _LOADING:
         loaded = _LOADED.pop(cache_key, None)

@@ -13,7 +13,9 @@ so a corrupted size can never make a reader allocate or seek past the end.
 
 from __future__ import annotations
 
+import os
 import struct
+import weakref
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -70,6 +72,41 @@ class BinFile:
         data = fh.read(length)
         if len(data) != length:
             raise TruncatedFileError(f"{self.path}: section {section_id} is cut short")
+        return data
+
+
+class OpenedFile:
+    """A container file opened once for reads at offsets from any thread (`os.pread`), closed
+    when the last `FileSection` that reads it is gone."""
+
+    def __init__(self, path: Path) -> None:
+        """Open `path` for reading (OSError as `open` raises it)."""
+        self.path = path
+        self.fd = os.open(path, os.O_RDONLY)
+        weakref.finalize(self, os.close, self.fd)
+
+
+@dataclass(frozen=True)
+class FileSection:
+    """One section's payload, read from the opened file at each `read`: nothing of it is kept
+    in memory (the page cache keeps it). The file's inode stays the one opened: a key replaced
+    by a rename is not seen; one changed in place is (its readers check what they read)."""
+
+    opened: OpenedFile
+    section: Section
+
+    def __len__(self) -> int:
+        """The payload's size in bytes."""
+        return self.section.size
+
+    def read(self, start: int, end: int) -> bytes:
+        """Payload bytes [start, end); TruncatedFileError if the file is now shorter."""
+        if not 0 <= start <= end <= self.section.size:
+            raise ValueError(f"bytes {start}..{end} are outside section {self.section.id}")
+        data = os.pread(self.opened.fd, end - start, self.section.offset + start)
+        if len(data) != end - start:
+            path, number = self.opened.path, self.section.id
+            raise TruncatedFileError(f"{path}: section {number} is cut short since it was read")
         return data
 
 

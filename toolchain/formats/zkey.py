@@ -43,7 +43,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from toolchain.errors import FormatError, InvalidValueError
-from toolchain.formats.binfile import BinFile, read_binfile
+from toolchain.formats.binfile import BinFile, FileSection, OpenedFile, read_binfile
 from toolchain.formats.curve_codec import (
     G1_SIZE,
     G2_SIZE,
@@ -62,6 +62,7 @@ from toolchain.native.groth16 import (
     Coefficient,
     CoefficientColumns,
     PointLayout,
+    SectionBytes,
     Zkey,
     ZkeyHeader,
 )
@@ -222,38 +223,41 @@ class CodecLayout:
     """The format's own decoding: points as plain affine tuples, each checked to be canonical
     and on its curve (curve_codec)."""
 
-    def g1(self, raw: bytes, where: str) -> list[G1Affine]:
+    def g1(self, section: SectionBytes, where: str) -> list[G1Affine]:
         """The G1 points of one section."""
-        return parse_g1_array(raw, where)
+        return parse_g1_array(section.read(0, len(section)), where)
 
-    def g2(self, raw: bytes, where: str) -> list[G2Affine]:
+    def g2(self, section: SectionBytes, where: str) -> list[G2Affine]:
         """The G2 points of one section."""
-        return parse_g2_array(raw, where)
+        return parse_g2_array(section.read(0, len(section)), where)
 
 
 def read_zkey(path: Path, layout: PointLayout | None = None) -> Zkey:
-    """Read and decode every section of a .zkey into the proving key (section 10 checked only).
+    """Read and decode the header, IC and coefficients of a .zkey and hand its point sections to
+    `layout` (section 10 checked only).
 
-    The big point sections go through `layout` (None: `CodecLayout`); an engine's own layout
-    reads them straight into its arrays."""
+    `layout` (None: `CodecLayout`, which decodes every point now) gets each point section as a
+    `FileSection` of the file opened here: an engine's own layout may keep only that and read
+    its points at each proof."""
     zf = open_zkey(path)
     zf.read_mpc_params()  # a damaged contribution chain refuses the key, though proving skips it
     points = layout or CodecLayout()
-    with open(zf.path, "rb") as fh:
+    opened = OpenedFile(zf.path)
 
-        def section(section_id: int) -> tuple[bytes, str]:
-            return zf.container.read(fh, section_id), f"{zf.path}: section {section_id}"
+    def section(section_id: int) -> tuple[FileSection, str]:
+        where = f"{zf.path}: section {section_id}"
+        return FileSection(opened, zf.container.section(section_id)), where
 
-        return Zkey(
-            header=zf.header,
-            gamma_abc_g1=zf.read_g1_section(SECTION_IC),
-            coefficients=zf.read_coefficient_columns(),
-            a_query=points.g1(*section(SECTION_A)),
-            b_g1_query=points.g1(*section(SECTION_B1)),
-            b_g2_query=points.g2(*section(SECTION_B2)),
-            l_query=points.g1(*section(SECTION_C)),
-            h_query=points.g1(*section(SECTION_H)),
-        )
+    return Zkey(
+        header=zf.header,
+        gamma_abc_g1=zf.read_g1_section(SECTION_IC),
+        coefficients=zf.read_coefficient_columns(),
+        a_query=points.g1(*section(SECTION_A)),
+        b_g1_query=points.g1(*section(SECTION_B1)),
+        b_g2_query=points.g2(*section(SECTION_B2)),
+        l_query=points.g1(*section(SECTION_C)),
+        h_query=points.g1(*section(SECTION_H)),
+    )
 
 
 def _check_protocol(container: BinFile, data: bytes) -> None:

@@ -36,7 +36,7 @@ from toolchain.native import curve, field
 from toolchain.native.curve import G1_IDENTITY, G2_IDENTITY, G1Affine, G2Affine
 from toolchain.native.engine import PythonFieldOps, usable_cpus
 from toolchain.native.field import P, R
-from toolchain.native.groth16 import PointLayout
+from toolchain.native.groth16 import PointLayout, SectionBytes
 from toolchain.native.mcl_points import PointTable, point_table
 
 # mcl/curve_type.h: MCL_BN_SNARK1 is alt_bn128 (MCL_BN254 = 0 is a different curve).
@@ -61,11 +61,12 @@ _ENCODE_BLOCK = 1 << 12
 # Below this many terms per chunk a thread costs more than it saves.
 MIN_TERMS_PER_CHUNK = 1 << 11
 # The most points one mulVec call sums, per group. mcl's scratch grows with the points of a
-# call (≈ 250 bytes a G1 point, ≈ 870 a G2 point: a 2^16-point G2 call peaks at +56 MiB), so
-# an MSM is summed in pieces of at most this many, one C call each, its scratch ≤ ≈ 16 MiB.
-# Smaller pieces cost time: G1 in 2^14-point pieces took ≈ 10% more CPU per 2^16 proof, so
-# G1 keeps 2^16; G2 in 2^14-point pieces takes ≈ 15% more on its MSM, ≈ 3% of the proof's CPU.
-G1_MSM_MAX_POINTS = 1 << 16
+# call (≈ 250 bytes a G1 point, ≈ 870 a G2 point: a 2^16-point G2 call peaks at +56 MiB), and
+# the table makes the structs of a call's points for it (96 bytes a G1 point, 192 a G2 point),
+# so an MSM is summed in pieces of at most 2^14 points, one C call each: ≈ 5.5 MiB a G1 piece,
+# ≈ 17 MiB a G2 piece. Smaller pieces cost time: a 2^16 G1 MSM in 2^14-point pieces takes
+# ≈ 10% more CPU than in one call, a G2 MSM ≈ 15%; keys up to 2^14 sum each MSM in one call.
+G1_MSM_MAX_POINTS = 1 << 14
 G2_MSM_MAX_POINTS = 1 << 14
 
 _CFunc = Callable[..., Any]
@@ -350,15 +351,16 @@ def _map_chunks(
 
 
 class MclLayout:
-    """A .zkey's point sections read straight into mcl structs (`mcl_points`)."""
+    """A .zkey's point sections as tables read a piece at a time into mcl structs
+    (`mcl_points`)."""
 
-    def g1(self, raw: bytes, where: str) -> PointTable[G1Affine]:
-        """The G1 points of one section, as one array of mcl structs."""
-        return point_table(raw, 2, where, decode_g1)
+    def g1(self, section: SectionBytes | bytes, where: str) -> PointTable[G1Affine]:
+        """The G1 points of one section."""
+        return point_table(section, 2, where, decode_g1)
 
-    def g2(self, raw: bytes, where: str) -> PointTable[G2Affine]:
-        """The G2 points of one section, as one array of mcl structs."""
-        return point_table(raw, 4, where, decode_g2)
+    def g2(self, section: SectionBytes | bytes, where: str) -> PointTable[G2Affine]:
+        """The G2 points of one section."""
+        return point_table(section, 4, where, decode_g2)
 
 
 class MclEngine(PythonFieldOps):
@@ -487,18 +489,17 @@ def _max_points(group: _Group[AffT]) -> int:
 def _msm_table(
     group: _Group[AffT], table: PointTable[AffT], scalars: Sequence[int], workers: int
 ) -> AffT:
-    """Return Σ k_i·P_i over a key's struct array: no point converted, each chunk's scalars
-    encoded as it starts (never all of them at once), each chunk one C call on its slice of
-    the points; over a table without its identities, the scalars of the points it keeps."""
+    """Return Σ k_i·P_i over a key's table: each chunk's structs made and its scalars encoded as
+    it starts (never all of them at once), each chunk one C call; over a table without its
+    identities, the scalars of the points it keeps."""
     if table.kept is not None:
         scalars = list(map(scalars.__getitem__, table.kept))
-    structs = (ctypes.c_char * len(table.structs)).from_buffer(table.structs)
-    points_at = ctypes.addressof(structs)
 
     def chunk(lo: int, hi: int) -> bytes:
         total = group.struct_array(1)
-        encoded = encode_scalars_scaled(scalars[lo:hi])
-        group.mul_vec(total, points_at + lo * group.size, encoded, hi - lo)
+        structs = table.structs(lo, hi)
+        points = (ctypes.c_char * len(structs)).from_buffer(structs)
+        group.mul_vec(total, points, encode_scalars_scaled(scalars[lo:hi]), hi - lo)
         return bytes(total)
 
     chunks = _map_chunks(chunk, len(scalars), workers, _max_points(group), per_worker=1)

@@ -5,8 +5,9 @@ verification_key.json in `snarkjs_json`, the .zkey in `zkey`); the prover and ve
 them and never see bytes. Field names follow the Groth16 paper; snarkjs's names in brackets.
 
 A key's big point queries are `Sequence`s: plain lists of affine tuples as the format decodes
-them, or an engine's own array read straight from the file's bytes (`PointLayout`: the mcl
-engine's `mcl_points.MclLayout`), which the engine then sums without converting a point.
+them, or an engine's own table over the file's bytes (`PointLayout`, given each section as
+`SectionBytes`: the mcl engine's `MclLayout` reads its points at each MSM), which the engine
+then sums without making a Python object of a point.
 """
 
 from __future__ import annotations
@@ -125,14 +126,41 @@ class CoefficientColumns:
             yield Coefficient(matrix, row, signal, stored * self.scale % R)
 
 
+class SectionBytes(Protocol):
+    """A key section's bytes, read a piece at a time: `formats.zkey` reads a point section from
+    the open file at each read, so a key's points need not stay in memory (the page cache keeps
+    them); `InMemory` serves bytes already read."""
+
+    def __len__(self) -> int:
+        """The section's size in bytes."""
+
+    def read(self, start: int, end: int) -> bytes:
+        """Bytes [start, end) of the section, all of them (or an error)."""
+
+
+@dataclass(frozen=True)
+class InMemory:
+    """Section bytes already in memory, as `SectionBytes`."""
+
+    raw: bytes
+
+    def __len__(self) -> int:
+        """The section's size in bytes."""
+        return len(self.raw)
+
+    def read(self, start: int, end: int) -> bytes:
+        """Bytes [start, end) of the section."""
+        return self.raw[start:end]
+
+
 class PointLayout(Protocol):
     """How a key's point sections become point sequences, from the file's bytes (affine,
     Montgomery form, little-endian, the identity all zero); errors name `where`."""
 
-    def g1(self, raw: bytes, where: str) -> Sequence[G1Affine]:
+    def g1(self, section: SectionBytes, where: str) -> Sequence[G1Affine]:
         """The G1 points of one section."""
 
-    def g2(self, raw: bytes, where: str) -> Sequence[G2Affine]:
+    def g2(self, section: SectionBytes, where: str) -> Sequence[G2Affine]:
         """The G2 points of one section."""
 
 

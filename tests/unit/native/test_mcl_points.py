@@ -1,5 +1,6 @@
-"""A .zkey read straight into mcl structs: the same points and the same proofs as the format's
-tuples, the refusals of a hostile section, and the identity found wherever zeros run."""
+"""A .zkey's points read into mcl structs a piece at a time: the same points and the same proofs
+as the format's tuples, the refusals of a hostile section (and of a key cut short after it was
+read), and the identity found wherever zeros run."""
 
 from __future__ import annotations
 
@@ -9,11 +10,12 @@ from pathlib import Path
 import pytest
 
 from tests.unit.native.helpers import POLY_PROOF_SHA256
-from toolchain.errors import InvalidValueError
+from toolchain.errors import InvalidValueError, TruncatedFileError
+from toolchain.formats.binfile import FileSection
 from toolchain.formats.curve_codec import G1_SIZE, G2_SIZE
 from toolchain.formats.wtns import read_wtns
 from toolchain.formats.zkey import read_zkey
-from toolchain.native import engine_mcl
+from toolchain.native import engine_mcl, mcl_points
 from toolchain.native.curve import G1_GENERATOR, G1_IDENTITY, G2_IDENTITY
 from toolchain.native.engine_mcl import MclEngine, MclLayout, encode_g1
 from toolchain.native.field import P
@@ -126,7 +128,7 @@ def test_a_section_of_many_identities_is_stored_without_them(
     raw = b"".join(bytes(G1_SIZE) if p == G1_IDENTITY else _montgomery_g1(*p) for p in points)
     table = layout.g1(raw, WHERE)
     assert table.kept is not None and list(table.kept) == [0, 2, 5]
-    assert len(table.structs) == 3 * table.struct_size  # only the points kept are stored
+    assert table.stored == 3  # only the points kept are summed
     assert (len(table), list(table), table[-3]) == (6, points, G1_IDENTITY)
     scalars = [11, 12, 13, 14, 15, 16]
     assert mcl_engine.msm_g1(table, scalars) == mcl_engine.msm_g1(points, scalars)
@@ -140,10 +142,10 @@ def test_a_few_identities_stay_stored_and_all_identities_store_nothing(
 ) -> None:
     # One identity in 17 points is below SPARSE_SHARE (1/16): every point stays in place.
     few = layout.g1(bytes(G1_SIZE) + _montgomery_g1(*G1_GENERATOR) * 16, WHERE)
-    assert few.kept is None and len(few.structs) == 17 * few.struct_size
+    assert few.kept is None and few.stored == 17
     assert few[0] == G1_IDENTITY and few[16] == G1_GENERATOR
     nothing = layout.g2(bytes(G2_SIZE) * 4, WHERE)
-    assert (nothing.kept is not None, len(nothing.structs), len(nothing)) == (True, 0, 4)
+    assert (nothing.kept is not None, nothing.stored, len(nothing)) == (True, 0, 4)
     assert list(nothing) == [G2_IDENTITY] * 4
     assert mcl_engine.msm_g2(nothing, [1, 2, 3, 4]) == G2_IDENTITY
 
@@ -152,3 +154,74 @@ def test_the_poly_key_s_b_queries_are_stored_without_identities(layout: MclLayou
     """So the proof-hash tests above also prove from tables that left identities out."""
     key = read_zkey(VECTORS / "poly" / "poly_final.zkey", layout)
     assert isinstance(key.b_g2_query, PointTable) and key.b_g2_query.kept is not None
+
+
+def test_a_key_s_points_are_read_from_its_file_at_each_proof(
+    layout: MclLayout, tmp_path: Path
+) -> None:
+    """No point stays in memory: replacing the file by a rename changes nothing (the table reads
+    the inode it opened), so the same proof comes out."""
+    d = VECTORS / "poly"
+    path = tmp_path / "poly.zkey"
+    path.write_bytes((d / "poly_final.zkey").read_bytes())
+    key, witness = read_zkey(path, layout), read_wtns(d / "witness.wtns")
+    assert isinstance(key.a_query, PointTable) and isinstance(key.a_query.section, FileSection)
+    other = tmp_path / "other.zkey"
+    other.write_bytes(bytes(path.stat().st_size))
+    other.replace(path)  # the path now names a file of zeros
+    proof = create_proof(key, witness, 5, 7, MclEngine(workers=1))
+    assert hashlib.sha256(repr(proof).encode()).hexdigest() == POLY_PROOF_SHA256
+
+
+def test_a_key_cut_short_after_it_was_read_is_refused_by_name(
+    layout: MclLayout, tmp_path: Path
+) -> None:
+    d = VECTORS / "poly"
+    path = tmp_path / "poly.zkey"
+    original = (d / "poly_final.zkey").read_bytes()
+    path.write_bytes(original)
+    key, witness = read_zkey(path, layout), read_wtns(d / "witness.wtns")
+    h_section = key.h_query.section
+    assert isinstance(h_section, FileSection)
+    with path.open("r+b") as fh:  # in place: the same inode, now ending inside section 9
+        fh.truncate(h_section.section.offset + 10)
+    with pytest.raises(TruncatedFileError) as caught:
+        create_proof(key, witness, 5, 7, MclEngine(workers=1))
+    assert str(caught.value) == f"{path}: section 9 is cut short since it was read"
+    assert caught.value.exit_code == 5
+    assert path.read_bytes() == original[: h_section.section.offset + 10]  # read, never written
+
+
+def test_a_file_section_refuses_a_range_outside_it(layout: MclLayout) -> None:
+    key = read_zkey(VECTORS / "poly" / "poly_final.zkey", layout)
+    section = key.l_query.section
+    assert isinstance(section, FileSection)
+    with pytest.raises(ValueError, match=r"^bytes 0\.\.\d+ are outside section 8$"):
+        section.read(0, len(section) + 1)
+
+
+def test_points_summed_in_pieces_read_in_smaller_pieces_sum_the_same(
+    layout: MclLayout, mcl_engine: MclEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Reads of 2 points: the identities left out of B fall across the reads' edges.
+    monkeypatch.setattr(mcl_points, "READ_POINTS", 2)
+    monkeypatch.setattr(engine_mcl, "G2_MSM_MAX_POINTS", 3)
+    d = VECTORS / "poly"
+    key, witness = read_zkey(d / "poly_final.zkey", layout), read_wtns(d / "witness.wtns")
+    assert key.b_g2_query.kept is not None
+    assert mcl_engine.msm_g2(key.b_g2_query, witness) == mcl_engine.msm_g2(
+        list(key.b_g2_query), witness
+    )
+    proof = create_proof(key, witness, 5, 7, MclEngine(workers=1))
+    assert hashlib.sha256(repr(proof).encode()).hexdigest() == POLY_PROOF_SHA256
+
+
+def test_a_coordinate_not_below_p_in_a_later_read_is_named_by_its_index(
+    layout: MclLayout, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(mcl_points, "READ_POINTS", 2)
+    good = _montgomery_g1(*G1_GENERATOR)
+    raw = good * 3 + good[:32] + P.to_bytes(32, "little") + good
+    with pytest.raises(InvalidValueError) as caught:
+        layout.g1(raw, WHERE)
+    assert str(caught.value) == f"{WHERE}: point 3 has a coordinate >= p"
