@@ -3,7 +3,8 @@
 ≈2^10, 2^12, 2^14 and 2^16 constraints (hash_chain_64k is a bench-only entry, see
 bench/circuits.toml) keyed from one dev ptau of 2^16: the snarkjs CLI and the mcl engine in
 process per constraint, and the peak RSS of one whole proof process (a fresh `python` that
-decodes the key, reads the witness and proves once; and the snarkjs CLI's `node`) beside the
+sets glibc's malloc as `zkt prove` does (`native.memory`), reads the key and the witness and
+proves once; and the snarkjs CLI's `node`) beside the
 key's size, also as the peak over the process's floor (its size after the imports), and the
 largest circuit's proof process stage by stage.
 """
@@ -32,7 +33,10 @@ from pathlib import Path
 from toolchain.formats.wtns import read_wtns
 from toolchain.formats.zkey import read_zkey
 from toolchain.native.engines import get_engine
+from toolchain.native.memory import return_big_blocks
 from toolchain.native.prover import prove
+
+return_big_blocks()  # as the `zkt prove` process does
 
 def kib(field):
     status = Path("/proc/self/status").read_text()

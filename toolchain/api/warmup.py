@@ -1,4 +1,6 @@
-"""Start-up work a command begins before its heavy imports: mcl's library, on a thread.
+"""Start-up work a command begins before its heavy imports: mcl's library, on a thread (and, for
+a proving command's own process, `prepare_to_prove`: the allocator told to hand big freed
+blocks back, `native.memory`).
 
 Loading mcl (the library and its alt_bn128 set-up, ~40 ms) runs mostly in C without the GIL, so
 `zkt prove` starts it before parsing its options (whose choices import the prover) and goes on,
@@ -20,6 +22,7 @@ from toolchain.config import NATIVE_BACKEND, engine_name
 from toolchain.errors import ToolError, UsageError
 from toolchain.native import engine_mcl, mcl_library  # noqa: F401  (mcl_library: see above)
 from toolchain.native.engines import PURE
+from toolchain.native.memory import return_big_blocks
 
 _loading: dict[str, Future[None]] = {}
 _STARTING = Lock()
@@ -32,6 +35,13 @@ def may_use_mcl(backend: str, engine: str | None) -> bool:
         return backend in ("auto", NATIVE_BACKEND) and engine_name(engine) != PURE
     except UsageError:
         return False
+
+
+def prepare_to_prove(backend: str, engine: str | None) -> None:
+    """A proving command's own process, before its options are parsed: big freed blocks handed
+    back at once (`native.memory`), and mcl started if `backend` and `engine` may use it."""
+    return_big_blocks()
+    start_mcl_for(backend, engine)
 
 
 def start_mcl_for(backend: str, engine: str | None) -> None:

@@ -28,6 +28,7 @@ from toolchain.backends.batch import (
     share_cores,
 )
 from toolchain.errors import ToolError, UsageError, ZktError
+from toolchain.native.memory import return_big_blocks
 
 LOCAL, DASK = "local", "dask://"
 
@@ -110,6 +111,7 @@ def load_worker(spec: ProverSpec) -> None:
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    return_big_blocks()
     _WORKER["prover"] = load_prover(spec)
 
 

@@ -105,15 +105,15 @@ def witness_cmd(
 
 class _ProveCommand(click.Command):
     """`zkt prove`: mcl's library loads on a thread from the time the options are parsed (their
-    choices import the prover) while the command goes on (`api.warmup`), when the --backend
-    and --engine given may prove on mcl."""
+    choices import the prover) while the command goes on, when the --backend and --engine
+    given may prove on mcl, and big freed blocks go back to the system (`api.warmup`)."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        """Start loading mcl if it may be used, then parse (not for --help: it only prints)."""
+        """Prepare the process to prove, then parse (not for --help: it only prints)."""
         if not {"-h", "--help"} & set(args):
-            from toolchain.api.warmup import start_mcl_for
+            from toolchain.api.warmup import prepare_to_prove
 
-            start_mcl_for(_given(args, "--backend") or "auto", _given(args, "--engine"))
+            prepare_to_prove(_given(args, "--backend") or "auto", _given(args, "--engine"))
         return super().parse_args(ctx, args)
 
 

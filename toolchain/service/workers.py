@@ -19,6 +19,7 @@ from multiprocessing.connection import Connection
 
 from toolchain.backends.batch import LoadedProver, Outcome, ProverSpec, load_prover, share_cores
 from toolchain.errors import ZktError
+from toolchain.native.memory import return_big_blocks
 from toolchain.service.protocol import WorkerState
 
 STOP_SECONDS = 10.0
@@ -38,6 +39,7 @@ def worker_main(specs: Sequence[ProverSpec], conn: Connection) -> None:
     """A worker process: load every spec, then prove what the pipe brings until it closes."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    return_big_blocks()
     provers: dict[str, LoadedProver] = {}
     seconds: dict[str, float] = {}
     for spec in specs:

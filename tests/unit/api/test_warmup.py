@@ -116,3 +116,19 @@ def test_zkt_prove_starts_mcl_from_the_options_it_is_given(
     monkeypatch.setattr(engine_mcl, "load_mcl", lambda: None)
     CliRunner().invoke(cli, ["--project", "/nonexistent-zkt-project", "prove", *args])
     assert ("mcl" in warmup._loading) is started
+
+
+@pytest.mark.parametrize(
+    ("args", "set_up"), [(["demo", "--engine", "pure"], True), (["-h"], False)]
+)
+def test_zkt_prove_hands_big_blocks_back_unless_it_only_prints_help(
+    monkeypatch: pytest.MonkeyPatch, args: list[str], set_up: bool
+) -> None:
+    from click.testing import CliRunner
+
+    from toolchain.cli.main import cli
+
+    calls: list[bool] = []
+    monkeypatch.setattr(warmup, "return_big_blocks", lambda: calls.append(True))
+    CliRunner().invoke(cli, ["--project", "/nonexistent-zkt-project", "prove", *args])
+    assert bool(calls) is set_up
