@@ -284,18 +284,20 @@ def h_evaluations(a: list[int], b: list[int], c: list[int], stages: Stages = unt
     if a is b or b is c or a is c:
         raise ValueError("A, B, C must be three distinct lists: each is emptied as it is moved")
     move: Callable[[list[int]], list[Any]]
+    modulus: Any
     if HAVE_GMPY2:  # gmpy2 integers from the moves on: the products are twice as fast on them
         move = partial(_to_coset_by_convolution, shift=_odd_coset_shift(_log2_size(len(a))))
-        moving = "poly: to the odd coset ×3 (convolution)"
+        moving, modulus = "poly: to the odd coset ×3 (convolution)", gmpy2.mpz(R)
     else:
         move, moving = _to_odd_points_by_ntt, "poly: to the odd coset ×3 (iNTT, shift, NTT)"
+        modulus = R
     with stages(moving):
         a_odd = move(a)
         b_odd = move(b)
     with stages("poly: A·B−C"):
-        a_odd[:] = [x * y % R for x, y in zip(a_odd, b_odd, strict=True)]
+        a_odd[:] = [x * y % modulus for x, y in zip(a_odd, b_odd, strict=True)]
         del b_odd
     with stages(moving):
         c_odd = move(c)
     with stages("poly: A·B−C"):
-        return [int((x - z) % R) for x, z in zip(a_odd, c_odd, strict=True)]
+        return [int((x - z) % modulus) for x, z in zip(a_odd, c_odd, strict=True)]
