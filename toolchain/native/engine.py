@@ -68,9 +68,10 @@ class Engine(Protocol):
         """Interpolate coefficients from evaluations on the domain (snarkjs's Fr.ifft)."""
 
     def h_evaluations(
-        self, a: Sequence[int], b: Sequence[int], c: Sequence[int], stages: Stages = untimed
+        self, a: list[int], b: list[int], c: list[int], stages: Stages = untimed
     ) -> list[int]:
-        """Return snarkjs's witness map: A·B − C at the odd points of the doubled domain."""
+        """Return snarkjs's witness map: A·B − C at the odd points of the doubled domain,
+        emptying the three lists as it goes (their values are freed early)."""
 
     def pairing_check(self, pairs: Sequence[tuple[G1Affine, G2Affine]]) -> bool:
         """Return True iff Π e(P_i, Q_i) == 1."""
@@ -113,9 +114,10 @@ class PythonFieldOps:
         return polynomial.intt(values)
 
     def h_evaluations(
-        self, a: Sequence[int], b: Sequence[int], c: Sequence[int], stages: Stages = untimed
+        self, a: list[int], b: list[int], c: list[int], stages: Stages = untimed
     ) -> list[int]:
-        """Return A·B − C at the odd points of the doubled domain (its steps timed by stages)."""
+        """Return A·B − C at the odd points of the doubled domain (its steps timed by stages),
+        emptying the three lists."""
         return polynomial.h_evaluations(a, b, c, stages)
 
     def parse_g1(self, x: int, y: int) -> G1Affine:

@@ -4,10 +4,11 @@
 snarkjs's `Fr.fft`, so evaluations line up with the Lagrange bases in .zkey/.ptau files.
 
 The witness map moves A, B and C from the domain to its odd coset. With gmpy2 (the `gmp`
-extra) each move is one cyclic convolution with a kernel cached per domain, done as one big
-multiplication of packed integers (Kronecker substitution, GMP's FFT): a few C-level passes
-instead of the ~20 Python-level operations per value of an inverse NTT and an NTT, which stay
-as the path without gmpy2. Both compute the same field values exactly.
+extra) each move is two convolutions on the half domain (one radix-2 step) with kernels cached
+per domain, each done as one big multiplication of packed integers (Kronecker substitution,
+GMP's FFT): a few C-level passes instead of the ~20 Python-level operations per value of an
+inverse NTT and an NTT, which stay as the path without gmpy2. Both compute the same field
+values exactly.
 """
 
 from __future__ import annotations
@@ -121,10 +122,12 @@ def _odd_coset_shift(k: int) -> int:
     return root_of_unity(k + 1)
 
 
-def _to_odd_points_by_ntt(evaluations: Sequence[int]) -> list[int]:
-    """The values at the odd coset by an inverse NTT, the shift's powers and an NTT."""
+def _to_odd_points_by_ntt(evaluations: list[int]) -> list[int]:
+    """The values at the odd coset by an inverse NTT, the shift's powers and an NTT; empties
+    `evaluations` once interpolated."""
     coefficients = intt(evaluations)
-    powers = _powers(_odd_coset_shift(_log2_size(len(evaluations))), len(coefficients))
+    evaluations.clear()
+    powers = _powers(_odd_coset_shift(_log2_size(len(coefficients))), len(coefficients))
     return ntt([c * s % R for c, s in zip(coefficients, powers, strict=True)])
 
 
@@ -134,33 +137,20 @@ def _pack(values: Sequence[int], slot: int) -> Any:
     return gmpy2.pack(list(values), 8 * slot)
 
 
-@lru_cache(maxsize=4)
-def _coset_kernel(k: int, shift: int) -> tuple[Any, int]:
-    """The packed convolution kernel that moves values on the 2^k domain H to the coset
-    shift·H, and its slot width in bytes (computed once per domain).
+def _kernel_values(k: int, shift: int) -> list[Any]:
+    """The convolution kernel that moves values on the 2^k domain H to the coset shift·H.
 
     For f of degree < n known on H = {ω^j}, f(s·ω^i) = Σ_j f(ω^j)·L_j(s·ω^i), and the Lagrange
     basis gives L_j(s·ω^i) = ((s^n − 1)/n) / (s·ω^(i−j) − 1) (s·ω^d ≠ 1: the coset misses H).
     So the values at the coset are the cyclic convolution of the values on H with
-    K[d] = ((s^n − 1)/n) / (s·ω^d − 1). A slot holds a sum of n products below r², exactly.
+    K[d] = ((s^n − 1)/n) / (s·ω^d − 1).
     """
     n = 1 << k
     scale = (pow(shift, n, R) - 1) * inverse(n) % R
-    slot = (2 * R.bit_length() + k) // 8 + 1
     if n > 1 and shift * shift % R == root_of_unity(k):
-        kernel = _odd_coset_kernel(k, shift, scale)
-    else:
-        denominators = [(shift * w - 1) % R for w in _domain_powers(k, n)]
-        kernel = [scale * x % R for x in batch_inverse(denominators)]
-    return _pack(kernel, slot), slot
-
-
-def prepare_odd_coset(n: int) -> None:
-    """Compute the odd-coset kernel of the n domain now (it is cached), e.g. on a thread while
-    the witness is computed; nothing to do without gmpy2 (the NTT path needs no kernel)."""
-    if HAVE_GMPY2:
-        k = _log2_size(n)
-        _coset_kernel(k, _odd_coset_shift(k))
+        return _odd_coset_kernel(k, shift, scale)
+    denominators = [(shift * w - 1) % R for w in _domain_powers(k, n)]
+    return [scale * x % R for x in batch_inverse(denominators)]
 
 
 def _odd_coset_kernel(k: int, shift: int, scale: int) -> list[Any]:
@@ -179,29 +169,102 @@ def _odd_coset_kernel(k: int, shift: int, scale: int) -> list[Any]:
     return half + [(-scale - x) % r for x in reversed(half)]
 
 
-def _to_coset_by_convolution(evaluations: Sequence[int], shift: int) -> list[Any]:
-    """The values at the coset shift·H as one cyclic convolution (`_coset_kernel`), as gmpy2
-    integers (reduced mod r: `_ints` makes Python ints of them)."""
+def _slot(k: int) -> int:
+    """Bytes per packed value in a move on the 2^k domain: its slots stay below 3·2^k·r²."""
+    return (2 * R.bit_length() + k + 2) // 8 + 1
+
+
+@lru_cache(maxsize=4)
+def _half_kernels(k: int, shift: int) -> tuple[Any, Any]:
+    """The two packed kernels, h = 2^(k−1) slots each, that move values on the 2^k domain H
+    (k ≥ 1) to the coset shift·H by two convolutions on the half domain H² (computed once per
+    domain).
+
+    With f(x) = f_e(x²) + x·f_o(x²) and v_j = f(ω^j) (ω^h = −1), f_e(ω^2j) = (v_j + v_j+h)/2
+    and f_o(ω^2j) = (v_j − v_j+h)/(2ω^j); and for i < h, f(s·ω^i) = E_i + T_i and
+    f(s·ω^(i+h)) = E_i − T_i, with E_i = f_e(s²·ω^2i) and T_i = s·ω^i·f_o(s²·ω^2i). E moves
+    f_e from H² to s²·H²: the cyclic convolution of v_j + v_j+h with K'/2, K' the half
+    domain's kernel (`_kernel_values`). T_i = Σ_j (v_j − v_j+h)·(s/2)·ω^(i−j)·K'[(i−j) mod h]
+    and ω^(i−j) = −ω^(i−j+h) for i < j: the negacyclic convolution of v_j − v_j+h with
+    (s/2)·ω^m·K'[m]. Neither needs a twiddle per value at prove time.
+    """
+    half = _kernel_values(k - 1, shift * shift % R)
+    r, inv2, omega = gmpy2.mpz(R), gmpy2.mpz(inverse(2)), gmpy2.mpz(root_of_unity(k))
+    twisted, twist = [], gmpy2.mpz(shift) * inv2 % r
+    for x in half:
+        twisted.append(x * twist % r)  # (s/2)·ω^m·K'[m]
+        twist = twist * omega % r
+    slot = _slot(k)
+    return _pack([x * inv2 % r for x in half], slot), _pack(twisted, slot)
+
+
+def prepare_odd_coset(n: int) -> None:
+    """Compute the odd-coset kernels of the n domain now (they are cached), e.g. on a thread
+    while the witness is computed; nothing to do without gmpy2 (the NTT path needs none)."""
+    k = _log2_size(n)
+    if HAVE_GMPY2 and k > 0:
+        _half_kernels(k, _odd_coset_shift(k))
+
+
+def _to_coset_by_convolution(evaluations: list[int], shift: int) -> list[Any]:
+    """The values at the coset shift·H as gmpy2 integers reduced mod r, by a cyclic and a
+    negacyclic convolution of half the size (`_half_kernels`), each one big multiplication of
+    packed integers. Empties `evaluations` once they are packed (their ints are freed early).
+
+    Every step but the last is on whole packed integers, slot by slot without carries (the
+    sums and differences below 2r, the products' slots below 2^k·r², at most 3·2^k·r² in
+    the end, see `_slot`); the last unpacks and reduces.
+    """
     n = len(evaluations)
-    kernel, slot = _coset_kernel(_log2_size(n), shift)
-    if min(evaluations) < 0 or max(evaluations) >= R:  # the slots hold products below r²
-        evaluations = [value % R for value in evaluations]
-    linear = _pack(evaluations, slot) * kernel  # 2n − 1 slots, no carry between them
-    bits = 8 * slot * n
-    cyclic = gmpy2.f_mod_2exp(linear, bits) + (linear >> bits)  # slot i += slot i + n
+    k = _log2_size(n)
+    if min(evaluations) < 0 or max(evaluations) >= R:
+        evaluations[:] = [value % R for value in evaluations]
+    if n == 1:  # a constant: the same value everywhere
+        return [gmpy2.mpz(evaluations.pop())]
+    h, slot = n // 2, _slot(k)
+    total, difference = _sum_and_difference(evaluations, slot)
+    even_kernel, twisted_kernel = _half_kernels(k, shift)
+    bits = 8 * slot * h
+    even = _folded(total * even_kernel, bits)
+    del total
+    ceiling = _pack([n * R * R] * h, slot)  # above every slot of a product, a multiple of r
+    twisted = _folded(difference * twisted_kernel, bits, ceiling)
+    del difference
+    high = even + (ceiling << 1) - twisted
+    del ceiling
+    low = even + twisted
+    del even, twisted
+    values = _unpacked(low, slot, h)
+    del low
+    return values + _unpacked(high, slot, h)
+
+
+def _sum_and_difference(evaluations: list[int], slot: int) -> tuple[Any, Any]:
+    """The packed v_j + v_j+h and v_j + r − v_j+h (no slot negative), h = n/2; empties
+    `evaluations` once packed."""
+    h = len(evaluations) // 2
+    lo, hi = _pack(evaluations[:h], slot), _pack(evaluations[h:], slot)
+    evaluations.clear()
+    return lo + hi, lo + _pack([R] * h, slot) - hi
+
+
+def _folded(linear: Any, bits: int, ceiling: Any = None) -> Any:
+    """The cyclic convolution from the linear product of two h-slot integers (slot i plus
+    slot i + h), or with a ceiling the negacyclic one (slot i plus ceiling minus slot i + h)."""
+    high = linear >> bits
+    low = gmpy2.f_mod_2exp(linear, bits)
+    del linear
+    return low + high if ceiling is None else low + (ceiling - high)
+
+
+def _unpacked(packed: Any, slot: int, count: int) -> list[Any]:
+    """`count` values mod r from a packed integer of `slot`-byte slots."""
     modulus = gmpy2.mpz(R)
-    values = [value % modulus for value in gmpy2.unpack(cyclic, 8 * slot)]
-    return values + [gmpy2.mpz(0)] * (n - len(values))  # unpack stops at the top nonzero slot
+    values = [value % modulus for value in gmpy2.unpack(packed, 8 * slot)]
+    return values + [gmpy2.mpz(0)] * (count - len(values))  # unpack stops at the top nonzero slot
 
 
-def _ints(values: Sequence[Any]) -> list[int]:
-    """Python ints of gmpy2 integers (what the engines and the pure paths take)."""
-    return list(map(int, values))
-
-
-def h_evaluations(
-    a: Sequence[int], b: Sequence[int], c: Sequence[int], stages: Stages = untimed
-) -> list[int]:
+def h_evaluations(a: list[int], b: list[int], c: list[int], stages: Stages = untimed) -> list[int]:
     """Return A·B − C at the odd points w_2n^(2i+1), from A, B, C evaluated on the n domain.
 
     This is snarkjs's witness map (groth16_prove.js: ifft, batchApplyKey(1, Fr.w[power+1]),
@@ -210,18 +273,31 @@ def h_evaluations(
     the n domain, i.e. on the even points of the 2n domain, so its odd-point values determine it;
     zkey section 9 holds the odd-index Lagrange points L_2i+1(τ)/δ of the 2n domain, and the
     MSM of these values with it is (A·B − C)(τ)/δ = h(τ)·Z(τ)/δ with no division by Z.
-    Each of A, B, C is moved to the odd points by a convolution (with gmpy2) or by an inverse
-    NTT, the coset shift and an NTT; `stages` times the moves and the product.
+    Each of A, B, C is moved to the odd points by convolutions (with gmpy2) or by an inverse
+    NTT, the coset shift and an NTT; `stages` times the moves and the products.
+
+    Takes the three lists over: each is emptied as it is moved (pass copies to keep them), and
+    A·B is taken before C is moved, so that at most two lists of values live beside a move.
     """
     if not len(a) == len(b) == len(c):
         raise ValueError(f"A, B, C lengths differ: {len(a)}, {len(b)}, {len(c)}")
-    move: Callable[[Sequence[int]], Sequence[Any]]
-    if HAVE_GMPY2:  # gmpy2 integers from the moves on: A·B−C is twice as fast on them
+    if a is b or b is c or a is c:
+        raise ValueError("A, B, C must be three distinct lists: each is emptied as it is moved")
+    move: Callable[[list[int]], list[Any]]
+    modulus: Any
+    if HAVE_GMPY2:  # gmpy2 integers from the moves on: the products are twice as fast on them
         move = partial(_to_coset_by_convolution, shift=_odd_coset_shift(_log2_size(len(a))))
-        stage = "convolution"
+        moving, modulus = "poly: to the odd coset ×3 (convolution)", gmpy2.mpz(R)
     else:
-        move, stage = _to_odd_points_by_ntt, "iNTT, shift, NTT"
-    with stages(f"poly: to the odd coset ×3 ({stage})"):
-        a_odd, b_odd, c_odd = (move(values) for values in (a, b, c))
+        move, moving = _to_odd_points_by_ntt, "poly: to the odd coset ×3 (iNTT, shift, NTT)"
+        modulus = R
+    with stages(moving):
+        a_odd = move(a)
+        b_odd = move(b)
     with stages("poly: A·B−C"):
-        return _ints([(x * y - z) % R for x, y, z in zip(a_odd, b_odd, c_odd, strict=True)])
+        a_odd[:] = [x * y % modulus for x, y in zip(a_odd, b_odd, strict=True)]
+        del b_odd
+    with stages(moving):
+        c_odd = move(c)
+    with stages("poly: A·B−C"):
+        return [int((x - z) % modulus) for x, z in zip(a_odd, c_odd, strict=True)]

@@ -158,8 +158,8 @@ def test_field_and_polynomial_operations_match_pure(engine: Engine, rng: random.
     assert engine.ntt(values) == PURE.ntt(values)
     assert engine.intt(values) == PURE.intt(values)
     c = [u * v % R for u, v in zip(values, values[::-1], strict=True)]
-    assert engine.h_evaluations(values, values[::-1], c) == PURE.h_evaluations(
-        values, values[::-1], c
+    assert engine.h_evaluations(list(values), values[::-1], list(c)) == PURE.h_evaluations(
+        list(values), values[::-1], list(c)
     )
 
 

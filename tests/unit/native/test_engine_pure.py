@@ -37,7 +37,7 @@ def test_pure_engine_field_and_polynomial_operations(rng: random.Random) -> None
     values = [rng.randrange(R) for _ in range(8)]
     assert engine.intt(engine.ntt(values)) == values
     c = [u * v % R for u, v in zip(values, values, strict=True)]
-    assert len(engine.h_evaluations(values, values, c)) == 8
+    assert len(engine.h_evaluations(list(values), list(values), c)) == 8
 
 
 def test_pure_engine_rejects_scalars_out_of_range() -> None:

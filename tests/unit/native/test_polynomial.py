@@ -77,32 +77,61 @@ def test_h_evaluations_rejects_mismatched_lengths() -> None:
         h_evaluations([1, 2], [1, 2], [1])
 
 
+@pytest.mark.parametrize("gmp", [True, False])
+def test_h_evaluations_empty_the_lists_they_take(
+    rng: random.Random, monkeypatch: pytest.MonkeyPatch, gmp: bool
+) -> None:
+    monkeypatch.setattr(polynomial, "HAVE_GMPY2", gmp and polynomial.HAVE_GMPY2)
+    a, b, c = (random_values(rng, 16) for _ in range(3))
+    assert len(h_evaluations(a, b, c)) == 16
+    assert a == b == c == []
+
+
+def test_h_evaluations_refuse_a_list_passed_twice() -> None:
+    """Each list is emptied as it is moved: the same list twice would be moved empty."""
+    values, other = [1, 2], [3, 4]
+    for args in ([values, values, other], [values, other, values], [other, values, values]):
+        with pytest.raises(
+            ValueError,
+            match=r"^A, B, C must be three distinct lists: each is emptied as it is moved$",
+        ):
+            h_evaluations(*args)
+    assert values == [1, 2]
+
+
 def test_maximal_domain_falls_back_to_the_coset_of_25() -> None:
     assert _odd_coset_shift(TWO_ADICITY) == 25
     assert _odd_coset_shift(3) == root_of_unity(4)
 
 
 def by_convolution(values: list[int]) -> list[int]:
-    """The values at the odd coset by one cyclic convolution, as h_evaluations moves them."""
+    """The values at the odd coset by the half-size convolutions, as h_evaluations moves them
+    (on a copy: the move empties the list it is given)."""
     shift = _odd_coset_shift(len(values).bit_length() - 1)
-    return list(map(int, polynomial._to_coset_by_convolution(values, shift)))
+    return list(map(int, polynomial._to_coset_by_convolution(list(values), shift)))
 
 
-@pytest.mark.parametrize("k", [0, 1, 2, 5, 10])
+def by_ntt(values: list[int]) -> list[int]:
+    """The values at the odd coset by an inverse NTT, the shift and an NTT (on a copy)."""
+    return polynomial._to_odd_points_by_ntt(list(values))
+
+
+@pytest.mark.parametrize("k", [0, 1, 2, 3, 5, 10, 12])
 def test_convolution_and_ntts_move_to_the_odd_coset_alike(rng: random.Random, k: int) -> None:
-    values = random_values(rng, 1 << k)
-    expected = polynomial._to_odd_points_by_ntt(values)
+    n = 1 << k
+    values = random_values(rng, n)
+    expected = by_ntt(values)
     assert by_convolution(values) == expected
-    assert by_convolution([R - 1] * (1 << k)) == (
-        polynomial._to_odd_points_by_ntt([R - 1] * (1 << k))
-    )
+    # the largest sums (r − 1 + r − 1) and differences (r − 1 + r − 0) the slots must hold
+    for extreme in ([R - 1] * n, [R - 1] * (n - n // 2) + [0] * (n // 2)):
+        assert by_convolution(extreme) == by_ntt(extreme)
     unreduced = [value + R * (i % 3 - 1) for i, value in enumerate(values)]  # some < 0, some ≥ r
     assert by_convolution(unreduced) == expected
     # the zero polynomial: no slot of the product is nonzero, yet every value comes back
-    assert by_convolution([0] * (1 << k)) == [0] * (1 << k)
+    assert by_convolution([0] * n) == [0] * n
 
 
-@pytest.mark.parametrize("k", [0, 3, 6])
+@pytest.mark.parametrize("k", [0, 1, 3, 6])
 def test_convolution_to_the_coset_of_25_matches_naive_evaluation(
     rng: random.Random, k: int
 ) -> None:
@@ -118,6 +147,6 @@ def test_h_evaluations_without_gmpy2_match_those_with_it(
     rng: random.Random, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     a, b, c = (random_values(rng, 64) for _ in range(3))
-    with_gmpy2 = h_evaluations(a, b, c)
+    with_gmpy2 = h_evaluations(list(a), list(b), list(c))
     monkeypatch.setattr(polynomial, "HAVE_GMPY2", False)
     assert h_evaluations(a, b, c) == with_gmpy2
