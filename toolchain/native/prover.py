@@ -16,10 +16,13 @@ from __future__ import annotations
 
 import ctypes
 import secrets
-from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import contextmanager
-from typing import Protocol, TypeVar
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future
+from contextlib import suppress
+from dataclasses import dataclass
+from queue import Empty, SimpleQueue
+from threading import Thread
+from typing import Any, TypeVar
 
 from toolchain.errors import InvalidValueError
 from toolchain.native.curve import G1Affine, G2Affine
@@ -30,15 +33,9 @@ from toolchain.native.groth16 import CoefficientColumns, Proof, Zkey
 from toolchain.native.stages import Stages, untimed
 
 T = TypeVar("T")
-# The stage of the wait for MSMs run on threads (their own stages are timed only inline).
-WAIT_STAGE = "MSMs on threads: the wait"
-
-
-class _Run(Protocol):
-    """Start one MSM, named as its stage: `run("MSM A", engine.msm_g1, points, scalars)`."""
-
-    def __call__(self, stage: str, msm: Callable[..., T], *args: object) -> Future[T]:
-        """Return the MSM's future (already done when it ran inline)."""
+# The stage of the MSMs this thread shares with the others, the wait for theirs included (their
+# own stages are timed only when this thread runs them all).
+SHARED_STAGE = "MSMs on every thread (H after the rest)"
 
 
 def _libc_malloc_trim() -> Callable[[int], int] | None:
@@ -87,28 +84,32 @@ def create_proof(
     """The Groth16 proof for `witness` with explicit blinding scalars r and s (deterministic).
 
     The four MSMs over the witness (A, B1, B2, C) need nothing else, so where the engine runs
-    MSMs on threads (`Engine.concurrent_msms`) they start at once, one thread each, and run
-    while this thread does the polynomial work that the fifth (H) needs; H then runs here on
-    all the engine's threads. `stages` surrounds each stage (the witness check, the A and B
-    rows, the polynomial steps, each MSM run here, the wait for those on threads, and the
-    blinding); the default records nothing.
+    MSMs on threads (`Engine.concurrent_msms`: n of them) they are queued at once, and n − 1
+    threads take them one at a time while this thread does the polynomial work that the fifth
+    (H) needs; then H is queued and this thread takes MSMs too, until none is left (`_MsmQueue`):
+    a thread a core, none idle while an MSM waits, and only n − 1 MSMs' working memory beside
+    the polynomial work's. With one, this thread runs them all after the polynomial work.
+    `stages` surrounds each stage (the witness check, the A and B rows, the polynomial steps,
+    each MSM run alone, the MSMs shared by every thread, and the blinding); the default records
+    nothing.
     """
     with stages("check witness"):
         check_witness(zkey, witness)
     h = zkey.header
     slots, single = engine.concurrent_msms()
-    with _msm_runner(slots, stages) as run:
-        sum_b2 = run("MSM B2 (G2)", single.msm_g2, zkey.b_g2_query, witness)  # the longest
-        sum_a = run("MSM A", single.msm_g1, zkey.a_query, witness)
-        sum_b1 = run("MSM B1", single.msm_g1, zkey.b_g1_query, witness)
-        sum_l = run("MSM C (L)", single.msm_g1, zkey.l_query, witness[h.n_public + 1 :])
+    with _MsmQueue(slots, stages) as msms:
+        sum_b2 = msms.add("MSM B2 (G2)", single.msm_g2, zkey.b_g2_query, witness)  # the longest
+        sum_a = msms.add("MSM A", single.msm_g1, zkey.a_query, witness)
+        sum_b1 = msms.add("MSM B1", single.msm_g1, zkey.b_g1_query, witness)
+        sum_l = msms.add("MSM C (L)", single.msm_g1, zkey.l_query, witness[h.n_public + 1 :])
         h_values = _h_values(zkey, witness, engine, stages)
-        with stages("MSM H"):  # last: on every thread the engine has, beside what still runs
-            pi_h = _rescaled(engine, engine.msm_g1(zkey.h_query, h_values), zkey.coefficients)
-        with stages(WAIT_STAGE) if slots > 1 else untimed(WAIT_STAGE):
-            sums = (sum_a.result(), sum_b1.result(), sum_b2.result(), sum_l.result())
+        sum_h = msms.add("MSM H", single.msm_g1, zkey.h_query, h_values)
+        del h_values  # the queue holds them until H is summed
+        msms.take_the_rest()
+        sums = (sum_a.result(), sum_b1.result(), sum_b2.result(), sum_l.result())
     with stages("blinding"):
         pi_a, pi_b1, pi_b2, pi_l = sums
+        pi_h = _rescaled(engine, sum_h.result(), zkey.coefficients)
         return _blind(zkey, engine, (pi_a, pi_b1, pi_b2, engine.add_g1(pi_l, pi_h)), r, s)
 
 
@@ -131,26 +132,83 @@ def _rescaled(engine: Engine, sum_h: G1Affine, coefficients: CoefficientColumns)
     return sum_h if scale == 1 else engine.mul_g1(sum_h, scale * scale % R)
 
 
-@contextmanager
-def _msm_runner(slots: int, stages: Stages) -> Iterator[_Run]:
-    """Run MSMs on `slots` threads (each call returns its future at once), or inline when
-    there is one slot (each call timed as its stage)."""
-    if slots <= 1:
+class _MsmQueue:
+    """The proof's MSMs, taken in the order added by `slots` − 1 threads from the start and by
+    this thread once it calls `take_the_rest` (with one slot, this thread runs them all there,
+    each timed as its stage). On leaving, MSMs not started are dropped and the threads joined,
+    so a failure anywhere leaves no thread behind; a failed MSM raises from its future."""
 
-        def inline(stage: str, msm: Callable[..., T], *args: object) -> Future[T]:
-            done: Future[T] = Future()
-            with stages(stage):
-                done.set_result(msm(*args))
-            return done
+    def __init__(self, slots: int, stages: Stages) -> None:
+        """Start `slots` − 1 threads, waiting for MSMs."""
+        self._jobs: SimpleQueue[_Job | None] = SimpleQueue()
+        self._stages = stages
+        self._threads = [
+            Thread(target=self._work, name=f"msm_{i}", daemon=True) for i in range(slots - 1)
+        ]
+        for thread in self._threads:
+            thread.start()
 
-        yield inline
-        return
-    with ThreadPoolExecutor(max_workers=slots, thread_name_prefix="msm") as pool:
+    def __enter__(self) -> _MsmQueue:
+        """The queue, its threads started."""
+        return self
 
-        def submit(stage: str, msm: Callable[..., T], *args: object) -> Future[T]:
-            return pool.submit(msm, *args)
+    def __exit__(self, *exc_info: object) -> None:
+        """Drop the MSMs not started, stop the threads and wait for them."""
+        with suppress(Empty):
+            while True:
+                job = self._jobs.get_nowait()
+                if job is not None:
+                    job.done.cancel()
+        for _ in self._threads:
+            self._jobs.put(None)
+        for thread in self._threads:
+            thread.join()
 
-        yield submit
+    def add(self, stage: str, msm: Callable[..., T], *args: object) -> Future[T]:
+        """Queue one MSM, named as its stage; its future holds the sum."""
+        job = _Job(stage, msm, args, Future())
+        self._jobs.put(job)
+        return job.done
+
+    def take_the_rest(self) -> None:
+        """Run queued MSMs on this thread until none is left (timed together, or each as its
+        stage when this thread is the only one), then wait for those on other threads."""
+        alone = not self._threads
+        with untimed(SHARED_STAGE) if alone else self._stages(SHARED_STAGE):
+            with suppress(Empty):
+                while True:
+                    job = self._jobs.get_nowait()
+                    if job is not None:
+                        with self._stages(job.stage) if alone else untimed(job.stage):
+                            job.run()
+            for _ in self._threads:
+                self._jobs.put(None)
+            for thread in self._threads:
+                thread.join()
+        self._threads = []
+
+    def _work(self) -> None:
+        """A thread's loop: run MSMs until told to stop."""
+        while (job := self._jobs.get()) is not None:
+            job.run()
+
+
+@dataclass(frozen=True)
+class _Job:
+    """One queued MSM and the future of its sum."""
+
+    stage: str
+    msm: Callable[..., object]
+    args: tuple[object, ...]
+    done: Future[Any]
+
+    def run(self) -> None:
+        """Sum it into its future (an error too), unless cancelled before it started."""
+        if self.done.set_running_or_notify_cancel():
+            try:
+                self.done.set_result(self.msm(*self.args))
+            except BaseException as exc:  # the caller's result() raises it
+                self.done.set_exception(exc)
 
 
 def _blind(

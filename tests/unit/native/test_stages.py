@@ -13,7 +13,7 @@ from toolchain.formats.wtns import read_wtns
 from toolchain.formats.zkey import read_zkey
 from toolchain.native import polynomial
 from toolchain.native.engine import Engine
-from toolchain.native.prover import WAIT_STAGE, create_proof, prove
+from toolchain.native.prover import SHARED_STAGE, create_proof, prove
 from toolchain.native.stages import StageTimer, untimed
 from toolchain.native.verifier import verify_proof
 
@@ -25,10 +25,10 @@ POLY_STAGE = (
     else "poly: to the odd coset ×3 (iNTT, shift, NTT)"
 )
 POLY_STAGES = ["A, B rows; C = A·B", POLY_STAGE, "poly: A·B−C"]
-# One MSM at a time: each is timed as its own stage, where it runs (H after the polynomials).
-INLINE = ["MSM B2 (G2)", "MSM A", "MSM B1", "MSM C (L)", *POLY_STAGES, "MSM H"]
-# MSMs on threads overlap the polynomial work: this thread times only its wait for them.
-THREADED = [*POLY_STAGES, "MSM H", WAIT_STAGE]
+# One thread: after the polynomial work, each MSM timed as its own stage, in the queue's order.
+INLINE = [*POLY_STAGES, "MSM B2 (G2)", "MSM A", "MSM B1", "MSM C (L)", "MSM H"]
+# MSMs on threads overlap the polynomial work: this thread times its share of them as one stage.
+THREADED = [*POLY_STAGES, SHARED_STAGE]
 
 
 def stages_of(engine: Engine) -> list[str]:
