@@ -26,7 +26,7 @@ POLY_STAGE = (
 )
 POLY_STAGES = ["A, B rows; C = A·B", POLY_STAGE, "poly: A·B−C"]
 # One thread: after the polynomial work, each MSM timed as its own stage, in the queue's order.
-INLINE = [*POLY_STAGES, "MSM B2 (G2)", "MSM A", "MSM B1", "MSM C (L)", "MSM H"]
+INLINE = [*POLY_STAGES, "MSM A", "MSM B1", "MSM C (L)", "MSM B2 (G2)", "MSM H"]
 # MSMs on threads overlap the polynomial work: this thread times its share of them as one stage.
 THREADED = [*POLY_STAGES, SHARED_STAGE]
 
