@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import hashlib
+import threading
 from pathlib import Path
 
 import pytest
 
 from tests.unit.native.helpers import POLY_PROOF_SHA256
+from toolchain.errors import InvalidValueError, TruncatedFileError
 from toolchain.formats.snarkjs_json import read_verification_key
 from toolchain.formats.wtns import read_wtns
 from toolchain.formats.zkey import read_zkey
 from toolchain.native import polynomial
 from toolchain.native.engine import Engine
+from toolchain.native.engine_mcl import MclEngine
 from toolchain.native.prover import SHARED_STAGE, create_proof, prove
 from toolchain.native.stages import StageTimer, untimed
 from toolchain.native.verifier import verify_proof
@@ -89,3 +92,50 @@ def test_the_ntt_path_records_its_stage_and_proves_the_same(
     proof = create_proof(zkey, witness, 5, 7, engine, timer)
     assert "poly: to the odd coset ×3 (iNTT, shift, NTT)" in timer.seconds
     assert hashlib.sha256(repr(proof).encode()).hexdigest() == POLY_PROOF_SHA256
+
+
+def _msm_threads() -> list[str]:
+    return [t.name for t in threading.enumerate() if t.name.startswith("msm_")]
+
+
+def test_a_failing_msm_raises_and_leaves_no_thread(monkeypatch: pytest.MonkeyPatch) -> None:
+    zkey, witness = _poly()
+    engine = MclEngine(workers=2)
+    single = MclEngine(workers=1)
+
+    def broken(points: object, scalars: object) -> object:
+        raise TruncatedFileError("k.zkey: section 5 is cut short since it was read")
+
+    monkeypatch.setattr(single, "msm_g1", broken)
+    monkeypatch.setattr(engine, "concurrent_msms", lambda: (2, single))
+    with pytest.raises(TruncatedFileError, match=r"^k\.zkey: section 5 is cut short"):
+        create_proof(zkey, witness, 5, 7, engine)
+    assert _msm_threads() == []
+
+
+def test_failing_polynomial_work_drops_the_msms_not_started(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    zkey, witness = _poly()
+    engine = MclEngine(workers=2)
+    single = MclEngine(workers=1)
+    real, began, failed, started = single.msm_g1, threading.Event(), threading.Event(), []
+
+    def held_back(points: object, scalars: object) -> object:
+        started.append(points)  # the first MSM waits until the witness map has failed
+        began.set()
+        failed.wait(10)
+        return real(points, scalars)  # type: ignore[arg-type]
+
+    def no_map(*args: object) -> list[int]:
+        began.wait(10)
+        failed.set()
+        raise InvalidValueError("the witness map failed")
+
+    monkeypatch.setattr(single, "msm_g1", held_back)
+    monkeypatch.setattr(engine, "concurrent_msms", lambda: (2, single))
+    monkeypatch.setattr(engine, "h_evaluations", no_map)
+    with pytest.raises(InvalidValueError, match=r"^the witness map failed$"):
+        create_proof(zkey, witness, 5, 7, engine)
+    assert _msm_threads() == []
+    assert started == [zkey.a_query]  # B1, C and B2 were queued, never started
