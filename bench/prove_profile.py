@@ -207,11 +207,12 @@ def _stage_table(columns: dict[str, dict[str, float]], load: float) -> str:
         " `read_zkey` of the .zkey in the engine's layout (pure: checked affine tuples; mcl:"
         " its structs, coordinates checked below p); witness: the circuit's calculator kept"
         " (wasmtime); poly: the A·B−C witness map (A, B and C moved to the odd coset: a"
-        " convolution each with gmpy2, else an inverse NTT, the shift and an NTT; then the"
-        " pointwise product); MSM B2 is in G2; C (L) is the private-signal query. `mcl, 1"
-        " thread` runs one MSM at a time, each timed; `mcl` (what `zkt prove` runs) starts the"
-        " A, B1, B2 and C MSMs on threads at once, so beside MSM H (on all threads, after the"
-        " polynomial work) its MSM row is only this thread's wait for them. Last, the check"
-        " every native proof gets against its key before it is kept.",
+        " cyclic and a negacyclic convolution of half the size each with gmpy2, else an inverse"
+        " NTT, the shift and an NTT; then the pointwise products); MSM B2 is in G2; C (L) is"
+        " the private-signal query. `mcl, 1 thread` runs one MSM at a time, each timed; `mcl`"
+        " (what `zkt prove` runs) starts the A, B1, B2 and C MSMs on threads at once, so"
+        " beside MSM H (on all threads, after the polynomial work) its MSM row is only this"
+        " thread's wait for them. Last, the check every native proof gets against its key"
+        " before it is kept.",
     ]
     return "\n".join(lines)
