@@ -208,12 +208,13 @@ def _stage_table(columns: dict[str, dict[str, float]], load: float) -> str:
         " coordinates checked below p and identities found, points left in the file, read at"
         " each MSM); witness: the circuit's calculator kept"
         " (wasmtime); poly: the A·B−C witness map (A, B and C moved to the odd coset: a"
-        " convolution each with gmpy2, else an inverse NTT, the shift and an NTT; then the"
-        " pointwise product); MSM B2 is in G2; C (L) is the private-signal query. `mcl, 1"
-        " thread` runs the MSMs one at a time after the polynomial work, each timed; `mcl`"
-        " (what `zkt prove` runs) queues the A, B1, C and B2 MSMs at once for the other"
-        " threads, beside the polynomial work, then H, and this thread takes MSMs from the"
-        " queue too: its one MSM row is its share of them and its wait for the rest. Last, the"
-        " check every native proof gets against its key before it is kept.",
+        " cyclic and a negacyclic convolution of half the size each with gmpy2, else an inverse"
+        " NTT, the shift and an NTT; then the pointwise products); MSM B2 is in G2; C (L) is"
+        " the private-signal query. `mcl, 1 thread` runs the MSMs one at a time after the"
+        " polynomial work, each timed; `mcl` (what `zkt prove` runs) queues the A, B1, C and"
+        " B2 MSMs at once for the other threads, beside the polynomial work, then H, and this"
+        " thread takes MSMs from the queue too: its one MSM row is its share of them and its"
+        " wait for the rest. Last, the check every native proof gets against its key before"
+        " it is kept.",
     ]
     return "\n".join(lines)

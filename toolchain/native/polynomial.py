@@ -222,6 +222,7 @@ def _to_coset_by_convolution(evaluations: list[int], shift: int) -> list[Any]:
     if n == 1:  # a constant: the same value everywhere
         return [gmpy2.mpz(evaluations.pop())]
     h, slot = n // 2, _slot(k)
+    # Each packed integer is deleted once used: a move is the witness map's peak of memory.
     total, difference = _sum_and_difference(evaluations, slot)
     even_kernel, twisted_kernel = _half_kernels(k, shift)
     bits = 8 * slot * h
@@ -264,6 +265,16 @@ def _unpacked(packed: Any, slot: int, count: int) -> list[Any]:
     return values + [gmpy2.mpz(0)] * (count - len(values))  # unpack stops at the top nonzero slot
 
 
+def _mover(n: int) -> tuple[Callable[[list[int]], list[Any]], str, Any]:
+    """How h_evaluations moves a list to the odd points (emptying it), that stage's name, and
+    the modulus of its products: with gmpy2, gmpy2 integers from the moves on (the products
+    are twice as fast on them)."""
+    if HAVE_GMPY2:
+        move = partial(_to_coset_by_convolution, shift=_odd_coset_shift(_log2_size(n)))
+        return move, "poly: to the odd coset ×3 (convolution)", gmpy2.mpz(R)
+    return _to_odd_points_by_ntt, "poly: to the odd coset ×3 (iNTT, shift, NTT)", R
+
+
 def h_evaluations(a: list[int], b: list[int], c: list[int], stages: Stages = untimed) -> list[int]:
     """Return A·B − C at the odd points w_2n^(2i+1), from A, B, C evaluated on the n domain.
 
@@ -283,14 +294,7 @@ def h_evaluations(a: list[int], b: list[int], c: list[int], stages: Stages = unt
         raise ValueError(f"A, B, C lengths differ: {len(a)}, {len(b)}, {len(c)}")
     if a is b or b is c or a is c:
         raise ValueError("A, B, C must be three distinct lists: each is emptied as it is moved")
-    move: Callable[[list[int]], list[Any]]
-    modulus: Any
-    if HAVE_GMPY2:  # gmpy2 integers from the moves on: the products are twice as fast on them
-        move = partial(_to_coset_by_convolution, shift=_odd_coset_shift(_log2_size(len(a))))
-        moving, modulus = "poly: to the odd coset ×3 (convolution)", gmpy2.mpz(R)
-    else:
-        move, moving = _to_odd_points_by_ntt, "poly: to the odd coset ×3 (iNTT, shift, NTT)"
-        modulus = R
+    move, moving, modulus = _mover(len(a))
     with stages(moving):
         a_odd = move(a)
         b_odd = move(b)
