@@ -14,7 +14,6 @@ the public-input rows snarkjs adds to A have zero B.
 
 from __future__ import annotations
 
-import ctypes
 import secrets
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future
@@ -36,19 +35,6 @@ T = TypeVar("T")
 # The stage of the MSMs this thread shares with the others, the wait for theirs included (their
 # own stages are timed only when this thread runs them all).
 SHARED_STAGE = "MSMs on every thread (H after the rest)"
-
-
-def _libc_malloc_trim() -> Callable[[int], int] | None:
-    """glibc's malloc_trim, which hands the C heap's free pages back to the system; None where
-    the C library has none (musl, macOS, Windows)."""
-    try:
-        trim: Callable[[int], int] = ctypes.CDLL(None).malloc_trim
-    except (AttributeError, OSError, TypeError):
-        return None
-    return trim
-
-
-_MALLOC_TRIM = _libc_malloc_trim()
 
 
 def evaluate_ab(
@@ -122,10 +108,7 @@ def _h_values(zkey: Zkey, witness: Sequence[int], engine: Engine, stages: Stages
     with stages("A, B rows; C = A·B"):
         a, b = evaluate_ab(zkey.coefficients, witness, zkey.header.domain_size)
         c = [x * y % R for x, y in zip(a, b, strict=True)]
-    h_values = engine.h_evaluations(a, b, c, stages)
-    if _MALLOC_TRIM is not None:  # the big integers GMP freed stay in the C heap: ≈ 20 MiB at 2^16
-        _MALLOC_TRIM(0)
-    return h_values
+    return engine.h_evaluations(a, b, c, stages)
 
 
 def _rescaled(engine: Engine, sum_h: G1Affine, coefficients: CoefficientColumns) -> G1Affine:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import ctypes
-import platform
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -15,7 +13,6 @@ from toolchain.errors import InvalidValueError, VerificationError
 from toolchain.formats.snarkjs_json import read_proof, read_public, read_verification_key
 from toolchain.formats.wtns import read_wtns
 from toolchain.formats.zkey import read_zkey
-from toolchain.native import prover
 from toolchain.native.curve import (
     G1_GENERATOR,
     G1_IDENTITY,
@@ -73,30 +70,6 @@ def test_create_proof_is_deterministic_and_blinded(vector: tuple) -> None:  # ty
     assert first == create_proof(zkey, witness, 5, 7, engine)
     assert first != create_proof(zkey, witness, 5, 8, engine)
     assert verify_proof(vk, public_signals(zkey, witness), first)
-
-
-def test_proof_is_the_same_without_malloc_trim(
-    vector: tuple,  # type: ignore[type-arg]
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    """The C heap is trimmed after the witness map where glibc is found: memory, not results."""
-    zkey, witness, _, _, _ = vector
-    engine = get_engine(engine_name(None))
-    trimmed = create_proof(zkey, witness, 5, 7, engine)
-    if platform.libc_ver()[0] == "glibc":
-        assert prover._MALLOC_TRIM is not None
-    monkeypatch.setattr(prover, "_MALLOC_TRIM", None)
-    assert create_proof(zkey, witness, 5, 7, engine) == trimmed
-
-
-def test_no_malloc_trim_without_a_c_library_that_has_it(monkeypatch: pytest.MonkeyPatch) -> None:
-    def no_library(name: str | None) -> object:
-        raise OSError("no C library")
-
-    monkeypatch.setattr(ctypes, "CDLL", no_library)
-    assert prover._libc_malloc_trim() is None
-    monkeypatch.setattr(ctypes, "CDLL", lambda name: object())  # a library without it
-    assert prover._libc_malloc_trim() is None
 
 
 def test_changed_public_input_is_rejected(vector: tuple) -> None:  # type: ignore[type-arg]
