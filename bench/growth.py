@@ -178,8 +178,9 @@ def bench_growth(fresh_project: Callable[[Path], Path]) -> str:
         f" {largest.name}; a process that only imports and starts the engine holds"
         f" {start.floor:.0f} MiB, its mcl set-up peaking at {start.peak:.0f} MiB), over the"
         " key's file size. The stage table: VmRSS and VmHWM"
-        " of the largest circuit's proof process after each stage it sees (the A, B1, B2 and"
-        " C MSMs run on threads from the first prover stage on, without a row). The dev ptau"
+        " of the largest circuit's proof process after each stage it sees (the other threads"
+        " take the A, B1, C and B2 MSMs from the first prover stage on, without a row). The"
+        " dev ptau"
         f" of 2^{PTAU_POWER}"
         f" (toolchain.ceremony.devptau) took {ptau} to make; it is cached under build/bench.",
     ]
