@@ -354,11 +354,11 @@ class MclLayout:
     """A .zkey's point sections as tables read a piece at a time into mcl structs
     (`mcl_points`)."""
 
-    def g1(self, section: SectionBytes | bytes, where: str) -> PointTable[G1Affine]:
+    def g1(self, section: SectionBytes, where: str) -> PointTable[G1Affine]:
         """The G1 points of one section."""
         return point_table(section, 2, where, decode_g1)
 
-    def g2(self, section: SectionBytes | bytes, where: str) -> PointTable[G2Affine]:
+    def g2(self, section: SectionBytes, where: str) -> PointTable[G2Affine]:
         """The G2 points of one section."""
         return point_table(section, 4, where, decode_g2)
 

@@ -129,28 +129,13 @@ class CoefficientColumns:
 class SectionBytes(Protocol):
     """A key section's bytes, read a piece at a time: `formats.zkey` reads a point section from
     the open file at each read, so a key's points need not stay in memory (the page cache keeps
-    them); `InMemory` serves bytes already read."""
+    them)."""
 
     def __len__(self) -> int:
         """The section's size in bytes."""
 
     def read(self, start: int, end: int) -> bytes:
         """Bytes [start, end) of the section, all of them (or an error)."""
-
-
-@dataclass(frozen=True)
-class InMemory:
-    """Section bytes already in memory, as `SectionBytes`."""
-
-    raw: bytes
-
-    def __len__(self) -> int:
-        """The section's size in bytes."""
-        return len(self.raw)
-
-    def read(self, start: int, end: int) -> bytes:
-        """Bytes [start, end) of the section."""
-        return self.raw[start:end]
 
 
 class PointLayout(Protocol):

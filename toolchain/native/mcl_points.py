@@ -35,7 +35,7 @@ from typing import TypeVar, overload
 from toolchain.errors import InvalidValueError
 from toolchain.native.curve import G1Affine, G2Affine
 from toolchain.native.field import P
-from toolchain.native.groth16 import InMemory, SectionBytes
+from toolchain.native.groth16 import SectionBytes
 
 AffT = TypeVar("AffT", G1Affine, G2Affine)
 
@@ -135,13 +135,11 @@ class PointTable(Sequence[AffT]):
 
 
 def point_table(
-    section: SectionBytes | bytes, coordinates: int, where: str, decode: Callable[[bytes], AffT]
+    section: SectionBytes, coordinates: int, where: str, decode: Callable[[bytes], AffT]
 ) -> PointTable[AffT]:
     """A section of affine points with `coordinates` Fp values each (G1: 2, G2: 4) as a table,
     read once here in pieces to check it and find its identities; InvalidValueError naming a
     part point or the first point with a coordinate >= p."""
-    if isinstance(section, bytes):
-        section = InMemory(section)
     point_bytes = coordinates * _FP_LIMBS * _LIMB_BYTES
     count, extra = divmod(len(section), point_bytes)
     if extra:

@@ -1,6 +1,9 @@
-"""Points the BN254 tests need and the library never makes: on the twist, outside G2."""
+"""Points the BN254 tests need and the library never makes: on the twist, outside G2; and a
+key section's bytes held in memory (`InMemory`), where the library reads them from the file."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from toolchain.native.curve import B_G2, Fp2, G2Affine, add_fp2, mul_fp2, square_fp2
 from toolchain.native.field import P
@@ -45,3 +48,18 @@ def twist_point(start: int) -> G2Affine:
 # sha256 of repr(create_proof(poly vector, r=5, s=7)) as main made it before the stage timer:
 # the timer, the key layouts and every later speed-up must leave the proof bit-identical.
 POLY_PROOF_SHA256 = "5a17fd4b1e70282dd32751edf664fd158a52113fcca78c1ca813165af2007ddb"
+
+
+@dataclass(frozen=True)
+class InMemory:
+    """A section's bytes already in memory, as `SectionBytes`."""
+
+    raw: bytes
+
+    def __len__(self) -> int:
+        """The section's size in bytes."""
+        return len(self.raw)
+
+    def read(self, start: int, end: int) -> bytes:
+        """Bytes [start, end) of the section."""
+        return self.raw[start:end]

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.unit.native.helpers import InMemory
 from toolchain.errors import InvalidValueError
 from toolchain.formats.snarkjs_json import read_proof, read_public, read_verification_key
 from toolchain.formats.wtns import read_wtns
@@ -278,7 +279,7 @@ def test_a_table_msm_runs_one_chunk_a_worker(
     n = 4 * engine_mcl.MIN_TERMS_PER_CHUNK
     points = mcl_engine.batch_mul_g1(G1_GENERATOR, [1] * n)  # n copies of G
     cut.clear()
-    table = MclLayout().g1(b"".join(encode_g1(p)[:64] for p in points), "table")
+    table = MclLayout().g1(InMemory(b"".join(encode_g1(p)[:64] for p in points)), "table")
     assert MclEngine(workers=2).msm_g1(table, [1] * n) == mcl_engine.mul_g1(G1_GENERATOR, n)
     assert cut == [[(0, n // 2), (n // 2, n)]]
     cut.clear()  # the same points as tuples: packed per chunk, two chunks a worker

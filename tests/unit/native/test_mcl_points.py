@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.unit.native.helpers import POLY_PROOF_SHA256
+from tests.unit.native.helpers import POLY_PROOF_SHA256, InMemory
 from toolchain.errors import InvalidValueError, TruncatedFileError
 from toolchain.formats.binfile import FileSection
 from toolchain.formats.curve_codec import G1_SIZE, G2_SIZE
@@ -78,7 +78,7 @@ def test_identities_are_found_after_a_run_of_zeros_across_points(layout: MclLayo
     # of 64 zeros starts inside it; points 1 and 3 are the identity, point 2 the generator.
     odd = (1).to_bytes(32, "little") + bytes(32)
     raw = odd + bytes(G1_SIZE) + _montgomery_g1(*G1_GENERATOR) + bytes(G1_SIZE)
-    table = layout.g1(raw, WHERE)
+    table = layout.g1(InMemory(raw), WHERE)
     assert [table[1], table[3], table[2]] == [G1_IDENTITY, G1_IDENTITY, G1_GENERATOR]
     assert table[0] != G1_IDENTITY  # not on the curve, and kept: the proof check refuses it
 
@@ -87,28 +87,28 @@ def test_a_coordinate_not_below_p_is_refused_by_index(layout: MclLayout) -> None
     good = _montgomery_g1(*G1_GENERATOR)
     at_p = good + good + good[:32] + P.to_bytes(32, "little")
     with pytest.raises(InvalidValueError) as caught:
-        layout.g1(at_p, WHERE)
+        layout.g1(InMemory(at_p), WHERE)
     assert str(caught.value) == f"{WHERE}: point 2 has a coordinate >= p"
     g2_top = bytes(3 * 32) + (P + 1).to_bytes(32, "little")
     with pytest.raises(InvalidValueError, match=r"^k.zkey: section 5: point 0 has a coordinate"):
-        layout.g2(g2_top, WHERE)
+        layout.g2(InMemory(g2_top), WHERE)
 
 
 def test_a_coordinate_with_p_s_top_limb_but_below_p_is_kept(layout: MclLayout) -> None:
     below = (P - 1).to_bytes(32, "little")
-    assert len(layout.g1(below + below, WHERE)) == 1
+    assert len(layout.g1(InMemory(below + below), WHERE)) == 1
 
 
 @pytest.mark.parametrize(("size", "kind"), [(G1_SIZE + 1, "G1"), (G2_SIZE - 8, "G2")])
 def test_a_section_of_part_points_is_refused(layout: MclLayout, size: int, kind: str) -> None:
     read = layout.g1 if kind == "G1" else layout.g2
     with pytest.raises(InvalidValueError) as caught:
-        read(bytes(size), WHERE)
+        read(InMemory(bytes(size)), WHERE)
     assert str(caught.value) == f"{WHERE}: {size} bytes is not a whole number of {kind} points"
 
 
 def test_a_table_indexes_like_a_list(layout: MclLayout) -> None:
-    table = layout.g1(bytes(G1_SIZE) + _montgomery_g1(*G1_GENERATOR), WHERE)
+    table = layout.g1(InMemory(bytes(G1_SIZE) + _montgomery_g1(*G1_GENERATOR)), WHERE)
     assert (len(table), table[-1], table[0:2]) == (2, G1_GENERATOR, [G1_IDENTITY, G1_GENERATOR])
     with pytest.raises(IndexError, match="point 2 of 2"):
         table[2]
@@ -117,8 +117,8 @@ def test_a_table_indexes_like_a_list(layout: MclLayout) -> None:
 def test_an_empty_section_sums_to_the_identity(layout: MclLayout) -> None:
     # A circuit whose signals are all public has no C query: its MSM is over no point at all.
     engine = MclEngine(workers=2)
-    assert engine.msm_g1(layout.g1(b"", WHERE), []) == G1_IDENTITY
-    assert engine.msm_g2(layout.g2(b"", WHERE), []) == G2_IDENTITY
+    assert engine.msm_g1(layout.g1(InMemory(b""), WHERE), []) == G1_IDENTITY
+    assert engine.msm_g2(layout.g2(InMemory(b""), WHERE), []) == G2_IDENTITY
 
 
 def test_a_section_of_many_identities_is_stored_without_them(
@@ -126,7 +126,7 @@ def test_a_section_of_many_identities_is_stored_without_them(
 ) -> None:
     points = mcl_engine.batch_mul_g1(G1_GENERATOR, [3, 0, 5, 0, 0, 7])  # 0·G: the identity
     raw = b"".join(bytes(G1_SIZE) if p == G1_IDENTITY else _montgomery_g1(*p) for p in points)
-    table = layout.g1(raw, WHERE)
+    table = layout.g1(InMemory(raw), WHERE)
     assert table.kept is not None and list(table.kept) == [0, 2, 5]
     assert table.stored == 3  # only the points kept are summed
     assert (len(table), list(table), table[-3]) == (6, points, G1_IDENTITY)
@@ -141,10 +141,10 @@ def test_a_few_identities_stay_stored_and_all_identities_store_nothing(
     layout: MclLayout, mcl_engine: MclEngine
 ) -> None:
     # One identity in 17 points is below SPARSE_SHARE (1/16): every point stays in place.
-    few = layout.g1(bytes(G1_SIZE) + _montgomery_g1(*G1_GENERATOR) * 16, WHERE)
+    few = layout.g1(InMemory(bytes(G1_SIZE) + _montgomery_g1(*G1_GENERATOR) * 16), WHERE)
     assert few.kept is None and few.stored == 17
     assert few[0] == G1_IDENTITY and few[16] == G1_GENERATOR
-    nothing = layout.g2(bytes(G2_SIZE) * 4, WHERE)
+    nothing = layout.g2(InMemory(bytes(G2_SIZE) * 4), WHERE)
     assert (nothing.kept is not None, nothing.stored, len(nothing)) == (True, 0, 4)
     assert list(nothing) == [G2_IDENTITY] * 4
     assert mcl_engine.msm_g2(nothing, [1, 2, 3, 4]) == G2_IDENTITY
@@ -181,6 +181,7 @@ def test_a_key_cut_short_after_it_was_read_is_refused_by_name(
     original = (d / "poly_final.zkey").read_bytes()
     path.write_bytes(original)
     key, witness = read_zkey(path, layout), read_wtns(d / "witness.wtns")
+    assert isinstance(key.h_query, PointTable)
     h_section = key.h_query.section
     assert isinstance(h_section, FileSection)
     with path.open("r+b") as fh:  # in place: the same inode, now ending inside section 9
@@ -194,6 +195,7 @@ def test_a_key_cut_short_after_it_was_read_is_refused_by_name(
 
 def test_a_file_section_refuses_a_range_outside_it(layout: MclLayout) -> None:
     key = read_zkey(VECTORS / "poly" / "poly_final.zkey", layout)
+    assert isinstance(key.l_query, PointTable)
     section = key.l_query.section
     assert isinstance(section, FileSection)
     with pytest.raises(ValueError, match=r"^bytes 0\.\.\d+ are outside section 8$"):
@@ -208,7 +210,7 @@ def test_points_summed_in_pieces_read_in_smaller_pieces_sum_the_same(
     monkeypatch.setattr(engine_mcl, "G2_MSM_MAX_POINTS", 3)
     d = VECTORS / "poly"
     key, witness = read_zkey(d / "poly_final.zkey", layout), read_wtns(d / "witness.wtns")
-    assert key.b_g2_query.kept is not None
+    assert isinstance(key.b_g2_query, PointTable) and key.b_g2_query.kept is not None
     assert mcl_engine.msm_g2(key.b_g2_query, witness) == mcl_engine.msm_g2(
         list(key.b_g2_query), witness
     )
@@ -223,5 +225,5 @@ def test_a_coordinate_not_below_p_in_a_later_read_is_named_by_its_index(
     good = _montgomery_g1(*G1_GENERATOR)
     raw = good * 3 + good[:32] + P.to_bytes(32, "little") + good
     with pytest.raises(InvalidValueError) as caught:
-        layout.g1(raw, WHERE)
+        layout.g1(InMemory(raw), WHERE)
     assert str(caught.value) == f"{WHERE}: point 3 has a coordinate >= p"
