@@ -15,7 +15,7 @@ the public-input rows snarkjs adds to A have zero B.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future
 from contextlib import suppress
 from dataclasses import dataclass
@@ -140,15 +140,9 @@ class _MsmQueue:
 
     def __exit__(self, *exc_info: object) -> None:
         """Drop the MSMs not started, stop the threads and wait for them."""
-        with suppress(Empty):
-            while True:
-                job = self._jobs.get_nowait()
-                if job is not None:
-                    job.done.cancel()
-        for _ in self._threads:
-            self._jobs.put(None)
-        for thread in self._threads:
-            thread.join()
+        for job in self._queued():
+            job.done.cancel()
+        self._stop()
 
     def add(self, stage: str, msm: Callable[..., T], *args: object) -> Future[T]:
         """Queue one MSM, named as its stage; its future holds the sum."""
@@ -161,16 +155,25 @@ class _MsmQueue:
         stage when this thread is the only one), then wait for those on other threads."""
         alone = not self._threads
         with untimed(SHARED_STAGE) if alone else self._stages(SHARED_STAGE):
-            with suppress(Empty):
-                while True:
-                    job = self._jobs.get_nowait()
-                    if job is not None:
-                        with self._stages(job.stage) if alone else untimed(job.stage):
-                            job.run()
-            for _ in self._threads:
-                self._jobs.put(None)
-            for thread in self._threads:
-                thread.join()
+            for job in self._queued():
+                with self._stages(job.stage) if alone else untimed(job.stage):
+                    job.run()
+            self._stop()
+
+    def _queued(self) -> Iterator[_Job]:
+        """The MSMs left in the queue, taken until it is empty (stop signals skipped)."""
+        with suppress(Empty):
+            while True:
+                job = self._jobs.get_nowait()
+                if job is not None:
+                    yield job
+
+    def _stop(self) -> None:
+        """Tell every thread to stop once the queue is drained, and wait for them."""
+        for _ in self._threads:
+            self._jobs.put(None)
+        for thread in self._threads:
+            thread.join()
         self._threads = []
 
     def _work(self) -> None:
