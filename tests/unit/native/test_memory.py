@@ -6,8 +6,6 @@ from __future__ import annotations
 import subprocess
 import sys
 
-import pytest
-
 # A fresh process: one 16 MiB block freed (glibc raises its threshold past 8 MiB), then an
 # 8 MiB block made, touched and freed; prints how much VmRSS that last free gave back, in MiB.
 _CHILD = """
@@ -36,7 +34,6 @@ def _given_back(mode: str) -> int:
     return int(run.stdout)
 
 
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's malloc: Linux only")
 def test_a_freed_big_block_goes_back_only_once_the_threshold_is_fixed() -> None:
     assert _given_back("default") < 2  # glibc kept the 8 MiB: its threshold had grown
     assert _given_back("set") >= 7
