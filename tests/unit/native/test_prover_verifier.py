@@ -28,7 +28,7 @@ from toolchain.native.engines import get_engine
 from toolchain.native.field import P, R
 from toolchain.native.groth16 import Proof, VerificationKey, Zkey
 from toolchain.native.prover import create_proof, prove, public_signals
-from toolchain.native.verifier import check_public_inputs, verify_proof
+from toolchain.native.verifier import _in_subgroup, check_public_inputs, verify_proof
 
 VECTORS = Path(__file__).resolve().parents[2] / "vectors"
 
@@ -111,6 +111,21 @@ def test_non_subgroup_g2_is_refused(
         verify_proof(vk, public, replace(proof, b_g2=outsider))
     with pytest.raises(InvalidValueError, match="key delta is not in the prime-order subgroup"):
         verify_proof(replace(vk, delta_g2=outsider), public, proof)
+
+
+def test_each_g2_point_is_checked_once_and_a_refusal_stays_a_refusal(
+    vector: tuple,  # type: ignore[type-arg]
+    make_twist_point: Callable[[int], G2Affine],
+) -> None:
+    _, _, vk, proof, public = vector
+    _in_subgroup.cache_clear()
+    assert verify_proof(vk, public, proof) and verify_proof(vk, public, proof)
+    assert (_in_subgroup.cache_info().misses, _in_subgroup.cache_info().hits) == (4, 4)
+    outsider = replace(vk, gamma_g2=make_twist_point(1))
+    for _ in range(2):
+        with pytest.raises(InvalidValueError, match="^key gamma is not in the prime-order"):
+            verify_proof(outsider, public, proof)
+    assert _in_subgroup.cache_info().misses == 5
 
 
 def test_swapped_points_fail_the_pairing(vector: tuple) -> None:  # type: ignore[type-arg]
