@@ -70,7 +70,7 @@ from typing import Any
 from coordinator_load import bench_coordinator
 from growth import bench_growth
 from peers import bench_peers
-from prove_profile import bench_profile
+from prove_profile import REPEAT, bench_profile, engines, median_time
 
 REPO = Path(__file__).resolve().parents[1]
 OUT = REPO / "build" / "bench"
@@ -167,18 +167,7 @@ def bench_compile() -> str:
     return "\n".join(lines)
 
 
-REPEAT = 3
 PROVE_CIRCUITS = ("hash_chain_1k", "hash_chain_4k", "hash_chain_16k")
-
-
-def median_time(action: Callable[[], object]) -> float:
-    """Median wall time of REPEAT runs of `action`."""
-    times = []
-    for _ in range(REPEAT):
-        started = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - started)
-    return sorted(times)[len(times) // 2]
 
 
 def snarkjs(tools: Path, *args: str) -> str:
@@ -278,13 +267,6 @@ def _process_rows(
         _row(name, n, f"{step} `groth16 prove` (witness given)", prove, ours),
         _row(name, n, f"{step} `groth16 fullprove`", fullprove, ours),
     ]
-
-
-def engines() -> list[Any]:
-    """Every engine that loads here: pure always, mcl with the fast extra."""
-    from toolchain.native.engines import get_engine, mcl_unavailable_reason
-
-    return [get_engine("pure")] + ([] if mcl_unavailable_reason() else [get_engine("mcl")])
 
 
 def _row(name: str, n: int, step: str, theirs: float, ours: list[float]) -> str:
