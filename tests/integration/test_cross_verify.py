@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import REPO
+from tests.integration.conftest import KEYED
 from tests.integration.helpers import zkt
 from toolchain.api.prove import prove, verify
 from toolchain.api.workspace import Workspace
@@ -20,7 +21,7 @@ from toolchain.config import read_registry
 CIRCUITS = [
     entry.name
     for entry in read_registry(REPO / "circuits" / "circuits.toml").circuit
-    if not entry.universal
+    if not entry.universal and entry.name in KEYED
 ]
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.integration.conftest import KEYED
 from tests.integration.integrity.conftest import copy_keyed
 from tests.unit.integrity.helpers import failing
 from toolchain import build
@@ -28,7 +29,7 @@ def verify(ws: Workspace, rebuild: bool) -> Report:
 def test_example_project_locks_verifies_and_rebuilds(
     keyed: Workspace, dev_ptau: Path, tmp_path: Path
 ) -> None:
-    names = [entry.name for entry in keyed.registry.circuit]
+    names = list(KEYED)
     universal = [entry.name for entry in keyed.registry.circuit if entry.universal]
     ws = copy_keyed(keyed, tmp_path / "project", names)
     locked = lock(ws.project, ws.registry, ws.tools, dev_ptau, allow_insecure_ptau=True)
