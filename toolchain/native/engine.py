@@ -8,7 +8,7 @@ the mcl engine (`engine_mcl`, C++ through the optional mclbn256 wheel) replaces 
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Protocol
 
 from toolchain.native import curve, field, polynomial
@@ -46,6 +46,12 @@ class Engine(Protocol):
     def msm_g1(self, points: Sequence[G1Affine], scalars: Sequence[int]) -> G1Affine:
         """Return Σ scalars[i]·points[i] in G1."""
 
+    def msm_parts_g1(
+        self, points: Sequence[G1Affine], scalars: Sequence[int]
+    ) -> list[Callable[[], G1Affine]]:
+        """`msm_g1` as parts to call on any thread, whose sums add up to its sum (a queue of
+        them keeps every thread busy to the end of a proof)."""
+
     def batch_mul_g1(self, base: G1Affine, scalars: Sequence[int]) -> list[G1Affine]:
         """Return [k·base for k in scalars] in G1 (fixed base, 0 <= k < r)."""
 
@@ -57,6 +63,11 @@ class Engine(Protocol):
 
     def msm_g2(self, points: Sequence[G2Affine], scalars: Sequence[int]) -> G2Affine:
         """Return Σ scalars[i]·points[i] in G2."""
+
+    def msm_parts_g2(
+        self, points: Sequence[G2Affine], scalars: Sequence[int]
+    ) -> list[Callable[[], G2Affine]]:
+        """`msm_g2` as parts to call on any thread, whose sums add up to its sum."""
 
     def batch_mul_g2(self, base: G2Affine, scalars: Sequence[int]) -> list[G2Affine]:
         """Return [k·base for k in scalars] in G2 (fixed base, 0 <= k < r)."""

@@ -27,7 +27,7 @@ import ctypes
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, partial
 from threading import Lock
 from typing import Any, Generic, TypeVar, cast
 
@@ -396,6 +396,12 @@ class MclEngine(PythonFieldOps):
         """Return Σ scalars[i]·points[i] in G1."""
         return _msm(self.mcl.g1, points, scalars, self.workers)
 
+    def msm_parts_g1(
+        self, points: Sequence[G1Affine], scalars: Sequence[int]
+    ) -> list[Callable[[], G1Affine]]:
+        """`msm_g1` as parts of at most G1_MSM_MAX_POINTS points, each summed in one C call."""
+        return _msm_parts(self.mcl.g1, points, scalars)
+
     def batch_mul_g1(self, base: G1Affine, scalars: Sequence[int]) -> list[G1Affine]:
         """Return [k·base for k in scalars] in G1."""
         return _batch_mul(self.mcl.g1, base, scalars, self.workers)
@@ -411,6 +417,12 @@ class MclEngine(PythonFieldOps):
     def msm_g2(self, points: Sequence[G2Affine], scalars: Sequence[int]) -> G2Affine:
         """Return Σ scalars[i]·points[i] in G2."""
         return _msm(self.mcl.g2, points, scalars, self.workers)
+
+    def msm_parts_g2(
+        self, points: Sequence[G2Affine], scalars: Sequence[int]
+    ) -> list[Callable[[], G2Affine]]:
+        """`msm_g2` as parts of at most G2_MSM_MAX_POINTS points, each summed in one C call."""
+        return _msm_parts(self.mcl.g2, points, scalars)
 
     def batch_mul_g2(self, base: G2Affine, scalars: Sequence[int]) -> list[G2Affine]:
         """Return [k·base for k in scalars] in G2."""
@@ -468,17 +480,41 @@ def _sum_scaled(group: _Group[AffT], raw: bytes) -> AffT:
 
 
 def _msm(group: _Group[AffT], points: Sequence[AffT], scalars: Sequence[int], workers: int) -> AffT:
-    """Return Σ k_i·P_i, chunks on threads, the partial sums added in C."""
+    """Return Σ k_i·P_i, chunks on threads, the partial sums added in C (over a key's table,
+    one chunk a worker: only its scalars are encoded, see `chunk_bounds`)."""
+    chunk, n = _chunker(group, points, scalars)
+    per_worker = 1 if isinstance(points, PointTable) else 2
+    chunks = _map_chunks(chunk, n, workers, _max_points(group), per_worker)
+    return _sum_scaled(group, b"".join(chunks))
+
+
+def _msm_parts(
+    group: _Group[AffT], points: Sequence[AffT], scalars: Sequence[int]
+) -> list[Callable[[], AffT]]:
+    """Σ k_i·P_i as parts of at most `_max_points(group)` points (the chunks one thread would
+    sum), each a call that returns its own sum."""
+    chunk, n = _chunker(group, points, scalars)
+    return [
+        partial(_part_sum, group, chunk, lo, hi)
+        for lo, hi in chunk_bounds(n, 1, _max_points(group), per_worker=1)
+    ]
+
+
+def _part_sum(group: _Group[AffT], chunk: Callable[[int, int], bytes], lo: int, hi: int) -> AffT:
+    return _sum_scaled(group, chunk(lo, hi))
+
+
+def _chunker(
+    group: _Group[AffT], points: Sequence[AffT], scalars: Sequence[int]
+) -> tuple[Callable[[int, int], bytes], int]:
+    """The raw sum of the terms [lo, hi) as a function of (lo, hi), and how many terms there
+    are: over a table without its identities, the points it keeps."""
     if len(points) != len(scalars):
         raise ValueError(f"MSM needs one scalar per point: {len(points)} points, {len(scalars)}")
     if isinstance(points, PointTable):
-        return _msm_table(group, cast(PointTable[AffT], points), scalars, workers)
-
-    def chunk(lo: int, hi: int) -> bytes:
-        return _msm_chunk(group, points[lo:hi], scalars[lo:hi])
-
-    chunks = _map_chunks(chunk, len(points), workers, _max_points(group))
-    return _sum_scaled(group, b"".join(chunks))
+        table = cast(PointTable[AffT], points)
+        return partial(_table_chunk, group, table, scalars), table.stored
+    return lambda lo, hi: _msm_chunk(group, points[lo:hi], scalars[lo:hi]), len(points)
 
 
 def _max_points(group: _Group[AffT]) -> int:
@@ -486,24 +522,19 @@ def _max_points(group: _Group[AffT]) -> int:
     return G2_MSM_MAX_POINTS if group.size == _G2_BYTES else G1_MSM_MAX_POINTS
 
 
-def _msm_table(
-    group: _Group[AffT], table: PointTable[AffT], scalars: Sequence[int], workers: int
-) -> AffT:
-    """Return Σ k_i·P_i over a key's table: each chunk's structs made and its scalars encoded as
-    it starts (never all of them at once), each chunk one C call; over a table without its
-    identities, the scalars of the points it keeps."""
-    if table.kept is not None:
-        scalars = list(map(scalars.__getitem__, table.kept))
-
-    def chunk(lo: int, hi: int) -> bytes:
-        total = group.struct_array(1)
-        structs = table.structs(lo, hi)
-        points = (ctypes.c_char * len(structs)).from_buffer(structs)
-        group.mul_vec(total, points, encode_scalars_scaled(scalars[lo:hi]), hi - lo)
-        return bytes(total)
-
-    chunks = _map_chunks(chunk, len(scalars), workers, _max_points(group), per_worker=1)
-    return _sum_scaled(group, b"".join(chunks))
+def _table_chunk(
+    group: _Group[AffT], table: PointTable[AffT], scalars: Sequence[int], lo: int, hi: int
+) -> bytes:
+    """The raw struct of 2^-256·Σ over a key's table points [lo, hi): their structs made and
+    their scalars (of the points it keeps) encoded as the chunk starts, one C call."""
+    kept = (
+        scalars[lo:hi] if table.kept is None else list(map(scalars.__getitem__, table.kept[lo:hi]))
+    )
+    total = group.struct_array(1)
+    structs = table.structs(lo, hi)
+    points = (ctypes.c_char * len(structs)).from_buffer(structs)
+    group.mul_vec(total, points, encode_scalars_scaled(kept), hi - lo)
+    return bytes(total)
 
 
 def _batch_mul_chunk(

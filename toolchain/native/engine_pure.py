@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import partial
 
 from toolchain.native import curve, field, msm, pairing
 from toolchain.native.curve import G1Affine, G2Affine
@@ -45,6 +46,12 @@ class PureEngine(PythonFieldOps):
         total = msm.msm_g1(points, scalars, workers=self.workers, use_gmpy2=self.use_gmpy2)
         return curve.to_affine_g1(total)
 
+    def msm_parts_g1(
+        self, points: Sequence[G1Affine], scalars: Sequence[int]
+    ) -> list[Callable[[], G1Affine]]:
+        """One part, the whole MSM: it spreads over processes itself."""
+        return [partial(self.msm_g1, points, scalars)]
+
     def batch_mul_g1(self, base: G1Affine, scalars: Sequence[int]) -> list[G1Affine]:
         """Return [k·base for k in scalars] in G1."""
         return msm.batch_mul_g1(base, scalars, workers=self.workers, use_gmpy2=self.use_gmpy2)
@@ -61,6 +68,12 @@ class PureEngine(PythonFieldOps):
         """Return Σ scalars[i]·points[i] in G2."""
         total = msm.msm_g2(points, scalars, workers=self.workers, use_gmpy2=self.use_gmpy2)
         return curve.to_affine_g2(total)
+
+    def msm_parts_g2(
+        self, points: Sequence[G2Affine], scalars: Sequence[int]
+    ) -> list[Callable[[], G2Affine]]:
+        """One part, the whole MSM."""
+        return [partial(self.msm_g2, points, scalars)]
 
     def batch_mul_g2(self, base: G2Affine, scalars: Sequence[int]) -> list[G2Affine]:
         """Return [k·base for k in scalars] in G2."""

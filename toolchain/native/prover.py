@@ -19,9 +19,10 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future
 from contextlib import suppress
 from dataclasses import dataclass
+from functools import reduce
 from queue import Empty, SimpleQueue
 from threading import Thread
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 from toolchain.errors import InvalidValueError
 from toolchain.native.curve import G1Affine, G2Affine
@@ -70,11 +71,13 @@ def create_proof(
     """The Groth16 proof for `witness` with explicit blinding scalars r and s (deterministic).
 
     The four MSMs over the witness (A, B1, B2, C) need nothing else, so where the engine runs
-    MSMs on threads (`Engine.concurrent_msms`: n of them) they are queued at once, and n − 1
-    threads take them one at a time while this thread does the polynomial work that the fifth
-    (H) needs; then H is queued and this thread takes MSMs too, until none is left (`_MsmQueue`):
-    a thread a core, none idle while an MSM waits, and only n − 1 MSMs' working memory beside
-    the polynomial work's. The G1 MSMs go first and B2 last: a G2 piece's working memory is
+    MSMs on threads (`Engine.concurrent_msms`: n of them) they are queued at once, in parts of
+    at most 2^14 points (`Engine.msm_parts_g1`), and n − 1 threads take the parts one at a time
+    while this thread does the polynomial work that the fifth (H) needs; then H's parts are
+    queued and this thread takes parts too, until none is left (`_MsmQueue`): a thread a core,
+    none idle while a part waits (so a large proof does not end on one long MSM beside H), and
+    only n − 1 parts' working memory beside the polynomial work's. The G1 MSMs go first and B2
+    last: a G2 piece's working memory is
     three times a G1 piece's (17 against 5.5 MiB at 2^14 points), so it comes after the
     polynomial work's peak, not beside it. With one, this thread runs them all after the
     polynomial work.
@@ -86,14 +89,16 @@ def create_proof(
         check_witness(zkey, witness)
     h = zkey.header
     slots, single = engine.concurrent_msms()
+    g1, g2 = single.add_g1, single.add_g2
     with _MsmQueue(slots, stages) as msms:
-        sum_a = msms.add("MSM A", single.msm_g1, zkey.a_query, witness)
-        sum_b1 = msms.add("MSM B1", single.msm_g1, zkey.b_g1_query, witness)
-        sum_l = msms.add("MSM C (L)", single.msm_g1, zkey.l_query, witness[h.n_public + 1 :])
-        sum_b2 = msms.add("MSM B2 (G2)", single.msm_g2, zkey.b_g2_query, witness)
+        sum_a = msms.add("MSM A", single.msm_parts_g1(zkey.a_query, witness), g1)
+        sum_b1 = msms.add("MSM B1", single.msm_parts_g1(zkey.b_g1_query, witness), g1)
+        private = witness[h.n_public + 1 :]
+        sum_l = msms.add("MSM C (L)", single.msm_parts_g1(zkey.l_query, private), g1)
+        sum_b2 = msms.add("MSM B2 (G2)", single.msm_parts_g2(zkey.b_g2_query, witness), g2)
         h_values = _h_values(zkey, witness, engine, stages)
-        sum_h = msms.add("MSM H", single.msm_g1, zkey.h_query, h_values)
-        del h_values  # the queue holds them until H is summed
+        sum_h = msms.add("MSM H", single.msm_parts_g1(zkey.h_query, h_values), g1)
+        del h_values, private  # the queue holds them until their MSMs are summed
         msms.take_the_rest()
         sums = (sum_a.result(), sum_b1.result(), sum_b2.result(), sum_l.result())
     with stages("blinding"):
@@ -119,10 +124,11 @@ def _rescaled(engine: Engine, sum_h: G1Affine, coefficients: CoefficientColumns)
 
 
 class _MsmQueue:
-    """The proof's MSMs, taken in the order added by `slots` − 1 threads from the start and by
-    this thread once it calls `take_the_rest` (with one slot, this thread runs them all there,
-    each timed as its stage). On leaving, MSMs not started are dropped and the threads joined,
-    so a failure anywhere leaves no thread behind; a failed MSM raises from its future."""
+    """The proof's MSMs as parts, taken in the order added by `slots` − 1 threads from the start
+    and by this thread once it calls `take_the_rest` (with one slot, this thread runs them all
+    there, each part timed as its MSM's stage). On leaving, parts not started are dropped and the
+    threads joined, so a failure anywhere leaves no thread behind; a failed part raises from its
+    MSM's `_Sum`."""
 
     def __init__(self, slots: int, stages: Stages) -> None:
         """Start `slots` − 1 threads, waiting for MSMs."""
@@ -139,20 +145,22 @@ class _MsmQueue:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
-        """Drop the MSMs not started, stop the threads and wait for them."""
+        """Drop the parts not started, stop the threads and wait for them."""
         for job in self._queued():
             job.done.cancel()
         self._stop()
 
-    def add(self, stage: str, msm: Callable[..., T], *args: object) -> Future[T]:
-        """Queue one MSM, named as its stage; its future holds the sum."""
-        job = _Job(stage, msm, args, Future())
-        self._jobs.put(job)
-        return job.done
+    def add(self, stage: str, parts: list[Callable[[], T]], add: Callable[[T, T], T]) -> _Sum[T]:
+        """Queue one MSM's parts (`Engine.msm_parts_g1`), each named as the MSM's stage; the
+        sum of their sums is the MSM's."""
+        jobs = [_Job(stage, part, Future()) for part in parts]
+        for job in jobs:
+            self._jobs.put(job)
+        return _Sum([job.done for job in jobs], add)
 
     def take_the_rest(self) -> None:
-        """Run queued MSMs on this thread until none is left (timed together, or each as its
-        stage when this thread is the only one), then wait for those on other threads."""
+        """Run queued parts on this thread until none is left (timed together, or each as its
+        MSM's stage when this thread is the only one), then wait for those on other threads."""
         alone = not self._threads
         with untimed(SHARED_STAGE) if alone else self._stages(SHARED_STAGE):
             for job in self._queued():
@@ -161,7 +169,7 @@ class _MsmQueue:
             self._stop()
 
     def _queued(self) -> Iterator[_Job]:
-        """The MSMs left in the queue, taken until it is empty (stop signals skipped)."""
+        """The parts left in the queue, taken until it is empty (stop signals skipped)."""
         with suppress(Empty):
             while True:
                 job = self._jobs.get_nowait()
@@ -177,27 +185,38 @@ class _MsmQueue:
         self._threads = []
 
     def _work(self) -> None:
-        """A thread's loop: run MSMs until told to stop."""
+        """A thread's loop: run parts until told to stop."""
         while (job := self._jobs.get()) is not None:
             job.run()
 
 
 @dataclass(frozen=True)
 class _Job:
-    """One queued MSM and the future of its sum."""
+    """One queued part of an MSM and the future of its sum."""
 
     stage: str
-    msm: Callable[..., object]
-    args: tuple[object, ...]
+    part: Callable[[], object]
     done: Future[Any]
 
     def run(self) -> None:
         """Sum it into its future (an error too), unless cancelled before it started."""
         if self.done.set_running_or_notify_cancel():
             try:
-                self.done.set_result(self.msm(*self.args))
+                self.done.set_result(self.part())
             except BaseException as exc:  # the caller's result() raises it
                 self.done.set_exception(exc)
+
+
+@dataclass(frozen=True)
+class _Sum(Generic[T]):
+    """An MSM queued as parts: its sum once every part is summed (a failed part raises)."""
+
+    parts: list[Future[T]]
+    add: Callable[[T, T], T]
+
+    def result(self) -> T:
+        """The parts' sums added (waiting for them)."""
+        return reduce(self.add, (part.result() for part in self.parts))
 
 
 def _blind(

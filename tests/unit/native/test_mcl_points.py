@@ -5,6 +5,7 @@ read), and the identity found wherever zeros run."""
 from __future__ import annotations
 
 import hashlib
+from functools import reduce
 from pathlib import Path
 
 import pytest
@@ -71,6 +72,32 @@ def test_a_proof_from_msms_in_capped_pieces_is_bit_identical(
     assert hashlib.sha256(repr(proof).encode()).hexdigest() == POLY_PROOF_SHA256
     points = list(key.b_g2_query)  # the points as tuples: the same pieces, packed per piece
     assert engine.msm_g2(points, witness) == engine.msm_g2(key.b_g2_query, witness)
+
+
+@pytest.mark.parametrize("query", ["b_g1_query", "b_g2_query", "h_query"])
+def test_msm_parts_add_up_to_the_msm(
+    layout: MclLayout, monkeypatch: pytest.MonkeyPatch, query: str
+) -> None:
+    # Parts of at most 2 points, over a table (B1 and B2 without their identities) and a list.
+    monkeypatch.setattr(engine_mcl, "G1_MSM_MAX_POINTS", 2)
+    monkeypatch.setattr(engine_mcl, "G2_MSM_MAX_POINTS", 2)
+    d = VECTORS / "poly"
+    table = getattr(read_zkey(d / "poly_final.zkey", layout), query)
+    scalars = read_wtns(d / "witness.wtns")[: len(table)]
+    engine = MclEngine(workers=1)
+    g2 = query == "b_g2_query"
+    parts, msm, add = (
+        (engine.msm_parts_g2, engine.msm_g2, engine.add_g2)
+        if g2
+        else (engine.msm_parts_g1, engine.msm_g1, engine.add_g1)
+    )
+    for points in (table, list(table)):
+        made = parts(points, scalars)
+        stored = table.stored if points is table else len(table)
+        assert len(made) == -(-stored // 2) > 1
+        assert reduce(add, (part() for part in made)) == msm(points, scalars)
+    with pytest.raises(ValueError, match=r"^MSM needs one scalar per point"):
+        parts(table, scalars[:-1])
 
 
 def test_identities_are_found_after_a_run_of_zeros_across_points(layout: MclLayout) -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import threading
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -103,10 +105,10 @@ def test_a_failing_msm_raises_and_leaves_no_thread(monkeypatch: pytest.MonkeyPat
     engine = MclEngine(workers=2)
     single = MclEngine(workers=1)
 
-    def broken(points: object, scalars: object) -> object:
+    def broken() -> object:
         raise TruncatedFileError("k.zkey: section 5 is cut short since it was read")
 
-    monkeypatch.setattr(single, "msm_g1", broken)
+    monkeypatch.setattr(single, "msm_parts_g1", lambda points, scalars: [broken])
     monkeypatch.setattr(engine, "concurrent_msms", lambda: (2, single))
     with pytest.raises(TruncatedFileError, match=r"^k\.zkey: section 5 is cut short"):
         create_proof(zkey, witness, 5, 7, engine)
@@ -119,20 +121,23 @@ def test_failing_polynomial_work_drops_the_msms_not_started(
     zkey, witness = _poly()
     engine = MclEngine(workers=2)
     single = MclEngine(workers=1)
-    real, began, failed, started = single.msm_g1, threading.Event(), threading.Event(), []
+    real, began, failed, started = single.msm_parts_g1, threading.Event(), threading.Event(), []
 
-    def held_back(points: object, scalars: object) -> object:
-        started.append(points)  # the first MSM waits until the witness map has failed
-        began.set()
-        failed.wait(10)
-        return real(points, scalars)  # type: ignore[arg-type]
+    def held_back(points: object, scalars: object) -> list[Callable[[], object]]:
+        def part(whole: Callable[[], object]) -> object:
+            started.append(points)  # the first part waits until the witness map has failed
+            began.set()
+            failed.wait(10)
+            return whole()
+
+        return [partial(part, whole) for whole in real(points, scalars)]  # type: ignore[arg-type]
 
     def no_map(*args: object) -> list[int]:
         began.wait(10)
         failed.set()
         raise InvalidValueError("the witness map failed")
 
-    monkeypatch.setattr(single, "msm_g1", held_back)
+    monkeypatch.setattr(single, "msm_parts_g1", held_back)
     monkeypatch.setattr(engine, "concurrent_msms", lambda: (2, single))
     monkeypatch.setattr(engine, "h_evaluations", no_map)
     with pytest.raises(InvalidValueError, match=r"^the witness map failed$"):
