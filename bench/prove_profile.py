@@ -212,9 +212,10 @@ def _stage_table(columns: dict[str, dict[str, float]], load: float) -> str:
         " NTT, the shift and an NTT; then the pointwise products); MSM B2 is in G2; C (L) is"
         " the private-signal query. `mcl, 1 thread` runs the MSMs one at a time after the"
         " polynomial work, each timed; `mcl` (what `zkt prove` runs) queues the A, B1, C and"
-        " B2 MSMs at once for the other threads, beside the polynomial work, then H, and this"
-        " thread takes MSMs from the queue too: its one MSM row is its share of them and its"
-        " wait for the rest. Last, the check every native proof gets against its key before"
+        " B2 MSMs at once, in parts of at most 2^14 points, for the other threads, beside the"
+        " polynomial work, then H's parts, and this thread takes parts from the queue too: its"
+        " one MSM row is its share of them and its wait for the rest. Last, the check every"
+        " native proof gets against its key before"
         " it is kept.",
     ]
     return "\n".join(lines)
