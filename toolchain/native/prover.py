@@ -77,10 +77,9 @@ def create_proof(
     queued and this thread takes parts too, until none is left (`_MsmQueue`): a thread a core,
     none idle while a part waits (so a large proof does not end on one long MSM beside H), and
     only n − 1 parts' working memory beside the polynomial work's. The G1 MSMs go first and B2
-    last: a G2 piece's working memory is
-    three times a G1 piece's (17 against 5.5 MiB at 2^14 points), so it comes after the
-    polynomial work's peak, not beside it. With one, this thread runs them all after the
-    polynomial work.
+    last: a G2 part's working memory is three times a G1 part's (17 against 5.5 MiB at 2^14
+    points), so it comes after the polynomial work's peak, not beside it. With one, this
+    thread runs them all after the polynomial work.
     `stages` surrounds each stage (the witness check, the A and B rows, the polynomial steps,
     each MSM run alone, the MSMs shared by every thread, and the blinding); the default records
     nothing.
@@ -131,7 +130,7 @@ class _MsmQueue:
     MSM's `_Sum`."""
 
     def __init__(self, slots: int, stages: Stages) -> None:
-        """Start `slots` − 1 threads, waiting for MSMs."""
+        """Start `slots` − 1 threads, waiting for parts."""
         self._jobs: SimpleQueue[_Job | None] = SimpleQueue()
         self._stages = stages
         self._threads = [

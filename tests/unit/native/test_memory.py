@@ -4,8 +4,8 @@ glibc's own threshold, raised by an earlier big block, keeps it in the process.
 Resident memory is read from /proc/self/smaps_rollup, which walks the page tables: VmRSS in
 /proc/self/status is the kernel's per-CPU counters read without summing them, off by several
 MiB on a machine with many CPUs (the likely cause of this test failing in CI, where the
-default case seemed to give 8 MiB back). The child runs with glibc's
-defaults: no MALLOC_* or GLIBC_TUNABLES variable from the caller's environment."""
+default case seemed to give 8 MiB back). The child runs with glibc's defaults: no MALLOC_* or
+GLIBC_TUNABLES variable from the caller's environment."""
 
 from __future__ import annotations
 
