@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import signal
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,14 @@ STAMP = ".zkt-build.json"
 
 
 _RAPIDSNARK_LINES = pytest.StashKey[set[str]]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Ctrl-C as at a terminal. A run started with SIGINT ignored (`nox &` in a script, nohup)
+    passes that on to every process it starts, and the tests that press Ctrl-C would see
+    nothing happen; a handler set here is reset to the default in each child at exec."""
+    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 @pytest.hookimpl(optionalhook=True)
