@@ -482,8 +482,7 @@ def _sum_scaled(group: _Group[AffT], raw: bytes) -> AffT:
 def _msm(group: _Group[AffT], points: Sequence[AffT], scalars: Sequence[int], workers: int) -> AffT:
     """Return Σ k_i·P_i, chunks on threads, the partial sums added in C (over a key's table,
     one chunk a worker: only its scalars are encoded, see `chunk_bounds`)."""
-    chunk, n = _chunker(group, points, scalars)
-    per_worker = 1 if isinstance(points, PointTable) else 2
+    chunk, n, per_worker = _chunker(group, points, scalars)
     chunks = _map_chunks(chunk, n, workers, _max_points(group), per_worker)
     return _sum_scaled(group, b"".join(chunks))
 
@@ -493,7 +492,7 @@ def _msm_parts(
 ) -> list[Callable[[], AffT]]:
     """Σ k_i·P_i as parts of at most `_max_points(group)` points (the chunks one thread would
     sum), each a call that returns its own sum."""
-    chunk, n = _chunker(group, points, scalars)
+    chunk, n, _ = _chunker(group, points, scalars)
     return [
         partial(_part_sum, group, chunk, lo, hi)
         for lo, hi in chunk_bounds(n, 1, _max_points(group), per_worker=1)
@@ -506,15 +505,16 @@ def _part_sum(group: _Group[AffT], chunk: Callable[[int, int], bytes], lo: int, 
 
 def _chunker(
     group: _Group[AffT], points: Sequence[AffT], scalars: Sequence[int]
-) -> tuple[Callable[[int, int], bytes], int]:
-    """The raw sum of the terms [lo, hi) as a function of (lo, hi), and how many terms there
-    are: over a table without its identities, the points it keeps."""
+) -> tuple[Callable[[int, int], bytes], int, int]:
+    """The raw sum of the terms [lo, hi) as a function of (lo, hi), how many terms there are
+    (over a table without its identities, the points it keeps) and the chunks a worker should
+    take (`chunk_bounds`: one over a table, whose chunks encode only their scalars)."""
     if len(points) != len(scalars):
         raise ValueError(f"MSM needs one scalar per point: {len(points)} points, {len(scalars)}")
     if isinstance(points, PointTable):
         table = cast(PointTable[AffT], points)
-        return partial(_table_chunk, group, table, scalars), table.stored
-    return lambda lo, hi: _msm_chunk(group, points[lo:hi], scalars[lo:hi]), len(points)
+        return partial(_table_chunk, group, table, scalars), table.stored, 1
+    return lambda lo, hi: _msm_chunk(group, points[lo:hi], scalars[lo:hi]), len(points), 2
 
 
 def _max_points(group: _Group[AffT]) -> int:
