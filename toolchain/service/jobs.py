@@ -9,8 +9,9 @@ its inputs) there until MAX_KEPT newer ones have finished, across restarts; only
 ones, with their inputs, are also in memory. A job table that stops taking writes (a full disk)
 does not stop the service: new jobs are refused (503 unavailable, nothing queued), a job already
 accepted still runs and its result is kept in memory (its waiting client gets it), and /ready
-answers 503 with `table_problem` until a write succeeds again. `drain` stops new jobs and
-returns once every accepted one has finished.
+answers 503 with `table_problem` until a write succeeds again; then the results kept in memory
+meanwhile are written, oldest first. `drain` stops new jobs and returns once every accepted one
+has finished.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Protocol
 
 from toolchain.backends.batch import Outcome
@@ -71,6 +73,7 @@ class Job:
     state: JobState = "queued"
     started: float | None = None
     outcome: Outcome | None = None
+    ended: float | None = None  # when it finished, as time.time()
     retries: int = 0
     finished: asyncio.Event = field(default_factory=asyncio.Event)
 
@@ -111,7 +114,9 @@ class ProverService:
         self.circuits, self.executor, self.metrics = circuits, executor, metrics
         self.capacity, self.table = capacity, table
         self.queue: asyncio.Queue[Job] = asyncio.Queue()
-        self.jobs: dict[str, Job] = {}  # the unfinished ones; every job is in `table`
+        # The unfinished ones, and finished ones the table could not take yet; every job is in
+        # `table` from its acceptance.
+        self.jobs: dict[str, Job] = {}
         self.draining = False
         self.table_problem: str | None = None  # why the last write to the job table failed
         self.mean_seconds = 1.0
@@ -233,13 +238,31 @@ class ProverService:
 
     def _finish(self, job: Job, outcome: Outcome, kind: str | None) -> None:
         job.outcome, job.state, job.inputs = outcome, "done" if outcome.ok else "failed", {}
-        if self._recorded(lambda: self.table.finish(job.status(), time.time(), MAX_KEPT)):
-            del self.jobs[job.id]  # else its result stays here, where GET finds it
+        job.ended = time.time()
+        self._write_back()  # what the table cannot take stays here, where GET finds it
         self._observe(job.circuit.name, outcome, None if outcome.ok else kind)
         job.finished.set()
         _log(job, job.state, seconds=round(outcome.seconds, 4), reason=outcome.reason or None)
 
     def _recorded(self, write: Callable[[], None]) -> bool:
+        """Run one write to the job table, then write back the results kept in memory while it
+        failed (`_write_back`). Whether the one write went through."""
+        if not self._write(write):
+            return False
+        self._write_back()
+        return True
+
+    def _write_back(self) -> None:
+        """Move the finished jobs' results from memory to the table, oldest first, until one
+        write fails."""
+        finished = sorted((j.ended, j.id) for j in self.jobs.values() if j.ended is not None)
+        for ended, job_id in finished:
+            status = self.jobs[job_id].status()
+            if not self._write(partial(self.table.finish, status, ended, MAX_KEPT)):
+                return
+            del self.jobs[job_id]
+
+    def _write(self, write: Callable[[], None]) -> bool:
         """Run one write to the job table; a failure is kept in `table_problem` (and logged)
         instead of raised, so that no consumer dies of it. Whether the write went through."""
         try:
@@ -271,13 +294,15 @@ class ProverService:
         self.mean_seconds += SMOOTHING * (outcome.seconds - self.mean_seconds)
 
     async def drain(self) -> None:
-        """Refuse new jobs, finish every accepted one, then stop the consumers and workers."""
+        """Refuse new jobs, finish every accepted one, then stop the consumers and workers and
+        close the job table."""
         self.draining = True
         await self.queue.join()
         for task in self.consumers:
             task.cancel()
         await asyncio.gather(*self.consumers, return_exceptions=True)
         await asyncio.to_thread(self.executor.close)
+        self._write_back()  # a last try for results the table could not take yet
         self.table.close()
 
 

@@ -203,3 +203,53 @@ def test_a_job_table_that_stops_taking_writes_does_not_stop_the_service(tmp_path
         f"{expected}: nothing was queued, try again",
     )
     assert alive and kept == 1  # the consumer lives on; the refused job was never queued
+
+
+def test_results_kept_while_the_table_was_full_are_written_once_it_takes_writes(
+    tmp_path: Path,
+) -> None:
+    """A real full table: SQLite's page cap at the file's size, so a result needing new pages
+    is refused ("database or disk is full"); the cap lifted, the next write brings them back."""
+    table = JobTable(tmp_path / "jobs.sqlite3")
+    big = '{"p": "' + "x" * 20_000 + '"}'  # overflow pages: no room in the pages already there
+    gate = asyncio.Event()
+
+    class BigProofs(FakeExecutor):
+        async def prove(
+            self, slot: int, circuit: str, inputs: dict[str, object], job: str
+        ) -> Outcome:
+            await gate.wait()
+            return Outcome(job, 0.6, big, '["7"]', stages=(("witness", 0.1), ("prove", 0.2)))
+
+    def cap(pages: int) -> None:
+        table._conn.execute(f"PRAGMA max_page_count = {pages}")
+
+    async def scenario() -> dict[str, Any]:
+        service = ProverService({"c": FakeCircuit()}, BigProofs(0), Metrics(), 10, table)  # type: ignore[dict-item]
+        service.start()
+        first, second = (service.submit(service.circuit("c"), {}, "req") for _ in range(2))
+        cap(table._conn.execute("PRAGMA page_count").fetchone()[0])
+        gate.set()
+        await asyncio.wait_for(second.finished.wait(), 5)
+        full = {"problem": service.table_problem, "kept": sorted(service.jobs)}
+        cap(1 << 30)
+        third = service.submit(service.circuit("c"), {}, "req")  # a write that goes through
+        back = {"problem": service.table_problem, "kept": list(service.jobs)}
+        await asyncio.wait_for(third.finished.wait(), 5)
+        await service.drain()
+        return {"full": full, "back": back, "jobs": (first, second, third)}
+
+    seen = asyncio.run(scenario())
+    jobs = seen["jobs"]
+    assert seen["full"] == {
+        "problem": f"the job table {tmp_path / 'jobs.sqlite3'} cannot be written"
+        " (database or disk is full)",
+        "kept": sorted(job.id for job in jobs[:2]),
+    }
+    assert seen["back"] == {"problem": None, "kept": [jobs[2].id]}  # the third still queued
+    stored = JobTable(tmp_path / "jobs.sqlite3")
+    for job in jobs:
+        assert stored.get(job.id) == (None, job.status())
+        assert job.status().proof == {"p": "x" * 20_000}
+    order = stored._conn.execute("SELECT id FROM jobs ORDER BY done_seq").fetchall()
+    assert [row[0] for row in order] == [job.id for job in jobs]  # in the order they ended
