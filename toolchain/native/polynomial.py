@@ -226,10 +226,10 @@ def _to_coset_by_convolution(evaluations: list[int], shift: int) -> list[Any]:
     total, difference = _sum_and_difference(evaluations, slot)
     even_kernel, twisted_kernel = _half_kernels(k, shift)
     bits = 8 * slot * h
-    even = _folded(total * even_kernel, bits)
+    even = _folded(_product(total, even_kernel), bits)
     del total
     ceiling = _pack([n * R * R] * h, slot)  # above every slot of a product, a multiple of r
-    twisted = _folded(difference * twisted_kernel, bits, ceiling)
+    twisted = _folded(_product(difference, twisted_kernel), bits, ceiling)
     del difference
     high = even + (ceiling << 1) - twisted
     del ceiling
@@ -238,6 +238,14 @@ def _to_coset_by_convolution(evaluations: list[int], shift: int) -> list[Any]:
     values = _unpacked(low, slot, h)
     del low
     return values + _unpacked(high, slot, h)
+
+
+def _product(packed: Any, kernel: Any) -> Any:
+    """packed·kernel, GMP's multiplication run without the GIL (most of a move's time): the
+    MSM threads beside the witness map take it meanwhile to encode their scalars. Only here:
+    releasing it for each small operation would cost more than it frees."""
+    with gmpy2.context(allow_release_gil=True):
+        return packed * kernel
 
 
 def _sum_and_difference(evaluations: list[int], slot: int) -> tuple[Any, Any]:

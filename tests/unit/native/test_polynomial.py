@@ -150,3 +150,27 @@ def test_h_evaluations_without_gmpy2_match_those_with_it(
     with_gmpy2 = h_evaluations(list(a), list(b), list(c))
     monkeypatch.setattr(polynomial, "HAVE_GMPY2", False)
     assert h_evaluations(a, b, c) == with_gmpy2
+
+
+def test_a_moves_product_runs_without_the_gil_and_leaves_the_context_as_it_was(
+    rng: random.Random,
+) -> None:
+    """`_product` multiplies under gmpy2's allow_release_gil (GMP then lets go of the GIL for
+    the MSM threads); the caller's context keeps its own setting, which would otherwise cost
+    every small operation after it a release and a re-take."""
+    gmpy2 = pytest.importorskip("gmpy2")
+    seen: list[bool] = []
+
+    class Packed:
+        """A packed integer that notes the context it is multiplied under."""
+
+        def __init__(self, value: object) -> None:
+            self.value = value
+
+        def __mul__(self, kernel: object) -> object:
+            seen.append(gmpy2.get_context().allow_release_gil)
+            return self.value * kernel  # type: ignore[operator]
+
+    x, y = gmpy2.mpz(rng.getrandbits(4096)), gmpy2.mpz(rng.getrandbits(4096))
+    assert polynomial._product(Packed(x), y) == x * y
+    assert seen == [True] and gmpy2.get_context().allow_release_gil is False
