@@ -39,7 +39,6 @@ import struct
 from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass
-from operator import itemgetter
 from pathlib import Path
 from typing import BinaryIO
 
@@ -85,7 +84,6 @@ MAX_DOMAIN_SIZE = 1 << 28
 _HEADER_SIZE = 4 + N8 + 4 + N8 + 12 + 3 * G1_SIZE + 3 * G2_SIZE
 _COEFFICIENT = struct.Struct(f"<III{N8}s")
 _COEFFICIENT_WORDS = _COEFFICIENT.size // 4
-_COEFFICIENT_VALUE = struct.Struct(f"<12x{N8}s")  # an entry's value, the three words skipped
 _R_TOP_WORD = R >> (8 * N8 - 32)  # a value's last u32: below this, the value is below r
 _R2_INV = pow(pow(2, 2 * 8 * N8, R), -1, R)
 _CONTRIBUTION_MIN = 3 * G1_SIZE + G2_SIZE + 64 + 8
@@ -358,7 +356,7 @@ def _coefficient_columns(zf: ZkeyFile, data: bytes) -> CoefficientColumns:
     would."""
     words = memoryview(data).cast("I")  # an entry is 11 words: matrix, row, signal, value
     matrices, rows, signals = (array("I", words[k::_COEFFICIENT_WORDS]) for k in range(3))
-    stored = _interned(list(map(itemgetter(0), _COEFFICIENT_VALUE.iter_unpack(data))))
+    stored = _interned(data[i : i + N8] for i in range(12, len(data), _COEFFICIENT.size))
     columns = CoefficientColumns(matrices, rows, signals, stored, _R2_INV)
     outside, too_big = _outside_matrices(zf.header, columns), _first_not_below_r(stored)
     if outside is not None and (too_big is None or outside <= too_big):
@@ -372,15 +370,19 @@ def _coefficient_columns(zf: ZkeyFile, data: bytes) -> CoefficientColumns:
     return columns
 
 
-def _interned(values: list[bytes]) -> list[int]:
+def _interned(values: Iterator[bytes]) -> list[int]:
     """The little-endian values as ints, one int per distinct value: a circuit's coefficients
     repeat (1, −1, a few constants; 270 distinct in 260,444 at 2^16), so the list holds
-    pointers to a few ints instead of an int each (≈ 64 bytes), and only the distinct ones are
-    decoded, in a Python loop; the rest are C-level passes."""
-    distinct = dict.fromkeys(values, 0)
-    for raw in distinct:
-        distinct[raw] = int.from_bytes(raw, "little")
-    return list(map(distinct.__getitem__, values))
+    pointers to a few ints instead of an int each (≈ 64 bytes), and decoding is faster too."""
+    distinct: dict[bytes, int] = {}
+
+    def value(raw: bytes) -> int:
+        known = distinct.get(raw)
+        if known is None:
+            known = distinct[raw] = int.from_bytes(raw, "little")
+        return known
+
+    return [value(raw) for raw in values]
 
 
 def _plainly_in_range(header: ZkeyHeader, data: bytes) -> bool:
