@@ -114,8 +114,12 @@ def stage_memory_table(circuit: Keyed, memory: Memory) -> list[str]:
         f"| {circuit.name}: after stage | RSS MiB | peak so far MiB | (peak − floor) / key |",
         "|---|---:|---:|---:|",
     ]
+    seen: set[str] = set()
     for name, rss, peak in memory.stages:
-        lines.append(f"| {name} | {rss:.0f} | {peak:.0f} | {memory.added(peak, key):.1f}× |")
+        # the witness map times A and B's moves and product, then C's, under the same names
+        label = f"{name}, again" if name in seen else name
+        seen.add(name)
+        lines.append(f"| {label} | {rss:.0f} | {peak:.0f} | {memory.added(peak, key):.1f}× |")
     return lines
 
 
