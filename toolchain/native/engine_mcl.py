@@ -527,13 +527,13 @@ def _table_chunk(
 ) -> bytes:
     """The raw struct of 2^-256·Σ over a key's table points [lo, hi): their structs made and
     their scalars (of the points it keeps) encoded as the chunk starts, one C call."""
-    kept = (
+    summed = (
         scalars[lo:hi] if table.kept is None else list(map(scalars.__getitem__, table.kept[lo:hi]))
     )
     total = group.struct_array(1)
     structs = table.structs(lo, hi)
     points = (ctypes.c_char * len(structs)).from_buffer(structs)
-    group.mul_vec(total, points, encode_scalars_scaled(kept), hi - lo)
+    group.mul_vec(total, points, encode_scalars_scaled(summed), hi - lo)
     return bytes(total)
 
 
