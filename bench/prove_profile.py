@@ -215,7 +215,6 @@ def _stage_table(columns: dict[str, dict[str, float]], load: float) -> str:
         " B2 MSMs at once, in parts of at most 2^14 points, for the other threads, beside the"
         " polynomial work, then H's parts, and this thread takes parts from the queue too: its"
         " one MSM row is its share of them and its wait for the rest. Last, the check every"
-        " native proof gets against its key before"
-        " it is kept.",
+        " native proof gets against its key before it is kept.",
     ]
     return "\n".join(lines)
