@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 from collections.abc import Sequence
 
+import gmpy2
 import pytest
 
 from toolchain.native import polynomial
@@ -158,7 +159,6 @@ def test_a_moves_product_runs_without_the_gil_and_leaves_the_context_as_it_was(
     """`_product` multiplies under gmpy2's allow_release_gil (GMP then lets go of the GIL for
     the MSM threads); the caller's context keeps its own setting, which would otherwise cost
     every small operation after it a release and a re-take."""
-    gmpy2 = pytest.importorskip("gmpy2")
     seen: list[bool] = []
 
     class Packed:
