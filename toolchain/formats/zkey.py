@@ -155,7 +155,8 @@ class ZkeyFile:
         return list(self.read_coefficient_columns())
 
     def read_coefficient_columns(self) -> CoefficientColumns:
-        """Section 4 as columns, values as stored (v·R²), every range checked."""
+        """Section 4 as columns, values as signed residues (`CoefficientColumns`), every range
+        checked."""
         return _coefficient_columns(self, self._coefficient_bytes())
 
     def check_coefficients(self) -> None:
@@ -352,13 +353,13 @@ def _check_coefficients_size(container: BinFile, fh: BinaryIO) -> int:
 
 def _coefficient_columns(zf: ZkeyFile, data: bytes) -> CoefficientColumns:
     """Section 4's entries as columns (C-level slicing into 4-byte arrays; the values
-    `_interned`), every range checked; the first bad entry is named, as a loop over them
+    `_signed_values`), every range checked; the first bad entry is named, as a loop over them
     would."""
     words = memoryview(data).cast("I")  # an entry is 11 words: matrix, row, signal, value
     matrices, rows, signals = (array("I", words[k::_COEFFICIENT_WORDS]) for k in range(3))
-    stored = _interned(data[i : i + N8] for i in range(12, len(data), _COEFFICIENT.size))
-    columns = CoefficientColumns(matrices, rows, signals, stored, _R2_INV)
-    outside, too_big = _outside_matrices(zf.header, columns), _first_not_below_r(stored)
+    values, too_big = _signed_values(data)
+    columns = CoefficientColumns(matrices, rows, signals, values)
+    outside = _outside_matrices(zf.header, columns)
     if outside is not None and (too_big is None or outside <= too_big):
         raise InvalidValueError(
             f"{zf.path}: coefficient {outside} (matrix {matrices[outside]}, constraint "
@@ -370,19 +371,30 @@ def _coefficient_columns(zf: ZkeyFile, data: bytes) -> CoefficientColumns:
     return columns
 
 
-def _interned(values: Iterator[bytes]) -> list[int]:
-    """The little-endian values as ints, one int per distinct value: a circuit's coefficients
-    repeat (1, −1, a few constants; 270 distinct in 260,444 at 2^16), so the list holds
-    pointers to a few ints instead of an int each (≈ 64 bytes), and decoding is faster too."""
+def _signed_values(data: bytes) -> tuple[list[int], int | None]:
+    """Section 4's stored values (v·R², little-endian) as v's signed residues
+    (`CoefficientColumns`), decoded once per distinct value and shared: a circuit's coefficients
+    repeat (1, −1, a few constants; 270 distinct in 260,444 at 2^16), so the list holds pointers
+    to a few ints, not an int each (≈ 64 bytes). Also the index of the first stored value >= r,
+    if any."""
     distinct: dict[bytes, int] = {}
+    too_big: list[bytes] = []
 
     def value(raw: bytes) -> int:
         known = distinct.get(raw)
         if known is None:
-            known = distinct[raw] = int.from_bytes(raw, "little")
+            stored = int.from_bytes(raw, "little")
+            if stored >= R:
+                too_big.append(raw)
+            v = stored * _R2_INV % R
+            known = distinct[raw] = v - R if v > R // 2 else v
         return known
 
-    return [value(raw) for raw in values]
+    offsets = range(12, len(data), _COEFFICIENT.size)
+    values = [value(data[i : i + N8]) for i in offsets]  # one entry's bytes alive at a time
+    if not too_big:
+        return values, None
+    return values, next(n for n, i in enumerate(offsets) if data[i : i + N8] == too_big[0])
 
 
 def _plainly_in_range(header: ZkeyHeader, data: bytes) -> bool:
@@ -409,13 +421,6 @@ def _outside_matrices(header: ZkeyHeader, c: CoefficientColumns) -> int | None:
         for i, (matrix, row, signal) in entries
         if matrix > 1 or row >= header.domain_size or signal >= header.n_vars
     )
-
-
-def _first_not_below_r(values: list[int]) -> int | None:
-    """The first value >= r, if any."""
-    if not values or max(values) < R:
-        return None
-    return next(i for i, value in enumerate(values) if value >= R)
 
 
 def parse_mpc_params(data: bytes, where: str) -> MpcParams:

@@ -101,29 +101,29 @@ class Coefficient:
 
 @dataclass(frozen=True)
 class CoefficientColumns:
-    """Matrices A and B as columns: entry i is value i times signal `signals[i]`, in row
+    """Matrices A and B as columns: entry i is `values[i]` times signal `signals[i]`, in row
     `rows[i]` of matrix `matrices[i]` (0 = A, 1 = B).
 
-    `stored` holds the values as the file does, each v·`scale`⁻¹ mod r (a .zkey keeps v·R²), so
-    the prover sums stored values and applies `scale` once per row, not once per entry;
-    iterating decodes each entry into a `Coefficient` with v itself.
+    `values` holds each v as its signed residue, v or v − r, whichever is nearer 0: most of a
+    circuit's coefficients are ±1, so they stay one-digit ints and A·w and B·w cost the prover
+    a fraction of full products (a .zkey keeps v·R²: `formats.zkey` decodes each distinct value
+    once); iterating gives each entry as a `Coefficient` with v in [0, r).
     """
 
     matrices: Sequence[int]
     rows: Sequence[int]
     signals: Sequence[int]
-    stored: list[int]
-    scale: int = 1
+    values: list[int]
 
     def __len__(self) -> int:
         """The number of entries."""
-        return len(self.stored)
+        return len(self.values)
 
     def __iter__(self) -> Iterator[Coefficient]:
-        """Every entry, its value decoded."""
-        columns = zip(self.matrices, self.rows, self.signals, self.stored, strict=True)
-        for matrix, row, signal, stored in columns:
-            yield Coefficient(matrix, row, signal, stored * self.scale % R)
+        """Every entry, its value in [0, r)."""
+        columns = zip(self.matrices, self.rows, self.signals, self.values, strict=True)
+        for matrix, row, signal, value in columns:
+            yield Coefficient(matrix, row, signal, value % R)
 
 
 class SectionBytes(Protocol):

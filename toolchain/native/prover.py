@@ -41,12 +41,13 @@ SHARED_STAGE = "MSMs on every thread (H after the rest)"
 def evaluate_ab(
     coefficients: CoefficientColumns, witness: Sequence[int], domain_size: int
 ) -> tuple[list[int], list[int]]:
-    """A·w and B·w on every constraint row from the zkey's coefficient section, each divided by
-    the section's `scale`: the stored values summed as they are, each row reduced once."""
+    """A·w and B·w on every constraint row from the zkey's coefficient section: the signed
+    values times the witness summed as they are (a ±1 times w costs little), each row reduced
+    once."""
     rows: tuple[list[int], list[int]] = ([0] * domain_size, [0] * domain_size)
     c = coefficients
-    for matrix, row, signal, stored in zip(c.matrices, c.rows, c.signals, c.stored, strict=True):
-        rows[matrix][row] += stored * witness[signal]
+    for matrix, row, signal, value in zip(c.matrices, c.rows, c.signals, c.values, strict=True):
+        rows[matrix][row] += value * witness[signal]
     for sums in rows:  # in place: each row's wide sum is freed as soon as it is reduced
         sums[:] = [x % R for x in sums]
     return rows
@@ -102,24 +103,16 @@ def create_proof(
         sums = (sum_a.result(), sum_b1.result(), sum_b2.result(), sum_l.result())
     with stages("blinding"):
         pi_a, pi_b1, pi_b2, pi_l = sums
-        pi_h = _rescaled(engine, sum_h.result(), zkey.coefficients)
-        return _blind(zkey, engine, (pi_a, pi_b1, pi_b2, engine.add_g1(pi_l, pi_h)), r, s)
+        return _blind(zkey, engine, (pi_a, pi_b1, pi_b2, engine.add_g1(pi_l, sum_h.result())), r, s)
 
 
 def _h_values(zkey: Zkey, witness: Sequence[int], engine: Engine, stages: Stages) -> list[int]:
-    """The H MSM's scalars: A·B − C at the odd points, over scale² (A and B over scale, so C
-    over scale² too). A, B and C are freed on return, before the H MSM."""
+    """The H MSM's scalars: A·B − C at the odd points. A, B and C are freed on return, before
+    the H MSM."""
     with stages("A, B rows; C = A·B"):
         a, b = evaluate_ab(zkey.coefficients, witness, zkey.header.domain_size)
         c = [x * y % R for x, y in zip(a, b, strict=True)]
     return engine.h_evaluations(a, b, c, stages)
-
-
-def _rescaled(engine: Engine, sum_h: G1Affine, coefficients: CoefficientColumns) -> G1Affine:
-    """The H sum from values over scale² (`evaluate_ab`): one scalar multiplication by scale²
-    instead of a multiplication per row and value."""
-    scale = coefficients.scale
-    return sum_h if scale == 1 else engine.mul_g1(sum_h, scale * scale % R)
 
 
 class _MsmQueue:

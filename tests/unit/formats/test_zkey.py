@@ -142,9 +142,20 @@ def test_streamed_and_ranged_reads_agree_with_whole_sections() -> None:
 
 
 def test_equal_coefficient_values_share_one_int() -> None:
-    stored = open_zkey(zkey_path("poly")).read_coefficient_columns().stored
-    assert len(set(stored)) < len(stored)  # the vector repeats values (1 at least)
-    assert len({id(value) for value in stored}) == len(set(stored))
+    values = open_zkey(zkey_path("poly")).read_coefficient_columns().values
+    assert len(set(values)) < len(values)  # the vector repeats values (1 at least)
+    assert len({id(value) for value in values}) == len(set(values))
+
+
+def test_coefficient_values_are_the_files_values_as_signed_residues() -> None:
+    columns = open_zkey(zkey_path("poly")).read_coefficient_columns()
+    data = section("poly", 4)
+    stored = [
+        int.from_bytes(data[16 + 44 * i : 48 + 44 * i], "little") for i in range(len(columns))
+    ]
+    assert [v % R for v in columns.values] == [x * pow(2, -512, R) % R for x in stored]
+    assert all(-R // 2 < v <= R // 2 for v in columns.values)
+    assert {1, -1} <= set(columns.values)  # ±1 as one-digit ints, not r − 1
 
 
 def test_bad_ranges_are_caller_errors() -> None:
@@ -335,7 +346,7 @@ def test_a_value_just_below_r_passes_the_quick_check(tmp_path: Path) -> None:
     coefs = patch(section("poly", 4), 4 + 12, (R - 1).to_bytes(32, "little"))
     zf = open_zkey(damaged(tmp_path, "poly", 4, coefs))
     zf.check_coefficients()
-    assert zf.read_coefficient_columns().stored[0] == R - 1
+    assert zf.read_coefficients()[0].value == (R - 1) * pow(2, -512, R) % R
 
 
 def mpc_with(params: bytes, kind: int = 0, count: int = 1) -> bytes:
