@@ -15,7 +15,7 @@ from toolchain.errors import InvalidValueError, TruncatedFileError
 from toolchain.formats.snarkjs_json import read_verification_key
 from toolchain.formats.wtns import read_wtns
 from toolchain.formats.zkey import read_zkey
-from toolchain.native import polynomial
+from toolchain.native import polynomial, prover
 from toolchain.native.engine import Engine
 from toolchain.native.engine_mcl import MclEngine
 from toolchain.native.prover import SHARED_STAGE, create_proof, prove
@@ -144,3 +144,15 @@ def test_failing_polynomial_work_drops_the_msms_not_started(
         create_proof(zkey, witness, 5, 7, engine)
     assert _msm_threads() == []
     assert started == [zkey.a_query]  # B1, C and B2 were queued, never started
+
+
+@pytest.mark.parametrize(("workers", "yields"), [(2, [0] * 5), (1, [])])
+def test_queueing_an_msm_lets_a_waiting_thread_take_the_gil(
+    monkeypatch: pytest.MonkeyPatch, workers: int, yields: list[int]
+) -> None:
+    zkey, witness = _poly()
+    slept: list[float] = []
+    monkeypatch.setattr(prover.time, "sleep", slept.append)
+    proof = create_proof(zkey, witness, 5, 7, MclEngine(workers=workers))
+    assert slept == yields  # sleep(0) after each of the five MSMs is queued, with threads only
+    assert proof == create_proof(zkey, witness, 5, 7, MclEngine(workers=1))
