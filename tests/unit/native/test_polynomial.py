@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Sequence
+from typing import Any
 
 import gmpy2
 import pytest
@@ -109,7 +110,14 @@ def by_convolution(values: list[int]) -> list[int]:
     """The values at the odd coset by the half-size convolutions, as h_evaluations moves them
     (on a copy: the move empties the list it is given)."""
     shift = _odd_coset_shift(len(values).bit_length() - 1)
-    return list(map(int, polynomial._to_coset_by_convolution(list(values), shift)))
+    return reduced(polynomial._to_coset_by_convolution(list(values), shift), len(values))
+
+
+def reduced(moved: list[Any], n: int) -> list[int]:
+    """The values a move returns, each checked below its slot's bound, mod r."""
+    bound = 1 << 8 * polynomial._slot(max(n.bit_length() - 1, 1))
+    assert all(0 <= value < bound for value in moved)
+    return [int(value) % R for value in moved]
 
 
 def by_ntt(values: list[int]) -> list[int]:
@@ -141,7 +149,7 @@ def test_convolution_to_the_coset_of_25_matches_naive_evaluation(
     coefficients = intt(values)
     w = root_of_unity(k)
     expected = [evaluate(coefficients, 25 * pow(w, i, R) % R) for i in range(1 << k)]
-    assert polynomial._to_coset_by_convolution(values, 25) == expected
+    assert reduced(polynomial._to_coset_by_convolution(values, 25), 1 << k) == expected
 
 
 def test_h_evaluations_without_gmpy2_match_those_with_it(
