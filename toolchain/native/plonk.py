@@ -40,7 +40,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 
 from toolchain.errors import InvalidValueError
 from toolchain.native.curve import (
@@ -75,12 +74,9 @@ class Challenges:
         return [pow(self.v, i, R) for i in range(1, 6)]
 
 
-@lru_cache(maxsize=16)
 def check_plonk_key(vk: PlonkVerificationKey) -> None:
-    """InvalidValueError naming the field when the key's domain, cosets or [x]₂ are unsound.
-
-    Remembered per key (a refusal is not): the G2 subgroup check in Python is most of a verify's
-    time on mcl, and a verifier checks many proofs against one key."""
+    """InvalidValueError naming the field when the key's domain, cosets or [x]₂ are unsound
+    (the G2 subgroup check, most of a verify's time on mcl, is remembered per point)."""
     _check_domain_root(vk)
     n = 1 << vk.power
     if vk.n_public > n:

@@ -3,7 +3,7 @@
 Before any pairing: the number of public inputs equals the key's, every input is < r, every
 point is on its curve (checked when parsed), no proof or key point is the identity, and every
 G2 point (proof B, key β, γ, δ) is in the prime-order subgroup (remembered per point: see
-`_in_subgroup`). Then
+`curve.is_in_subgroup_g2`). Then
 
     e(−A, B) · e(α, β) · e(vk_x, γ) · e(C, δ) = 1,   vk_x = IC₀ + Σ xᵢ·ICᵢ₊₁.
 """
@@ -11,7 +11,6 @@ G2 point (proof B, key β, γ, δ) is in the prime-order subgroup (remembered pe
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import lru_cache
 
 from toolchain.errors import InvalidValueError, VerificationError
 from toolchain.native.curve import G1_IDENTITY, G2_IDENTITY, G1Affine, G2Affine, is_in_subgroup_g2
@@ -52,16 +51,10 @@ def _not_identity_g1(name: str, point: G1Affine) -> None:
         raise InvalidValueError(f"{name} is the point at infinity")
 
 
-# A subgroup check in Python (~2.5 ms) is most of a verify on mcl. A verifier checks many
-# proofs against one key, and `zkt verify` checks the proof's points when it reads the files
-# and again in `verify_proof`: each point's answer is remembered, by value.
-_in_subgroup = lru_cache(maxsize=64)(is_in_subgroup_g2)
-
-
 def _valid_g2(name: str, point: G2Affine) -> None:
     if point == G2_IDENTITY:
         raise InvalidValueError(f"{name} is the point at infinity")
-    if not _in_subgroup(point):
+    if not is_in_subgroup_g2(point):
         raise InvalidValueError(f"{name} is not in the prime-order subgroup of G2")
 
 
