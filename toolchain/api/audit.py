@@ -1,8 +1,9 @@
 """`zkt audit`: under-constrained signals, per circuit, with the evidence a user can replay.
 
-Orchestration only: compile, compute the honest witness of an example input (the first
-circuits/inputs/NAME/valid*.json, or the user's), run the engine (`toolchain.audit`), apply the
-circuit's `audit` policy from circuits.toml and write a forged witness as .wtns. With `prove`,
+Orchestration only: compile, compute the honest witness of each example input (every
+circuits/inputs/NAME/valid*.json in turn, or the user's one), run the engine
+(`toolchain.audit`), apply the circuit's `audit` policy from circuits.toml and write a forged
+witness as .wtns. With `prove`,
 the forged witness is proved with the circuit's own Groth16 key by the native backend (straight
 from the .wtns: `zkt prove` takes input JSON, which cannot express a forged witness) and the
 proof is verified with the circuit's verification key.
@@ -10,6 +11,7 @@ proof is verified with the circuit's verification key.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -52,7 +54,8 @@ class ForgedProof:
 
 @dataclass(frozen=True)
 class CircuitAudit:
-    """One circuit's audit: its policy, the verdict (None when skipped) and where it came from."""
+    """One circuit's audit: its policy, the verdict (None when skipped), the input it came from
+    and every input searched."""
 
     name: str
     policy: str
@@ -62,6 +65,7 @@ class CircuitAudit:
     input: Path | None = None
     forged_wtns: Path | None = None
     forged_proof: ForgedProof | None = None
+    searched: tuple[Path, ...] = ()
 
     @property
     def status(self) -> str:
@@ -112,20 +116,45 @@ def _audit_one(
     input_path: Path | None,
     report: Reporter,
 ) -> CircuitAudit:
-    source = input_path or example_input(ws, name)
-    inputs = load_inputs(source)  # a missing or malformed file is refused before any compile
+    sources = [input_path] if input_path is not None else example_inputs(ws, name)
+    # a missing or malformed file is refused before any compile
+    examples = [(source, load_inputs(source)) for source in sources]
     compile_circuits(ws, (name,), report)
     project = ws.project
     calculator = WitnessCalculator(project.wasm(name), sym_path=project.sym(name))
-    honest = calculator.calculate(inputs, source=str(source))
     system = system_of(read_r1cs(project.r1cs(name)), read_sym(project.sym(name)))
-    verdict = audit(system, honest, seconds)
+    verdict, source, searched = _audit_examples(system, calculator, examples, seconds)
     forged = None
     if verdict.status == UNDER_CONSTRAINED and verdict.forgery is not None:
         forged = project.build_dir(name) / FORGED_WTNS
         write_wtns(forged, verdict.forgery.witness)
-    report(f"{name}: {verdict.status} ({verdict.seconds:.2f} s)")
-    return CircuitAudit(name, policy, "", verdict, system, source, forged)
+    inputs = f", {len(searched)} example inputs" if len(searched) > 1 else ""
+    report(f"{name}: {verdict.status} ({verdict.seconds:.2f} s{inputs})")
+    return CircuitAudit(name, policy, "", verdict, system, source, forged, searched=searched)
+
+
+def _audit_examples(
+    system: System,
+    calculator: WitnessCalculator,
+    examples: Sequence[tuple[Path, dict[str, object]]],
+    seconds: float,
+) -> tuple[Verdict, Path, tuple[Path, ...]]:
+    """The audit from each example's honest witness in turn, the time left shared evenly among
+    the examples not yet searched, until one settles it: unique (propagation, the same for
+    every input: the first example says it) or under-constrained (a bug may show only for some
+    inputs: IsZero's without `in * out === 0` has no second output when in = 0). Else the last
+    example's unknown. Returns the verdict (its seconds those of the whole audit), the example
+    it came from and the examples searched."""
+    start = time.monotonic()
+    deadline = start + seconds
+    searched: list[Path] = []
+    for left, (source, inputs) in zip(range(len(examples), 0, -1), examples, strict=True):
+        honest = calculator.calculate(inputs, source=str(source))
+        searched.append(source)
+        verdict = audit(system, honest, max(deadline - time.monotonic(), 0.0) / left)
+        if verdict.status != UNKNOWN:
+            break
+    return replace(verdict, seconds=time.monotonic() - start), source, tuple(searched)
 
 
 def prove_forgery(ws: Workspace, name: str, wtns: Path) -> ForgedProof:
@@ -149,14 +178,14 @@ def propagation_verdict(ws: Workspace, name: str) -> str:
     return UNKNOWN if unproven_outputs(system) else UNIQUE
 
 
-def example_input(ws: Workspace, name: str) -> Path:
-    """The circuit's first example input, circuits/inputs/NAME/valid*.json."""
+def example_inputs(ws: Workspace, name: str) -> list[Path]:
+    """The circuit's example inputs, circuits/inputs/NAME/valid*.json, by name."""
     found = sorted(ws.project.inputs_dir(name).glob("valid*.json"))
     if not found:
         raise UsageError(
             f"{name}: no example input circuits/inputs/{name}/valid*.json; give one with --input"
         )
-    return found[0]
+    return found
 
 
 def check_policies(audits: Sequence[CircuitAudit]) -> None:
@@ -196,6 +225,7 @@ def as_json(a: CircuitAudit, root: Path) -> dict[str, object]:
     out.update(
         {
             "input": shown(root, a.input),
+            "inputs_searched": [shown(root, p) for p in a.searched],
             "seconds": round(v.seconds, 3),
             "search": v.stopped,
             "outputs": a.names(v.outputs),

@@ -31,8 +31,8 @@ _SHOWN = 6
     "--input",
     "input_path",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Input JSON of the honest witness (one circuit only; default: the first"
-    " circuits/inputs/NAME/valid*.json).",
+    help="Input JSON of the honest witness (one circuit only; default: every"
+    " circuits/inputs/NAME/valid*.json in turn, until one shows a second witness).",
 )
 @click.option(
     "--prove",

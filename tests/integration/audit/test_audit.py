@@ -179,6 +179,72 @@ def test_the_users_input_is_audited_and_unknown_is_only_a_warning(tmp_path: Path
     assert warning.endswith(" s (not proven safe); outputs left undecided: main.out")
 
 
+def _examples(root: Path, name: str, examples: dict[str, str]) -> None:
+    """Replace the circuit's example inputs with these (file name: JSON)."""
+    folder = root / "circuits" / "inputs" / name
+    shutil.rmtree(folder)
+    folder.mkdir()
+    for file, text in examples.items():
+        (folder / file).write_text(text)
+
+
+def test_every_example_input_is_searched_until_one_shows_the_bug(tmp_path: Path) -> None:
+    # in = 0 (the first example by name) has no second output; in = 5 has one.
+    root = _project(tmp_path / "project")
+    _examples(root, "iszero_bug", {"valid.json": '{"in": "0"}', "valid_five.json": '{"in": "5"}'})
+    done = zkt("audit", "iszero_bug", "--seconds", "2", "--json", cwd=root)
+    assert error_line(done, 1).startswith("under-constrained: iszero_bug ")
+    (verdict,) = json.loads(done.stdout)
+    assert verdict["verdict"] == "under-constrained"
+    assert verdict["input"] == "circuits/inputs/iszero_bug/valid_five.json"
+    assert verdict["inputs_searched"] == [
+        "circuits/inputs/iszero_bug/valid.json",
+        "circuits/inputs/iszero_bug/valid_five.json",
+    ]
+    assert {d["signal"]: d["honest"] for d in verdict["differences"]}["main.out"] == "0"
+
+
+def test_the_search_stops_at_the_first_example_that_settles_it(tmp_path: Path) -> None:
+    root = _project(tmp_path / "project")
+    _examples(root, "iszero_bug", {"valid.json": '{"in": "5"}', "valid_zero.json": '{"in": "0"}'})
+    _examples(root, "iszero_ok", {"valid.json": '{"in": "5"}', "valid_zero.json": '{"in": "0"}'})
+    done = zkt("audit", "iszero_bug", "iszero_ok", "--seconds", "2", "--json", cwd=root)
+    bug, ok = json.loads(done.stdout)
+    assert (bug["verdict"], bug["inputs_searched"]) == (
+        "under-constrained",
+        ["circuits/inputs/iszero_bug/valid.json"],
+    )
+    # unique is propagation's verdict, for every input: the first example says it
+    assert (ok["verdict"], ok["inputs_searched"]) == (
+        "unique",
+        ["circuits/inputs/iszero_ok/valid.json"],
+    )
+
+
+def test_unknown_from_every_example_is_a_warning_naming_none_safe(tmp_path: Path) -> None:
+    root = _project(tmp_path / "project")
+    zero = '{"in": "0"}'
+    _examples(root, "iszero_bug", {"valid.json": zero, "valid_again.json": zero})
+    done = zkt("audit", "iszero_bug", "--seconds", "1", "--json", cwd=root)
+    assert done.returncode == 0, done.stderr
+    (verdict,) = json.loads(done.stdout)
+    assert verdict["verdict"] == "unknown"
+    assert verdict["input"] == "circuits/inputs/iszero_bug/valid_again.json"
+    assert len(verdict["inputs_searched"]) == 2
+    (warning,) = done.stderr.splitlines()
+    assert warning.startswith("zkt: warning: iszero_bug: unknown after ")
+
+
+def test_a_broken_later_example_is_refused_before_any_compile(tmp_path: Path) -> None:
+    root = _project(tmp_path / "project")
+    _examples(root, "iszero_bug", {"valid.json": '{"in": "0"}', "valid_b.json": "{not json"})
+    before = tree(root)
+    done = zkt("audit", "iszero_bug", cwd=root)
+    assert done.returncode == 2, done.stderr
+    assert "valid_b.json" in error_line(done, 2)
+    assert tree(root) == before
+
+
 def _dev_key(ws: Workspace, name: str, tmp_path: Path) -> None:
     """An INSECURE Groth16 key for a test circuit (dev ptau, one contribution)."""
     ptau = tmp_path / "dev.ptau"
