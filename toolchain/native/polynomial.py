@@ -270,7 +270,7 @@ def _folded(linear: Any, bits: int, ceiling: Any = None) -> Any:
 def _unpacked(packed: Any, slot: int, count: int) -> list[Any]:
     """The `count` values of a packed integer's `slot`-byte slots, not reduced: the witness
     map's products and differences reduce what they make, which costs less than reducing
-    each value first (a third of the 2^14 moves' time outside the big products)."""
+    each value first (about a quarter of the 2^14 moves' time outside the big products)."""
     values: list[Any] = gmpy2.unpack(packed, 8 * slot)
     return values + [gmpy2.mpz(0)] * (count - len(values))  # unpack stops at the top nonzero slot
 
