@@ -3,10 +3,9 @@
 Orchestration only: compile, compute the honest witness of each example input (every
 circuits/inputs/NAME/valid*.json in turn, or the user's one), run the engine
 (`toolchain.audit`), apply the circuit's `audit` policy from circuits.toml and write a forged
-witness as .wtns. With `prove`,
-the forged witness is proved with the circuit's own Groth16 key by the native backend (straight
-from the .wtns: `zkt prove` takes input JSON, which cannot express a forged witness) and the
-proof is verified with the circuit's verification key.
+witness as .wtns. With `prove`, the forged witness is proved with the circuit's own Groth16 key
+by the native backend (straight from the .wtns: `zkt prove` takes input JSON, which cannot
+express a forged witness) and the proof is verified with the circuit's verification key.
 """
 
 from __future__ import annotations
@@ -128,8 +127,8 @@ def _audit_one(
     if verdict.status == UNDER_CONSTRAINED and verdict.forgery is not None:
         forged = project.build_dir(name) / FORGED_WTNS
         write_wtns(forged, verdict.forgery.witness)
-    inputs = f", {len(searched)} example inputs" if len(searched) > 1 else ""
-    report(f"{name}: {verdict.status} ({verdict.seconds:.2f} s{inputs})")
+    tried = f", {len(searched)} example inputs" if len(searched) > 1 else ""
+    report(f"{name}: {verdict.status} ({verdict.seconds:.2f} s{tried})")
     return CircuitAudit(name, policy, "", verdict, system, source, forged, searched=searched)
 
 
